@@ -1,0 +1,120 @@
+import path from 'node:path';
+import { checkRendered } from './check/index.js';
+import { compileMjml } from './compile.js';
+import { composeIssue } from './compose/index.js';
+import { hasErrors } from './errors.js';
+import { loadContent } from './load/index.js';
+import { findMergeTags, restoreMergeTags } from './merge.js';
+import { compileTheme, handlebarsDiagnostic, readTheme, type TemplateContext } from './template.js';
+import { renderTextPart } from './text-part.js';
+import { themeOf } from './theme.js';
+import type { BuildResult, Diagnostic, MergeTag, RenderedIssue } from './types.js';
+import { renderWebVersion } from './web.js';
+
+export interface BuildOptions {
+  /** Folder holding content/ and optionally templates/. */
+  root: string;
+  /** Build only this issue (slug). */
+  issue?: string;
+}
+
+/** Placeholder for the per-recipient unsubscribe URL, filled at send time. */
+export const UNSUBSCRIBE_TAG = '{{unsubscribe_url}}';
+
+/**
+ * The one pipeline: load -> compose -> template -> compile -> check. `gazette build`, `preview`,
+ * `check` and `send` all call this; it never writes files (see write.ts) and never throws for
+ * bad content or templates: every problem is a diagnostic in the result.
+ */
+export async function buildIssue(options: BuildOptions): Promise<BuildResult> {
+  const root = path.resolve(options.root);
+  const loaded = await loadContent(root);
+  const diagnostics: Diagnostic[] = [...loaded.diagnostics];
+  const content = loaded.content;
+  if (!content) return { ok: false, issues: [], diagnostics };
+
+  const sources = options.issue ? content.issues.filter((i) => i.slug === options.issue) : content.issues;
+  if (options.issue && sources.length === 0) {
+    diagnostics.push({
+      code: 'build/unknown-issue',
+      severity: 'error',
+      message: `no issue "${options.issue}"`,
+      file: 'content/issues',
+      hint: `Issues are content/issues/<slug>.md; this root has: ${content.issues.map((i) => i.slug).join(', ') || 'none'}.`,
+    });
+    return { ok: false, content, issues: [], diagnostics };
+  }
+
+  const templates = await readTheme(root);
+  const compiled = compileTheme(templates);
+  diagnostics.push(...compiled.diagnostics);
+  if (!compiled.theme) return { ok: false, content, issues: [], diagnostics };
+  const theme = compiled.theme;
+
+  const issues: RenderedIssue[] = [];
+  for (const source of sources) {
+    const composed = composeIssue(content, source);
+    diagnostics.push(...composed.diagnostics);
+    const { issue } = composed;
+    const unsubscribeSentinel = sentinelFor(UNSUBSCRIBE_TAG);
+    const context: TemplateContext = {
+      publication: issue.publication,
+      issue: { slug: issue.slug, file: issue.file, title: issue.title, date: issue.date, dateFormatted: issue.dateFormatted, number: issue.number, preheader: issue.preheader, layout: issue.layout, webUrl: issue.webUrl, lang: issue.lang, dir: issue.dir },
+      intro: issue.introHtml,
+      articles: issue.articles,
+      feature: issue.articles[0]!,
+      links: { web: issue.webUrl, unsubscribe: unsubscribeSentinel, archive: `${issue.publication.url}/` },
+      theme: themeOf(issue.publication),
+      year: Number(issue.date.slice(0, 4)),
+    };
+    let mjml: string;
+    try {
+      mjml = theme.render(issue.layout, context);
+    } catch (err) {
+      const known = (err as { gazette?: Diagnostic }).gazette;
+      diagnostics.push(
+        known
+          ? { ...known, severity: 'error', message: (err as Error).message, issue: issue.slug }
+          : { ...(handlebarsDiagnostic(err, undefined) ?? { code: 'template/error', severity: 'error', message: String(err) }), issue: issue.slug },
+      );
+      continue;
+    }
+    const out = await compileMjml(mjml, templates);
+    diagnostics.push(...out.diagnostics.map((d) => ({ ...d, issue: issue.slug })));
+    if (!out.html) continue;
+
+    const html = restoreMergeTags(out.html);
+    const text = restoreMergeTags(renderTextPart(issue, unsubscribeSentinel));
+    const webHtml = renderWebVersion(html, issue);
+    const mergeTags = dedupeTags([...composed.mergeTags, ...theme.mergeTags], html + text);
+    const partial = {
+      issue,
+      mjml,
+      html,
+      text,
+      webHtml,
+      mergeTags,
+      bytes: { html: Buffer.byteLength(html), text: Buffer.byteLength(text), web: Buffer.byteLength(webHtml) },
+    };
+    const found = checkRendered(partial, { content });
+    diagnostics.push(...found);
+    issues.push({ ...partial, diagnostics: found });
+  }
+  return { ok: !hasErrors(diagnostics), content, issues, diagnostics };
+}
+
+function sentinelFor(tag: string): string {
+  return `GZMT${Buffer.from(tag, 'utf8').toString('hex')}TMZG`;
+}
+
+/** One entry per distinct tag that made it into the output, keeping where it was first written. */
+function dedupeTags(sourceTags: MergeTag[], output: string): MergeTag[] {
+  const seen = new Map<string, MergeTag>();
+  for (const t of findMergeTags(output)) {
+    const key = `${t.name}|${t.fallback ?? ''}`;
+    if (seen.has(key)) continue;
+    const origin = sourceTags.find((s) => s.name === t.name && (s.fallback ?? '') === (t.fallback ?? ''));
+    seen.set(key, { ...t, ...(origin?.file ? { file: origin.file, line: origin.line } : {}) });
+  }
+  return [...seen.values()];
+}

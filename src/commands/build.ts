@@ -1,0 +1,43 @@
+import path from 'node:path';
+import { buildIssue } from '../build.js';
+import { parseCommandArgs, printDiagnostics, summarize } from '../cli.js';
+import { siteFiles } from '../publish/index.js';
+import { writeBuild } from '../write.js';
+
+const USAGE = 'gazette build [--root DIR] [--out DIR] [--issue SLUG] [--quiet]';
+
+export async function run(argv: string[]): Promise<number> {
+  const { values } = parseCommandArgs(argv, {
+    root: { type: 'string', default: '.' },
+    out: { type: 'string' },
+    issue: { type: 'string' },
+    quiet: { type: 'boolean', short: 'q', default: false },
+  }, USAGE);
+  if (values.help) {
+    process.stdout.write(`${USAGE}\n\nBuilds every issue in <root>/content/issues (or one) into <root>/dist.\n`);
+    return 0;
+  }
+  const root = path.resolve(values.root!);
+  const out = path.resolve(root, values.out ?? 'dist');
+  const started = performance.now();
+  const result = await buildIssue({ root, issue: values.issue });
+  printDiagnostics(result.diagnostics.filter((d) => d.severity !== 'info'), root);
+  if (!result.ok) {
+    process.stderr.write(`\nBuild failed: ${summarize(result.diagnostics)}. Nothing was written; ${path.relative(process.cwd(), out) || out} is unchanged.\n`);
+    return 1;
+  }
+  await writeBuild(result, out, {
+    assetsDir: path.join(root, 'content', 'assets'),
+    siteFiles: await siteFiles(result.content!, result.issues),
+  });
+  if (!values.quiet) {
+    const ms = Math.round(performance.now() - started);
+    const rel = (p: string) => path.relative(process.cwd(), p) || '.';
+    process.stdout.write(`Built ${result.issues.length} issue${result.issues.length === 1 ? '' : 's'} in ${ms} ms (${summarize(result.diagnostics)}):\n`);
+    for (const r of result.issues) {
+      process.stdout.write(`  ${r.issue.slug}\n    email: ${rel(path.join(out, r.issue.slug, 'email.html'))} (${(r.bytes.html / 1024).toFixed(1)} KB)\n    text:  ${rel(path.join(out, r.issue.slug, 'email.txt'))}\n    web:   ${rel(path.join(out, r.issue.slug, 'web.html'))}\n`);
+    }
+    process.stdout.write(`Open ${rel(path.join(out, result.issues[0]!.issue.slug, 'email.html'))} in a browser, or run \`npx gazette preview\` for a live preview.\n`);
+  }
+  return 0;
+}

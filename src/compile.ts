@@ -1,0 +1,71 @@
+import mjml2html from 'mjml';
+import { BUILTIN_TEMPLATES, type TemplateFile } from './template.js';
+import type { Diagnostic } from './types.js';
+
+export interface CompiledMjml {
+  html?: string;
+  diagnostics: Diagnostic[];
+}
+
+interface MjmlError {
+  line: number;
+  message: string;
+  tagName: string;
+}
+
+/**
+ * compile: MJML -> HTML with strict validation. No includes, no .mjmlconfig from the user's
+ * folder, no web fonts. Errors name the template file and line that produced the bad MJML.
+ */
+export async function compileMjml(mjml: string, templates: TemplateFile[]): Promise<CompiledMjml> {
+  try {
+    const result = await mjml2html(mjml, {
+      validationLevel: 'strict',
+      fonts: {},
+      keepComments: true,
+      minify: false,
+      beautify: false,
+      ignoreIncludes: true,
+      useMjmlConfigOptions: false,
+      filePath: BUILTIN_TEMPLATES,
+    } as never);
+    return { html: result.html, diagnostics: [] };
+  } catch (err) {
+    const errors = (err as { errors?: MjmlError[] }).errors;
+    if (!errors?.length) {
+      return { diagnostics: [{ code: 'template/mjml', severity: 'error', message: `MJML: ${(err as Error).message}`, hint: 'Check that the layout starts with <mjml> and every tag is closed.' }] };
+    }
+    const lines = mjml.split('\n');
+    return {
+      diagnostics: errors.map((e) => {
+        const where = locateInTemplates(lines[e.line - 1] ?? '', e, templates);
+        return {
+          code: 'template/mjml',
+          severity: 'error',
+          message: `MJML (${e.tagName}): ${e.message}`,
+          file: where?.file,
+          line: where?.line,
+          hint: `Fix the <${e.tagName}> in the template (line ${e.line} of the generated MJML); see mjml.io/documentation for its allowed attributes and children.`,
+        } satisfies Diagnostic;
+      }),
+    };
+  }
+}
+
+/** Finds the template line that most likely produced a generated MJML line. */
+function locateInTemplates(generated: string, e: MjmlError, templates: TemplateFile[]): { file: string; line: number } | undefined {
+  const attr = /Attribute (\S+) is illegal/.exec(e.message)?.[1];
+  const needles = [attr ? `${attr}=` : undefined, `<${e.tagName}`].filter(Boolean) as string[];
+  const gen = generated.trim();
+  let best: { file: string; line: number; score: number } | undefined;
+  for (const t of templates) {
+    t.source.split('\n').forEach((text, i) => {
+      let score = 0;
+      if (!text.includes(`<${e.tagName}`)) return;
+      for (const n of needles) if (text.includes(n)) score += 2;
+      if (gen && text.trim() === gen) score += 3;
+      if (!best || score > best.score) best = { file: t.file, line: i + 1, score };
+    });
+  }
+  return best;
+}

@@ -1,0 +1,115 @@
+import { protectMergeTags } from '../merge.js';
+import { themeOf, type Theme } from '../theme.js';
+import type { Article, ComposedArticle, Content, Diagnostic, Issue, IssueSource, MergeTag, Publication } from '../types.js';
+import { renderMarkdown, resolveUrl } from './markdown.js';
+
+export interface ComposeResult {
+  issue: Issue;
+  /** Merge tags found in the intro and article bodies (as sentinels in the HTML for now). */
+  mergeTags: MergeTag[];
+  diagnostics: Diagnostic[];
+}
+
+const EXCERPT_CHARS = 240;
+
+/** Composed articles keyed by everything they depend on; the preview rebuilds only what changed. */
+const articleCache = new Map<string, { article: ComposedArticle; tags: MergeTag[] }>();
+const MAX_CACHED = 1000;
+
+/** compose: orders an issue's articles and turns their Markdown into email-safe HTML and text. */
+export function composeIssue(content: Content, source: IssueSource): ComposeResult {
+  const { publication } = content;
+  const theme = themeOf(publication);
+  const mergeTags: MergeTag[] = [];
+  const diagnostics: Diagnostic[] = [];
+  const lang = publication.language;
+
+  const articles = source.articles.map((slug) => {
+    const article = content.articles.get(slug);
+    if (!article) throw new Error(`compose: article ${slug} was not loaded`); // load reports it first
+    const composed = composeArticle(article, publication, theme);
+    mergeTags.push(...composed.tags);
+    return composed.article;
+  });
+
+  const intro = protectMergeTags(source.intro, source.file, source.introLine);
+  mergeTags.push(...intro.tags);
+  const introMd = renderMarkdown(intro.text, { baseUrl: publication.url, dir: 'ltr', theme });
+
+  const issue: Issue = {
+    slug: source.slug,
+    file: source.file,
+    title: source.title,
+    date: source.date,
+    dateFormatted: formatDate(source.date, lang),
+    number: source.number,
+    preheader: source.preheader,
+    layout: source.layout,
+    introHtml: introMd.html,
+    introText: introMd.text,
+    articles,
+    publication,
+    webUrl: `${publication.url}/issues/${encodeURIComponent(source.slug)}/`,
+    lang,
+    dir: 'ltr',
+  };
+  return { issue, mergeTags, diagnostics };
+}
+
+function composeArticle(article: Article, publication: Publication, theme: Theme): { article: ComposedArticle; tags: MergeTag[] } {
+  const key = JSON.stringify([publication.url, publication.language, publication.accentColor, article]);
+  const hit = articleCache.get(key);
+  if (hit) return hit;
+
+  const lang = article.lang ?? publication.language;
+  const body = protectMergeTags(article.body, article.file, article.bodyLine);
+  const md = renderMarkdown(body.text, { baseUrl: publication.url, dir: article.dir, theme });
+  const image = article.image
+    ? { ...article.image, url: resolveUrl(article.image.src, publication.url) ?? article.image.src }
+    : undefined;
+  const composed: ComposedArticle = {
+    slug: article.slug,
+    file: article.file,
+    title: article.title,
+    date: article.date,
+    dateFormatted: formatDate(article.date, lang),
+    authors: article.authors,
+    byline: formatList(article.authors.map((a) => a.name), lang),
+    dek: article.dek,
+    image,
+    section: article.section,
+    url: article.url ?? `${publication.url}/articles/${encodeURIComponent(article.slug)}/`,
+    lang,
+    dir: article.dir,
+    html: md.html,
+    text: md.text,
+    excerpt: article.excerpt ?? truncate(md.firstParagraph, EXCERPT_CHARS),
+  };
+  const entry = { article: composed, tags: body.tags };
+  if (articleCache.size >= MAX_CACHED) articleCache.delete(articleCache.keys().next().value!);
+  articleCache.set(key, entry);
+  return entry;
+}
+
+export function formatDate(iso: string, lang: string): string {
+  const [y, m, d] = iso.split('-').map(Number) as [number, number, number];
+  try {
+    return new Intl.DateTimeFormat(lang, { dateStyle: 'long', timeZone: 'UTC' }).format(new Date(Date.UTC(y, m - 1, d)));
+  } catch {
+    return iso;
+  }
+}
+
+function formatList(names: string[], lang: string): string {
+  try {
+    return new Intl.ListFormat(lang, { style: 'long', type: 'conjunction' }).format(names);
+  } catch {
+    return names.join(', ');
+  }
+}
+
+function truncate(s: string, max: number): string {
+  if ([...s].length <= max) return s;
+  const cut = [...s].slice(0, max).join('');
+  return cut.slice(0, Math.max(cut.lastIndexOf(' '), max / 2)).replace(/[\s,;:.–—-]+$/, '') + '…';
+}

@@ -1,0 +1,315 @@
+import { readdir } from 'node:fs/promises';
+import path from 'node:path';
+import type { z } from 'zod';
+import { GazetteError } from '../errors.js';
+import type { Article, Content, Diagnostic, IssueSource, Publication, TextDirection } from '../types.js';
+import { splitFrontMatter } from './frontmatter.js';
+import { readTextFile, type TextFile } from './read.js';
+import { FIELD_HINTS, KNOWN_KEYS, articleSchema, issueSchema, publicationSchema } from './schema.js';
+import { parseYaml, type ParsedYaml } from './yaml.js';
+
+export interface LoadResult {
+  content?: Content;
+  diagnostics: Diagnostic[];
+}
+
+/** Reads files that did not change since the last load from this cache (used by the preview). */
+export interface LoadCache {
+  files: Map<string, { mtimeMs: number; size: number; parsed: unknown }>;
+}
+
+const RTL_LANGUAGES = new Set(['ar', 'arc', 'ckb', 'dv', 'fa', 'he', 'ks', 'ps', 'sd', 'ug', 'ur', 'yi']);
+
+export function directionOf(lang: string | undefined): TextDirection {
+  const primary = (lang ?? '').toLowerCase().split('-')[0] ?? '';
+  return RTL_LANGUAGES.has(primary) || /-arab\b/i.test(lang ?? '') ? 'rtl' : 'ltr';
+}
+
+/**
+ * load: reads `content/` under a root and validates it. Never throws for bad content: every
+ * problem in every file becomes a diagnostic, so an editor sees all of them at once.
+ */
+export async function loadContent(root: string): Promise<LoadResult> {
+  const diagnostics: Diagnostic[] = [];
+  const contentDir = path.join(root, 'content');
+  const rel = (abs: string) => path.relative(root, abs).split(path.sep).join('/');
+
+  const read = async (abs: string): Promise<TextFile | undefined> => {
+    try {
+      return await readTextFile(abs, rel(abs));
+    } catch (err) {
+      if (err instanceof GazetteError) diagnostics.push(err.toDiagnostic());
+      else throw err;
+      return undefined;
+    }
+  };
+
+  // publication.yml
+  const pubPath = path.join(contentDir, 'publication.yml');
+  let publication: Publication | undefined;
+  const pubFile = await readIfExists(pubPath, read, diagnostics, rel(pubPath), 'Create content/publication.yml with name, url, from, address and unsubscribeUrl (see README, "Content reference").');
+  if (pubFile) {
+    const { parsed, diagnostics: yd } = parseYaml(pubFile.text, pubFile.file, 0);
+    diagnostics.push(...yd);
+    if (parsed) {
+      const v = validate(publicationSchema, parsed, pubFile.file, KNOWN_KEYS.publication);
+      diagnostics.push(...v.diagnostics);
+      if (v.value) publication = { ...v.value, file: pubFile.file };
+    }
+  }
+
+  // articles
+  const articles = new Map<string, Article>();
+  const articleFiles = await listMarkdown(path.join(contentDir, 'articles'));
+  const firstFileOfSlug = new Map<string, string>();
+  for (const abs of articleFiles) {
+    const f = await read(abs);
+    if (!f) continue;
+    const slug = slugOf(abs);
+    const slugDiag = checkSlug(slug, f.file, firstFileOfSlug);
+    if (slugDiag) {
+      diagnostics.push(slugDiag);
+      continue;
+    }
+    const fm = splitFrontMatter(f.text, f.file);
+    diagnostics.push(...fm.diagnostics);
+    if (!fm.parsed) continue;
+    const v = validate(articleSchema, fm.parsed, f.file, KNOWN_KEYS.article);
+    diagnostics.push(...v.diagnostics);
+    if (!v.value) continue;
+    const a = v.value;
+    const lang = a.lang ?? publication?.language;
+    articles.set(slug, {
+      slug,
+      file: f.file,
+      title: a.title,
+      date: a.date,
+      authors: a.authors ?? (a.author ? [a.author] : []),
+      dek: a.dek,
+      image: a.image,
+      section: a.section,
+      url: a.url,
+      lang,
+      dir: a.dir ?? directionOf(lang),
+      excerpt: a.excerpt,
+      body: fm.body,
+      bodyLine: fm.bodyLine,
+    });
+  }
+
+  // issues
+  const issues: IssueSource[] = [];
+  const issueFiles = await listMarkdown(path.join(contentDir, 'issues'));
+  const firstFileOfIssue = new Map<string, string>();
+  if (issueFiles.length === 0 && pubFile) {
+    diagnostics.push({
+      code: 'content/no-issues',
+      severity: 'error',
+      message: 'no issues found in content/issues/',
+      file: 'content/issues',
+      hint: 'Create one with `gazette new issue`, or add content/issues/<slug>.md listing its articles.',
+    });
+  }
+  for (const abs of issueFiles) {
+    const f = await read(abs);
+    if (!f) continue;
+    const slug = slugOf(abs);
+    const slugDiag = checkSlug(slug, f.file, firstFileOfIssue);
+    if (slugDiag) {
+      diagnostics.push(slugDiag);
+      continue;
+    }
+    const fm = splitFrontMatter(f.text, f.file);
+    diagnostics.push(...fm.diagnostics);
+    if (!fm.parsed) continue;
+    const v = validate(issueSchema, fm.parsed, f.file, KNOWN_KEYS.issue);
+    diagnostics.push(...v.diagnostics);
+    if (!v.value) continue;
+    const parsed = fm.parsed;
+    v.value.articles.forEach((articleSlug, i) => {
+      if (!articles.has(articleSlug) && !articleFiles.some((a) => slugOf(a) === articleSlug)) {
+        const pos = parsed.locate(['articles', i]);
+        const near = closest(articleSlug, [...articleFiles.map(slugOf)]);
+        diagnostics.push({
+          code: 'content/unknown-article',
+          severity: 'error',
+          message: `article "${articleSlug}" does not exist`,
+          file: f.file,
+          ...pos,
+          field: `articles[${i}]`,
+          hint: near
+            ? `Did you mean "${near}"? Slugs are file names in content/articles/ without .md.`
+            : 'Slugs are file names in content/articles/ without .md; create the article or remove this line.',
+        });
+      }
+    });
+    issues.push({ slug, file: f.file, ...v.value, intro: fm.body, introLine: fm.bodyLine });
+  }
+
+  // Newest first, the order of the archive and the preview's list.
+  issues.sort((a, b) => b.date.localeCompare(a.date) || (b.number ?? 0) - (a.number ?? 0) || a.slug.localeCompare(b.slug));
+  if (!publication || diagnostics.some((d) => d.severity === 'error')) return { diagnostics };
+  return { content: { root, publication, articles, issues }, diagnostics };
+}
+
+async function readIfExists(
+  abs: string,
+  read: (abs: string) => Promise<TextFile | undefined>,
+  diagnostics: Diagnostic[],
+  file: string,
+  hint: string,
+): Promise<TextFile | undefined> {
+  try {
+    await readdir(path.dirname(abs));
+  } catch {
+    diagnostics.push({ code: 'content/missing', severity: 'error', message: 'no content/ folder in this root', file: 'content', hint: 'Run gazette in a folder that has content/, or pass --root DIR.' });
+    return undefined;
+  }
+  const files = await readdir(path.dirname(abs));
+  if (!files.includes(path.basename(abs))) {
+    diagnostics.push({ code: 'content/missing', severity: 'error', message: `${file} is missing`, file, hint });
+    return undefined;
+  }
+  return read(abs);
+}
+
+async function listMarkdown(dir: string): Promise<string[]> {
+  let entries: string[];
+  try {
+    entries = await readdir(dir, { recursive: true });
+  } catch {
+    return [];
+  }
+  return entries
+    .filter((e) => e.endsWith('.md') && !path.basename(e).startsWith('.') && !path.basename(e).startsWith('_'))
+    .map((e) => path.join(dir, e))
+    .sort();
+}
+
+function slugOf(abs: string): string {
+  return path.basename(abs, '.md').normalize('NFC');
+}
+
+function checkSlug(slug: string, file: string, seen: Map<string, string>): Diagnostic | undefined {
+  if (!/^[\p{L}\p{N}][\p{L}\p{N}_-]*$/u.test(slug)) {
+    return {
+      code: 'content/bad-slug',
+      severity: 'error',
+      message: `file name "${slug}" cannot be used as a slug`,
+      file,
+      line: 1,
+      hint: 'Name the file with letters, digits and dashes only, e.g. campus-arts-festival.md.',
+    };
+  }
+  const key = slug.toLowerCase();
+  const first = seen.get(key);
+  if (first) {
+    return {
+      code: 'content/duplicate-slug',
+      severity: 'error',
+      message: `slug "${slug}" is already used by ${first}`,
+      file,
+      line: 1,
+      hint: 'Slugs must be unique (ignoring case) across subfolders; rename one of the files.',
+    };
+  }
+  seen.set(key, file);
+  return undefined;
+}
+
+interface Validated<T> {
+  value?: T;
+  diagnostics: Diagnostic[];
+}
+
+/** Validates parsed YAML with a zod schema; each failing field becomes a diagnostic at its line. */
+function validate<S extends z.ZodType>(schema: S, parsed: ParsedYaml, file: string, known: readonly string[]): Validated<z.output<S>> {
+  const diagnostics: Diagnostic[] = [];
+  const data = parsed.data ?? {};
+  if (typeof data !== 'object' || Array.isArray(data)) {
+    return {
+      diagnostics: [{ code: 'content/not-a-mapping', severity: 'error', message: 'front-matter must be a set of `key: value` fields', file, line: parsed.locate([]).line, hint: 'Write one `key: value` per line.' }],
+    };
+  }
+  for (const key of parsed.keysAt([])) {
+    if (!known.includes(key)) {
+      const near = closest(key, known);
+      diagnostics.push({
+        code: 'content/unknown-field',
+        severity: 'warning',
+        message: `unknown field \`${key}\` is ignored`,
+        file,
+        ...parsed.locate([key]),
+        field: key,
+        hint: near ? `Did you mean \`${near}\`?` : `Known fields: ${known.join(', ')}.`,
+      });
+    }
+  }
+  const result = schema.safeParse(data);
+  if (result.success) return { value: result.data, diagnostics };
+  for (const issue of result.error.issues) {
+    const p = issue.path as PropertyKey[];
+    const field = p.map((k, i) => (typeof k === 'number' ? `[${k}]` : i === 0 ? String(k) : `.${String(k)}`)).join('');
+    const value = valueAt(data, p);
+    const missing = value === undefined;
+    const lastKey = [...p].reverse().find((k) => typeof k === 'string') as string | undefined;
+    const message = missing
+      ? `missing required field \`${field}\``
+      : issue.code === 'invalid_type'
+        ? `\`${field}\` has the wrong type: expected ${(issue as { expected?: string }).expected ?? 'another type'}, got ${describe(value)}`
+        : issue.code === 'invalid_value'
+          ? `\`${field}\` must be one of ${((issue as { values?: unknown[] }).values ?? []).map((v) => JSON.stringify(v)).join(', ')}, got ${JSON.stringify(value)}`
+          : `\`${field}\` ${issue.message}${typeof value === 'string' ? ` (got "${value}")` : ''}`;
+    diagnostics.push({
+      code: missing ? 'content/missing-field' : 'content/invalid-field',
+      severity: 'error',
+      message,
+      file,
+      ...parsed.locate(p),
+      field,
+      hint: (lastKey && FIELD_HINTS[lastKey]) ?? 'See README, "Content reference", for every field and an example.',
+    });
+  }
+  return { diagnostics };
+}
+
+function valueAt(data: unknown, p: readonly PropertyKey[]): unknown {
+  let cur = data;
+  for (const k of p) {
+    if (cur === null || typeof cur !== 'object') return undefined;
+    cur = (cur as Record<PropertyKey, unknown>)[k];
+  }
+  return cur;
+}
+
+function describe(v: unknown): string {
+  if (v === null) return 'nothing (null)';
+  if (Array.isArray(v)) return 'a list';
+  if (typeof v === 'object') return 'a set of fields';
+  return `${typeof v} ${JSON.stringify(v)}`;
+}
+
+/** The known word within edit distance 2, for "did you mean" hints. */
+export function closest(word: string, candidates: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestD = 3;
+  for (const c of candidates) {
+    const d = editDistance(word.toLowerCase(), c.toLowerCase());
+    if (d < bestD) [best, bestD] = [c, d];
+  }
+  return best;
+}
+
+function editDistance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let prev = row[0]!;
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const tmp = row[j]!;
+      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
+      prev = tmp;
+    }
+  }
+  return row[b.length]!;
+}

@@ -1,0 +1,130 @@
+import type { MergeTag } from './types.js';
+
+// Per-recipient merge tags: `{{subscriber.name}}`, `{{subscriber.name | default: "reader"}}`
+// (the fallback is used when the CSV cell is empty or the column absent) and `{{unsubscribe_url}}`.
+// They survive Markdown, Handlebars and MJML as inert sentinels (letters and hex digits only),
+// come back as canonical tags in the built files, and are filled per recipient by `compileFill`
+// without running MJML again.
+
+const TAG_SOURCE = String.raw`\{\{\s*(subscriber\.([A-Za-z_][\w-]*)|unsubscribe_url)\s*(?:\|\s*default:\s*"((?:[^"\\\n]|\\.)*)"\s*)?\}\}`;
+const SENTINEL = /GZMT([0-9a-f]+)TMZG/g;
+
+export interface ProtectResult {
+  text: string;
+  tags: MergeTag[];
+}
+
+/** Replaces merge tags in a source (Markdown or template) by sentinels, recording where each was. */
+export function protectMergeTags(src: string, file?: string, firstLine = 1): ProtectResult {
+  const tags: MergeTag[] = [];
+  if (!src.includes('{{')) return { text: src, tags };
+  const text = src.replace(new RegExp(TAG_SOURCE, 'g'), (match, name: string, column: string | undefined, fallback: string | undefined, offset: number) => {
+    const line = firstLine + countNewlines(src, offset);
+    const tag: MergeTag = { name: column ? `subscriber.${column}` : name, file, line };
+    if (column) tag.column = column;
+    if (fallback !== undefined) tag.fallback = fallback.replace(/\\(.)/g, '$1');
+    tags.push(tag);
+    return `GZMT${Buffer.from(canonical(tag), 'utf8').toString('hex')}TMZG`;
+  });
+  return { text, tags };
+}
+
+/** Turns sentinels back into canonical merge tags. */
+export function restoreMergeTags(s: string): string {
+  return s.includes('GZMT') ? s.replace(SENTINEL, (_, hex: string) => Buffer.from(hex, 'hex').toString('utf8')) : s;
+}
+
+export function canonical(tag: MergeTag): string {
+  if (!tag.column) return `{{${tag.name}}}`;
+  return tag.fallback === undefined ? `{{subscriber.${tag.column}}}` : `{{subscriber.${tag.column} | default: "${tag.fallback.replace(/["\\]/g, '\\$&')}"}}`;
+}
+
+/** Every merge tag in a built file (canonical form). */
+export function findMergeTags(s: string): MergeTag[] {
+  const out: MergeTag[] = [];
+  for (const m of s.matchAll(new RegExp(TAG_SOURCE, 'g'))) {
+    const tag: MergeTag = { name: m[2] ? `subscriber.${m[2]}` : m[1]! };
+    if (m[2]) tag.column = m[2];
+    if (m[3] !== undefined) tag.fallback = m[3].replace(/\\(.)/g, '$1');
+    out.push(tag);
+  }
+  return out;
+}
+
+/** The web version has no subscriber: each tag becomes its fallback (or nothing). */
+export function fillWithFallbacks(s: string, kind: 'html' | 'text'): string {
+  return compileFill(s, kind).fill({}, '');
+}
+
+export interface Fill {
+  /** CSV columns the template reads. */
+  columns: string[];
+  /** Fills one recipient. Values are HTML-escaped (and URL-encoded inside href/src) for html. */
+  fill(fields: Readonly<Record<string, string | undefined>>, unsubscribeUrl: string): string;
+}
+
+type Part = { kind: 'column'; column: string; fallback: string; url: boolean } | { kind: 'unsubscribe' };
+
+/**
+ * Splits a built file at its merge tags once per issue; filling a recipient is then a join of
+ * constant strings and escaped values, a few microseconds per message.
+ */
+export function compileFill(template: string, kind: 'html' | 'text'): Fill {
+  const statics: string[] = [];
+  const parts: Part[] = [];
+  let last = 0;
+  for (const m of template.matchAll(new RegExp(TAG_SOURCE, 'g'))) {
+    const at = m.index!;
+    statics.push(template.slice(last, at));
+    last = at + m[0].length;
+    if (m[2]) {
+      const fallback = (m[3] ?? '').replace(/\\(.)/g, '$1');
+      parts.push({ kind: 'column', column: m[2], fallback, url: kind === 'html' && inUrlAttribute(template, at) });
+    } else {
+      parts.push({ kind: 'unsubscribe' });
+    }
+  }
+  statics.push(template.slice(last));
+  const columns = [...new Set(parts.flatMap((p) => (p.kind === 'column' ? [p.column] : [])))];
+  const esc = kind === 'html' ? escapeHtml : (s: string) => s;
+  return {
+    columns,
+    fill(fields, unsubscribeUrl) {
+      let out = statics[0]!;
+      for (let i = 0; i < parts.length; i++) {
+        const p = parts[i]!;
+        let value: string;
+        if (p.kind === 'unsubscribe') value = esc(unsubscribeUrl);
+        else {
+          const raw = fields[p.column];
+          const v = raw === undefined || raw.trim() === '' ? p.fallback : raw;
+          value = esc(p.url ? encodeURIComponent(v) : kind === 'text' ? oneLine(v) : v);
+        }
+        out += value + statics[i + 1]!;
+      }
+      return out;
+    },
+  };
+}
+
+const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+export function escapeHtml(s: string): string {
+  return /[&<>"']/.test(s) ? s.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c]!) : s;
+}
+
+/** Subscriber values never add lines to the text part. */
+function oneLine(s: string): string {
+  return /[\r\n]/.test(s) ? s.replace(/[\r\n]+/g, ' ') : s;
+}
+
+function inUrlAttribute(html: string, at: number): boolean {
+  const open = html.lastIndexOf('<', at);
+  if (open < 0 || html.lastIndexOf('>', at) > open) return false;
+  return /\b(?:href|src)\s*=\s*["']?[^"'\s>]*$/i.test(html.slice(open, at));
+}
+
+function countNewlines(s: string, end: number): number {
+  let n = 0;
+  for (let i = s.indexOf('\n'); i !== -1 && i < end; i = s.indexOf('\n', i + 1)) n++;
+  return n;
+}

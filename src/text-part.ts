@@ -1,0 +1,40 @@
+import { wrap } from './compose/text.js';
+import type { ComposedArticle, Issue } from './types.js';
+
+const RULE = '-'.repeat(40);
+
+/**
+ * The text/plain part: the same content as the HTML, readable in any client, with every link
+ * written out. Merge tags (as sentinels) pass through and are filled per recipient.
+ */
+export function renderTextPart(issue: Issue, unsubscribe: string): string {
+  const { publication } = issue;
+  const head = [publication.name, issue.number ? `Issue ${issue.number}` : undefined, issue.dateFormatted].filter(Boolean).join(' | ');
+  const parts: string[] = [head, `View this issue in your browser: ${issue.webUrl}`];
+  if (issue.introText.trim()) parts.push(issue.introText);
+  for (const a of issue.articles) parts.push(RULE + '\n\n' + (issue.layout === 'feature' ? feature(a) : teaser(a)));
+  parts.push(
+    RULE,
+    [publication.name, publication.address, publication.url].join('\n'),
+    `You are receiving this email because you subscribed to ${publication.name}.\nUnsubscribe: ${unsubscribe}`,
+  );
+  return parts.join('\n\n') + '\n';
+}
+
+function heading(a: ComposedArticle): string {
+  const lines = [];
+  if (a.section) lines.push(a.section.toUpperCase());
+  lines.push(...wrap(a.title, 72));
+  if (a.dek) lines.push('', ...wrap(a.dek, 72));
+  lines.push('', [a.byline, a.dateFormatted].filter(Boolean).join(' | '));
+  return lines.join('\n');
+}
+
+function teaser(a: ComposedArticle): string {
+  return [heading(a), wrap(a.excerpt, 72).join('\n'), `Read more: ${a.url}`].join('\n\n');
+}
+
+function feature(a: ComposedArticle): string {
+  const credit = a.image?.credit ? `[${a.image.credit}]\n\n` : '';
+  return `${credit}${heading(a)}\n\n${a.text}\n\nRead it on the web: ${a.url}`;
+}

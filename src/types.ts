@@ -1,0 +1,209 @@
+// The shapes that flow between Gazette's stages. Each stage is a module with a pure function:
+//   load -> compose -> template -> compile -> check -> write / send
+// Keep these names stable: templates, tests and the library API depend on them.
+
+export type Severity = 'error' | 'warning' | 'info';
+
+/** One finding, from any stage. Paths are relative to the root when the file is inside it. */
+export interface Diagnostic {
+  /** Stable identifier, e.g. `content/missing-field`, `size/gmail-clip`. Documented in README. */
+  code: string;
+  severity: Severity;
+  message: string;
+  /** How to fix it, in one sentence. */
+  hint?: string;
+  file?: string;
+  line?: number;
+  column?: number;
+  /** Dotted field path inside the file, e.g. `author.name`. */
+  field?: string;
+  /** The issue this finding belongs to, when it belongs to one. */
+  issue?: string;
+}
+
+// ---------------------------------------------------------------------------------------------
+// load: files -> Publication, Article[], IssueSource[]
+
+export interface Logo {
+  src: string;
+  alt: string;
+  width: number;
+}
+
+export interface Publication {
+  name: string;
+  /** https base URL, no trailing slash. Relative links in articles resolve against it. */
+  url: string;
+  logo?: Logo;
+  from: { name: string; address: string };
+  replyTo?: string;
+  /** Postal address, shown in the footer (CAN-SPAM). */
+  address: string;
+  /** BCP 47 tag. */
+  language: string;
+  /** #rrggbb */
+  accentColor: string;
+  /** https URL of the one-click unsubscribe endpoint (served by `gazette serve`). */
+  unsubscribeUrl: string;
+  /** Optional mailto: address for List-Unsubscribe. */
+  unsubscribeMailto?: string;
+  /** Short description, used by the web archive and the feed. */
+  description?: string;
+  file: string;
+}
+
+export interface Author {
+  name: string;
+  role?: string;
+  email?: string;
+}
+
+export interface ArticleImage {
+  src: string;
+  alt: string;
+  credit?: string;
+}
+
+export type TextDirection = 'ltr' | 'rtl';
+
+export interface Article {
+  slug: string;
+  /** Path relative to the root. */
+  file: string;
+  title: string;
+  /** YYYY-MM-DD */
+  date: string;
+  authors: Author[];
+  dek?: string;
+  image?: ArticleImage;
+  section?: string;
+  url?: string;
+  lang?: string;
+  dir: TextDirection;
+  excerpt?: string;
+  /** Markdown body, front-matter removed. */
+  body: string;
+  /** 1-based line in the file where the body starts. */
+  bodyLine: number;
+}
+
+export type Layout = 'digest' | 'feature';
+
+export interface IssueSource {
+  slug: string;
+  file: string;
+  title: string;
+  date: string;
+  number?: number;
+  preheader?: string;
+  layout: Layout;
+  articles: string[];
+  /** Markdown intro (the body of the issue file). */
+  intro: string;
+  introLine: number;
+}
+
+export interface Content {
+  root: string;
+  publication: Publication;
+  articles: Map<string, Article>;
+  issues: IssueSource[];
+}
+
+// ---------------------------------------------------------------------------------------------
+// compose: IssueSource -> Issue (what templates see)
+
+export interface ComposedArticle {
+  slug: string;
+  file: string;
+  title: string;
+  date: string;
+  /** e.g. "November 18, 2025", in the publication's (or article's) language. */
+  dateFormatted: string;
+  authors: Author[];
+  /** "Dana Mash'Al" or "A, B and C". */
+  byline: string;
+  dek?: string;
+  image?: ArticleImage & { url: string };
+  section?: string;
+  /** Absolute canonical URL (front-matter `url`, else publication.url/articles/slug). */
+  url: string;
+  lang: string;
+  dir: TextDirection;
+  /** Email-safe, sanitized HTML of the body with inline styles. */
+  html: string;
+  /** Plain-text rendering of the body, links listed as URLs. */
+  text: string;
+  /** Excerpt as plain text (front-matter `excerpt` or first paragraph, trimmed). */
+  excerpt: string;
+}
+
+export interface Issue {
+  slug: string;
+  file: string;
+  /** The email subject. */
+  title: string;
+  date: string;
+  dateFormatted: string;
+  number?: number;
+  preheader?: string;
+  layout: Layout;
+  introHtml: string;
+  introText: string;
+  articles: ComposedArticle[];
+  publication: Publication;
+  /** Absolute URL of the web version: publication.url/issues/slug/ */
+  webUrl: string;
+  lang: string;
+  dir: TextDirection;
+}
+
+// ---------------------------------------------------------------------------------------------
+// compile: MJML -> Rendered
+
+/** A per-recipient placeholder left in the built HTML and text, filled at send time. */
+export interface MergeTag {
+  /** `subscriber.<column>` or `unsubscribe_url`. */
+  name: string;
+  /** The CSV column for subscriber fields. */
+  column?: string;
+  fallback?: string;
+  /** Where the tag was written (content or template file). */
+  file?: string;
+  line?: number;
+}
+
+export interface RenderedIssue {
+  issue: Issue;
+  /** The MJML the templates produced (kept for debugging and `issue.json`). */
+  mjml: string;
+  /** Email HTML with merge tags left in place: `{{subscriber.name}}`, `{{unsubscribe_url}}`. */
+  html: string;
+  /** Plain-text part, same merge tags. */
+  text: string;
+  /** The web version: no unsubscribe footer, merge tags replaced by their fallbacks. */
+  webHtml: string;
+  mergeTags: MergeTag[];
+  bytes: { html: number; text: number; web: number };
+  diagnostics: Diagnostic[];
+}
+
+export interface BuildResult {
+  ok: boolean;
+  /** Present when loading succeeded. */
+  content?: Content;
+  issues: RenderedIssue[];
+  /** Every diagnostic of the build: loading, each issue, templates. */
+  diagnostics: Diagnostic[];
+}
+
+// ---------------------------------------------------------------------------------------------
+// send
+
+export interface Recipient {
+  email: string;
+  /** Every CSV column, including `email`. */
+  fields: Record<string, string>;
+  /** 1-based line of the CSV record. */
+  line: number;
+}

@@ -1,0 +1,31 @@
+import { fillWithFallbacks, escapeHtml } from './merge.js';
+import type { Issue } from './types.js';
+
+const EMAIL_ONLY = /<!--\s*gazette:email-only\s*-->[\s\S]*?<!--\s*\/gazette:email-only\s*-->/g;
+
+/**
+ * The web version, derived from the compiled email instead of a second MJML run: the
+ * email-only blocks (unsubscribe footer, "view in browser") removed, merge tags replaced by their
+ * fallbacks, and a head fit for a web page (title, description, Open Graph, canonical).
+ */
+export function renderWebVersion(emailHtml: string, issue: Issue): string {
+  let html = fillWithFallbacks(emailHtml.replace(EMAIL_ONLY, ''), 'html');
+  const description = issue.preheader ?? issue.articles[0]?.dek ?? issue.publication.description ?? issue.title;
+  const image = issue.articles.find((a) => a.image)?.image?.url;
+  const meta = [
+    `<title>${escapeHtml(issue.title)} | ${escapeHtml(issue.publication.name)}</title>`,
+    `<meta name="description" content="${escapeHtml(description)}">`,
+    `<link rel="canonical" href="${escapeHtml(issue.webUrl)}">`,
+    `<link rel="alternate" type="application/atom+xml" title="${escapeHtml(issue.publication.name)}" href="${escapeHtml(issue.publication.url)}/feed.xml">`,
+    `<meta property="og:type" content="article">`,
+    `<meta property="og:site_name" content="${escapeHtml(issue.publication.name)}">`,
+    `<meta property="og:title" content="${escapeHtml(issue.title)}">`,
+    `<meta property="og:description" content="${escapeHtml(description)}">`,
+    `<meta property="og:url" content="${escapeHtml(issue.webUrl)}">`,
+    image ? `<meta property="og:image" content="${escapeHtml(image)}">` : '',
+    `<meta name="twitter:card" content="${image ? 'summary_large_image' : 'summary'}">`,
+  ].filter(Boolean).join('\n');
+  html = html.replace(/<title>[\s\S]*?<\/title>/, '');
+  html = html.replace(/<head>/, `<head>\n${meta}`);
+  return html;
+}

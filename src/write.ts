@@ -1,0 +1,97 @@
+import { cp, mkdir, rename, rm, readdir, writeFile, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import type { BuildResult, RenderedIssue } from './types.js';
+
+export interface OutputFile {
+  /** Relative to the output folder, with forward slashes. */
+  path: string;
+  contents: string | Uint8Array;
+}
+
+/** The files of one built issue: `<slug>/email.html`, `email.txt`, `web.html`, `issue.json`. */
+export function issueFiles(r: RenderedIssue): OutputFile[] {
+  const dir = r.issue.slug;
+  const summary = {
+    slug: r.issue.slug,
+    subject: r.issue.title,
+    preheader: r.issue.preheader ?? null,
+    date: r.issue.date,
+    number: r.issue.number ?? null,
+    layout: r.issue.layout,
+    webUrl: r.issue.webUrl,
+    articles: r.issue.articles.map((a) => ({ slug: a.slug, title: a.title, url: a.url, date: a.date, byline: a.byline, section: a.section ?? null, lang: a.lang, dir: a.dir })),
+    mergeTags: r.mergeTags,
+    bytes: r.bytes,
+    diagnostics: r.diagnostics,
+  };
+  return [
+    { path: `${dir}/email.html`, contents: r.html },
+    { path: `${dir}/email.txt`, contents: r.text },
+    { path: `${dir}/web.html`, contents: r.webHtml },
+    { path: `${dir}/issue.json`, contents: JSON.stringify(summary, null, 2) + '\n' },
+  ];
+}
+
+export interface WriteOptions {
+  /** Extra files for the whole site (archive, feed), written beside the issues. */
+  siteFiles?: OutputFile[];
+  /** Copy this folder (content/assets) to `<out>/assets`. */
+  assetsDir?: string;
+}
+
+/**
+ * write: puts a build in `outDir` atomically. Everything is written to a fresh sibling folder
+ * first; the old output is swapped out only once the new one is complete, so a failed or
+ * interrupted build never leaves a half-written `dist/`. Issues not rebuilt this time (`--issue`)
+ * are carried over from the previous output.
+ */
+export async function writeBuild(result: BuildResult, outDir: string, options: WriteOptions = {}): Promise<string[]> {
+  const out = path.resolve(outDir);
+  const parent = path.dirname(out);
+  await mkdir(parent, { recursive: true });
+  const tag = `${process.pid}-${randomBytes(4).toString('hex')}`;
+  const tmp = path.join(parent, `.${path.basename(out)}.tmp-${tag}`);
+  const old = path.join(parent, `.${path.basename(out)}.old-${tag}`);
+  const written: string[] = [];
+  try {
+    await mkdir(tmp, { recursive: true });
+    const rebuilt = new Set(result.issues.map((r) => r.issue.slug));
+    // Carry over what this build did not produce.
+    if (await exists(out)) {
+      for (const entry of await readdir(out, { withFileTypes: true })) {
+        if (entry.isDirectory() && !rebuilt.has(entry.name) && entry.name !== 'assets') {
+          await cp(path.join(out, entry.name), path.join(tmp, entry.name), { recursive: true });
+        }
+      }
+    }
+    const files = [...result.issues.flatMap(issueFiles), ...(options.siteFiles ?? [])];
+    for (const f of files) {
+      const dest = path.join(tmp, ...f.path.split('/'));
+      if (!dest.startsWith(tmp + path.sep)) throw new Error(`refusing to write outside the output folder: ${f.path}`);
+      await mkdir(path.dirname(dest), { recursive: true });
+      await writeFile(dest, f.contents);
+      written.push(path.join(out, ...f.path.split('/')));
+    }
+    if (options.assetsDir && (await exists(options.assetsDir))) {
+      await cp(options.assetsDir, path.join(tmp, 'assets'), { recursive: true });
+    }
+    const hadOld = await exists(out);
+    if (hadOld) await rename(out, old);
+    await rename(tmp, out);
+    if (hadOld) await rm(old, { recursive: true, force: true });
+  } catch (err) {
+    await rm(tmp, { recursive: true, force: true });
+    throw err;
+  }
+  return written;
+}
+
+async function exists(p: string): Promise<boolean> {
+  try {
+    await stat(p);
+    return true;
+  } catch {
+    return false;
+  }
+}
