@@ -29,3 +29,16 @@ export function checkRendered(r: Omit<RenderedIssue, 'diagnostics'>, _ctx: Check
 function kb(n: number): string {
   return `${(n / 1024).toFixed(1)} KB`;
 }
+
+export interface CheckOptions {
+  /** Subscriber CSV columns and the longest values, when `--subscribers` is given. */
+  subscribers?: { columns: string[]; longest: Record<string, string> };
+}
+
+/**
+ * Every rule, for `gazette check` and the preview. Builds already carry the cheap findings of
+ * checkRendered; this adds the rest. (Extended by the check command's rules.)
+ */
+export async function checkIssue(r: RenderedIssue, ctx: CheckContext, _options: CheckOptions = {}): Promise<Diagnostic[]> {
+  return r.diagnostics.length ? r.diagnostics : checkRendered(r, ctx);
+}

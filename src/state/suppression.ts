@@ -1,0 +1,59 @@
+import type { Db } from './db.js';
+
+export type SuppressionReason = 'unsubscribe' | 'manual' | 'import' | 'bounce' | 'complaint';
+
+export interface Suppression {
+  email: string;
+  reason: SuppressionReason;
+  source: string | null;
+  createdAt: string;
+}
+
+/** Addresses compare trimmed and case-insensitively everywhere in Gazette. */
+export function normalizeEmail(email: string): string {
+  return email.trim().toLowerCase();
+}
+
+/** The suppression list: addresses `send` must skip. Shares the journal's SQLite file. */
+export class SuppressionList {
+  private readonly addStmt;
+  private readonly removeStmt;
+  private readonly hasStmt;
+  private readonly listStmt;
+
+  constructor(private readonly db: Db) {
+    this.addStmt = db.prepare(
+      'INSERT INTO suppressions (email, reason, source, created_at) VALUES (?, ?, ?, ?) ON CONFLICT(email) DO NOTHING',
+    );
+    this.removeStmt = db.prepare('DELETE FROM suppressions WHERE email = ?');
+    this.hasStmt = db.prepare('SELECT 1 FROM suppressions WHERE email = ?').pluck();
+    this.listStmt = db.prepare('SELECT email, reason, source, created_at AS createdAt FROM suppressions ORDER BY email');
+  }
+
+  /** Returns true when the address was not suppressed before (a repeat changes nothing). */
+  add(email: string, reason: SuppressionReason, source?: string): boolean {
+    return this.addStmt.run(normalizeEmail(email), reason, source ?? null, new Date().toISOString()).changes > 0;
+  }
+
+  /** Returns true when the address was suppressed. */
+  remove(email: string): boolean {
+    return this.removeStmt.run(normalizeEmail(email)).changes > 0;
+  }
+
+  has(email: string): boolean {
+    return this.hasStmt.get(normalizeEmail(email)) !== undefined;
+  }
+
+  *list(): IterableIterator<Suppression> {
+    yield* this.listStmt.iterate() as IterableIterator<Suppression>;
+  }
+
+  /** Adds many in one transaction; returns how many were new. */
+  addMany(emails: Iterable<string>, reason: SuppressionReason, source?: string): number {
+    let added = 0;
+    this.db.transaction(() => {
+      for (const e of emails) if (this.add(e, reason, source)) added++;
+    })();
+    return added;
+  }
+}
