@@ -13,6 +13,8 @@ export interface Theme {
   codeBackground: string;
   fontBody: string;
   fontHeading: string;
+  /** The palette for `prefers-color-scheme: dark`; its accent is lightened to stay readable. */
+  dark: { background: string; paper: string; text: string; muted: string; accent: string; border: string };
 }
 
 export function themeOf(publication: Publication): Theme {
@@ -26,9 +28,28 @@ export function themeOf(publication: Publication): Theme {
     paper: '#ffffff',
     border: '#dcd6cc',
     codeBackground: '#f4f2ee',
-    fontBody: "-apple-system, BlinkMacSystemFont, 'Segoe UI', Helvetica, Arial, sans-serif",
-    fontHeading: "Georgia, 'Times New Roman', Times, serif",
+    fontBody: '-apple-system, BlinkMacSystemFont, Segoe UI, Helvetica, Arial, sans-serif',
+    fontHeading: 'Georgia, Times New Roman, Times, serif',
+    dark: {
+      background: '#121212',
+      paper: '#1c1c1e',
+      text: '#ececec',
+      muted: '#b4b4b4',
+      accent: lightenUntil(accent, '#1c1c1e', 4.5),
+      border: '#3a3a3c',
+    },
   };
+}
+
+/** Mixes a color toward white until it reaches a contrast ratio against a background. */
+export function lightenUntil(hex: string, background: string, ratio: number): string {
+  const n = parseInt(hex.slice(1), 16);
+  const rgb = [(n >> 16) & 255, (n >> 8) & 255, n & 255];
+  for (let t = 0; t <= 1.0001; t += 0.05) {
+    const mixed = '#' + rgb.map((c) => Math.round(c + (255 - c) * t).toString(16).padStart(2, '0')).join('');
+    if (contrastRatio(mixed, background) >= ratio) return mixed;
+  }
+  return '#ffffff';
 }
 
 /** WCAG 2 relative luminance contrast ratio of two #rrggbb colors. */

@@ -54,7 +54,11 @@ export async function loadContent(root: string): Promise<LoadResult> {
     if (parsed) {
       const v = validate(publicationSchema, parsed, pubFile.file, KNOWN_KEYS.publication);
       diagnostics.push(...v.diagnostics);
-      if (v.value) publication = { ...v.value, file: pubFile.file };
+      if (v.value) {
+        publication = { ...v.value, file: pubFile.file };
+        // The logo is referenced from emails: make it absolute like every other image.
+        if (publication.logo) publication.logo = { ...publication.logo, src: new URL(publication.logo.src, publication.url + '/').href };
+      }
     }
   }
 

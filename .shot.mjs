@@ -1,0 +1,11 @@
+import { chromium } from 'playwright-core';
+import { readFileSync } from 'node:fs';
+const [,, file, width, out, dark] = process.argv;
+let html = readFileSync(file, 'utf8').replaceAll('https://www.thegazelle.org/assets/', 'file:///work/main/content/assets/');
+const b = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless','--no-sandbox','--disable-gpu','--disable-background-networking','--disable-component-update','--disable-sync','--no-first-run','--allow-file-access-from-files'] });
+const p = await b.newPage({ viewport: { width: Number(width), height: 800 }, colorScheme: dark ? 'dark' : 'light' });
+import('node:fs').then(fs=>fs.writeFileSync('/tmp/shot.html', html));
+await new Promise(r=>setTimeout(r,50));
+await p.goto('file:///tmp/shot.html');
+await p.screenshot({ path: out, fullPage: true });
+await b.close();
