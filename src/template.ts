@@ -3,7 +3,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Handlebars from 'handlebars';
-import { protectMergeTags } from './merge.js';
+import { escapeHtml, protectMergeTags } from './merge.js';
 import type { Theme } from './theme.js';
 import type { Diagnostic, Issue, MergeTag } from './types.js';
 
@@ -165,7 +165,7 @@ export function safeUrl(value: unknown): string {
   const s = String(value ?? '').trim();
   if (s.startsWith('GZMT')) return s; // a per-recipient merge tag (e.g. the unsubscribe URL)
   if (!/^(https?:|mailto:|tel:|#)/i.test(s)) return '#';
-  return Handlebars.escapeExpression(encodeURI(decodeURIsafe(s)));
+  return escapeHtml(encodeURI(decodeURIsafe(s)));
 }
 
 function decodeURIsafe(s: string): string {

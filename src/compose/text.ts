@@ -9,6 +9,9 @@ const WIDTH = 72;
  */
 export function toPlainText(tokens: Token[], resolve: (href: string) => string | undefined): string {
   const blocks: string[] = [];
+  // Items of a tight list (no blank lines between them in the Markdown) stay on adjacent lines.
+  const tight = new Set<number>();
+  let hiddenParagraph = false;
   const prefixes: string[] = [];
   const lists: { ordered: boolean; n: number }[] = [];
   let pendingItemMarker: string | undefined;
@@ -22,11 +25,15 @@ export function toPlainText(tokens: Token[], resolve: (href: string) => string |
     pendingItemMarker = undefined;
     const lines = wrap(text, WIDTH - prefix.length - (marker ? marker.length : 0));
     const indent = marker ? ' '.repeat(marker.length) : '';
+    if (hiddenParagraph && marker) tight.add(blocks.length);
     blocks.push(lines.map((l, i) => prefix + (i === 0 && marker ? marker : indent) + l).join('\n'));
   };
 
   for (const t of tokens) {
     switch (t.type) {
+      case 'paragraph_open':
+        hiddenParagraph = t.hidden;
+        break;
       case 'heading_open':
         headingLevel = Number(t.tag.slice(1));
         break;
@@ -92,7 +99,7 @@ export function toPlainText(tokens: Token[], resolve: (href: string) => string |
       }
     }
   }
-  return blocks.join('\n\n');
+  return blocks.map((b, i) => (i === 0 ? b : (tight.has(i) && tight.has(i - 1) ? '\n' : '\n\n') + b)).join('');
 }
 
 function inlineText(children: Token[], resolve: (href: string) => string | undefined): string {

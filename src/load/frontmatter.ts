@@ -63,7 +63,7 @@ export function splitFrontMatter(text: string, file: string): FrontMatter {
   };
   const yamlEngine = {
     parse: (src: string) => {
-      const r = parseYaml(src, file, 1);
+      const r = parseYaml(src, file, 0); // gray-matter's block starts with the newline after ---
       yamlDiagnostics = r.diagnostics;
       parsed = r.parsed;
       return {};

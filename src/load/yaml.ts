@@ -17,15 +17,18 @@ export interface ParsedYaml {
 export function parseYaml(src: string, file: string, lineOffset: number): { parsed?: ParsedYaml; diagnostics: Diagnostic[] } {
   const lineCounter = new LineCounter();
   const doc = parseDocument(src, { lineCounter, uniqueKeys: true, prettyErrors: false, schema: 'core' });
-  const diagnostics: Diagnostic[] = doc.errors.map((e) => ({
-    code: 'content/yaml-syntax',
-    severity: 'error' as const,
-    message: `YAML syntax error: ${firstLine(e.message)}`,
-    file,
-    line: (e.linePos?.[0]?.line ?? 1) + lineOffset,
-    column: e.linePos?.[0]?.col ?? 1,
-    hint: yamlHint(e.code),
-  }));
+  const diagnostics: Diagnostic[] = doc.errors.map((e) => {
+    const pos = lineCounter.linePos(e.pos[0]);
+    return {
+      code: 'content/yaml-syntax',
+      severity: 'error' as const,
+      message: `YAML syntax error: ${firstLine(e.message)}`,
+      file,
+      line: pos.line + lineOffset,
+      column: pos.col,
+      hint: yamlHint(e.code),
+    };
+  });
   if (diagnostics.length > 0) return { diagnostics };
 
   let data: unknown;

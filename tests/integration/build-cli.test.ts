@@ -1,0 +1,108 @@
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { afterEach, describe, expect, it } from 'vitest';
+import { CLI, REPO, article, copySample, issue, makeRoot } from '../helpers/root.js';
+
+const run = promisify(execFile);
+async function gazette(args: string[], cwd = REPO) {
+  try {
+    const { stdout, stderr } = await run(process.execPath, [CLI, ...args], { cwd });
+    return { code: 0, stdout, stderr };
+  } catch (err) {
+    const e = err as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+const cleanups: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  while (cleanups.length) await cleanups.pop()!();
+});
+
+describe('gazette build', () => {
+  it('builds the sample into <root>/dist and prints where it is', async () => {
+    const sample = await copySample();
+    cleanups.push(sample.cleanup);
+    const r = await gazette(['build', '--root', sample.root]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/Built 2 issues/);
+    expect(r.stdout).toContain('kazakhstan-abraham-accords/email.html');
+    for (const slug of ['kazakhstan-abraham-accords', 'weekly-digest-2025-11-21']) {
+      const files = await readdir(path.join(sample.root, 'dist', slug));
+      expect(files.sort()).toEqual(['email.html', 'email.txt', 'issue.json', 'web.html']);
+      const summary = JSON.parse(await readFile(path.join(sample.root, 'dist', slug, 'issue.json'), 'utf8'));
+      expect(summary).toMatchObject({ slug, bytes: { html: expect.any(Number), text: expect.any(Number) } });
+      expect(summary.subject.length).toBeGreaterThan(0);
+    }
+    expect(existsSync(path.join(sample.root, 'dist', 'assets', 'gazelle-logo.png'))).toBe(true);
+  });
+
+  it('prints every error as path:line:col with a hint, exits 1 and leaves the previous output untouched', async () => {
+    const r0 = await makeRoot({ articles: { one: article() }, issues: { first: issue(['one']) } });
+    cleanups.push(r0.cleanup);
+    expect((await gazette(['build', '--root', r0.root])).code).toBe(0);
+    const before = await readFile(path.join(r0.root, 'dist', 'first', 'email.html'), 'utf8');
+
+    await writeFile(path.join(r0.root, 'content', 'articles', 'one.md'), article({ date: '2026-13-45', title: '"Changed"' }));
+    await writeFile(path.join(r0.root, 'content', 'articles', 'two.md'), '---\ntitle: [unclosed\n---\n');
+    const r = await gazette(['build', '--root', r0.root], r0.root);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^content\/articles\/one\.md:3:\d+: error: .*date/m);
+    expect(r.stderr).toMatch(/^content\/articles\/two\.md:\d+:\d+: error: YAML syntax error/m);
+    expect(r.stderr).toMatch(/^ {2}hint: /m);
+    expect(r.stderr).toContain('Nothing was written');
+    expect(await readFile(path.join(r0.root, 'dist', 'first', 'email.html'), 'utf8')).toBe(before);
+    const leftovers = (await readdir(r0.root)).filter((f) => f.startsWith('.dist'));
+    expect(leftovers).toEqual([]);
+  });
+
+  it('builds one issue with --issue and keeps the others', async () => {
+    const r0 = await makeRoot({ articles: { one: article() }, issues: { first: issue(['one']), second: issue(['one'], { date: '2025-11-27' }) } });
+    cleanups.push(r0.cleanup);
+    expect((await gazette(['build', '--root', r0.root])).code).toBe(0);
+    const r = await gazette(['build', '--root', r0.root, '--issue', 'second', '--out', 'dist']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/Built 1 issue /);
+    expect(existsSync(path.join(r0.root, 'dist', 'first', 'email.html'))).toBe(true);
+    const bad = await gazette(['build', '--root', r0.root, '--issue', 'nope']);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain('no issue "nope"');
+    expect(bad.stderr).toContain('second, first');
+  });
+
+  it('rejects unknown options with usage', async () => {
+    const r = await gazette(['build', '--nope']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain("Unknown option '--nope'");
+    expect(r.stderr).toContain('gazette build [--root DIR]');
+  });
+
+  it('does not load nodemailer, SQLite or the browser', async () => {
+    const sample = await copySample();
+    cleanups.push(sample.cleanup);
+    const script = `
+      import { createRequire } from 'node:module';
+      const { run } = await import(${JSON.stringify(path.join(REPO, 'lib/commands/build.js'))});
+      const code = await run(['--root', ${JSON.stringify(sample.root)}, '--quiet']);
+      const loaded = Object.keys(createRequire(import.meta.url).cache);
+      console.log(JSON.stringify({ code, loaded }));`;
+    const { stdout } = await run(process.execPath, ['--input-type=module', '-e', script]);
+    const { code, loaded } = JSON.parse(stdout) as { code: number; loaded: string[] };
+    expect(code).toBe(0);
+    expect(loaded.some((p) => p.includes('/node_modules/mjml-core/'))).toBe(true); // the probe sees CJS modules
+    expect(loaded.filter((p) => /\/node_modules\/(nodemailer|better-sqlite3|playwright-core)\//.test(p))).toEqual([]);
+  });
+
+  it('gives the same result through the library API', async () => {
+    const script = `import { buildIssue } from 'gazette';
+      const r = await buildIssue({ root: ${JSON.stringify(REPO)}, issue: 'kazakhstan-abraham-accords' });
+      console.log(JSON.stringify({ ok: r.ok, slugs: r.issues.map((i) => i.issue.slug), bytes: r.issues[0].bytes.html }));`;
+    const { stdout } = await run(process.execPath, ['--input-type=module', '-e', script], { cwd: REPO });
+    const out = JSON.parse(stdout);
+    expect(out).toMatchObject({ ok: true, slugs: ['kazakhstan-abraham-accords'] });
+    expect(out.bytes).toBeGreaterThan(10_000);
+  });
+});
