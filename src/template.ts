@@ -1,5 +1,4 @@
-import { createHash } from 'node:crypto';
-import { readdir, readFile } from 'node:fs/promises';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Handlebars from 'handlebars';
@@ -50,29 +49,51 @@ export async function readTheme(root: string): Promise<TemplateFile[]> {
   ] as const) {
     let entries: string[];
     try {
-      entries = await readdir(dir, { recursive: true });
+      entries = readdirSync(dir, { recursive: true }) as string[];
     } catch {
       continue;
     }
     for (const entry of entries.sort()) {
       const name = entry.split(path.sep).join('/');
       if (!name.endsWith(SUFFIX)) continue;
-      const source = (await readFile(path.join(dir, entry), 'utf8')).replace(/\r\n?/g, '\n');
-      byName.set(name, { name, file: display(name), source });
+      const abs = path.join(dir, entry);
+      byName.set(name, { name, file: display(name), source: readSource(abs) });
     }
   }
-  return [...byName.values()];
+  const files = [...byName.values()];
+  // Same theme as last time: hand back the same array, so compileTheme finds it by identity.
+  const last = lastTheme.get(root);
+  if (last && last.length === files.length && last.every((f, i) => f.file === files[i]!.file && f.source === files[i]!.source)) return last;
+  lastTheme.set(root, files);
+  return files;
+}
+
+const lastTheme = new Map<string, TemplateFile[]>();
+
+/** Template sources by path, re-read only when the file's mtime or size changed. */
+const sources = new Map<string, { mtimeMs: number; size: number; source: string }>();
+function readSource(abs: string): string {
+  const st = statSync(abs);
+  const hit = sources.get(abs);
+  if (hit && hit.mtimeMs === st.mtimeMs && hit.size === st.size) return hit.source;
+  const source = readFileSync(abs, 'utf8').replace(/\r\n?/g, '\n');
+  sources.set(abs, { mtimeMs: st.mtimeMs, size: st.size, source });
+  return source;
 }
 
 const compiledCache = new Map<string, CompiledTheme>();
+const compiledByIdentity = new WeakMap<TemplateFile[], CompiledTheme>();
 
 /** template: compiles the theme once per distinct set of sources (cached), or reports errors. */
 export function compileTheme(files: TemplateFile[]): { theme?: CompiledTheme; diagnostics: Diagnostic[] } {
-  const key = createHash('sha1')
-    .update(files.map((f) => `${f.name}\0${f.source}`).join('\0'))
-    .digest('hex');
+  const same = compiledByIdentity.get(files);
+  if (same) return { theme: same, diagnostics: [] };
+  const key = files.map((f) => `${f.name}\0${f.source}`).join('\0');
   const hit = compiledCache.get(key);
-  if (hit) return { theme: hit, diagnostics: [] };
+  if (hit) {
+    compiledByIdentity.set(files, hit);
+    return { theme: hit, diagnostics: [] };
+  }
 
   const diagnostics: Diagnostic[] = [];
   const hb = Handlebars.create();
@@ -114,6 +135,7 @@ export function compileTheme(files: TemplateFile[]): { theme?: CompiledTheme; di
   };
   if (compiledCache.size > 20) compiledCache.clear();
   compiledCache.set(key, theme);
+  compiledByIdentity.set(files, theme);
   return { theme, diagnostics };
 }
 

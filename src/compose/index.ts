@@ -13,8 +13,7 @@ export interface ComposeResult {
 const EXCERPT_CHARS = 240;
 
 /** Composed articles keyed by everything they depend on; the preview rebuilds only what changed. */
-const articleCache = new Map<string, { article: ComposedArticle; tags: MergeTag[] }>();
-const MAX_CACHED = 1000;
+const articleCache = new WeakMap<Article, { key: string; entry: { article: ComposedArticle; tags: MergeTag[] } }>();
 
 /** compose: orders an issue's articles and turns their Markdown into email-safe HTML and text. */
 export function composeIssue(content: Content, source: IssueSource): ComposeResult {
@@ -57,9 +56,10 @@ export function composeIssue(content: Content, source: IssueSource): ComposeResu
 }
 
 function composeArticle(article: Article, publication: Publication, theme: Theme): { article: ComposedArticle; tags: MergeTag[] } {
-  const key = JSON.stringify([publication.url, publication.language, publication.accentColor, article]);
-  const hit = articleCache.get(key);
-  if (hit) return hit;
+  // Loading hands out the same Article object while its file is unchanged.
+  const key = `${publication.url}\0${publication.language}\0${publication.accentColor}`;
+  const hit = articleCache.get(article);
+  if (hit?.key === key) return hit.entry;
 
   const lang = article.lang ?? publication.language;
   const body = protectMergeTags(article.body, article.file, article.bodyLine);
@@ -86,25 +86,30 @@ function composeArticle(article: Article, publication: Publication, theme: Theme
     excerpt: article.excerpt ?? truncate(md.firstParagraph, EXCERPT_CHARS),
   };
   const entry = { article: composed, tags: body.tags };
-  if (articleCache.size >= MAX_CACHED) articleCache.delete(articleCache.keys().next().value!);
-  articleCache.set(key, entry);
+  articleCache.set(article, { key, entry });
   return entry;
 }
 
+// Intl formatters are costly to construct (about a millisecond each): one per language.
+const dateFormats = new Map<string, Intl.DateTimeFormat | null>();
+const listFormats = new Map<string, Intl.ListFormat | null>();
+
 export function formatDate(iso: string, lang: string): string {
   const [y, m, d] = iso.split('-').map(Number) as [number, number, number];
-  try {
-    return new Intl.DateTimeFormat(lang, { dateStyle: 'long', timeZone: 'UTC' }).format(new Date(Date.UTC(y, m - 1, d)));
-  } catch {
-    return iso;
-  }
+  if (!dateFormats.has(lang)) dateFormats.set(lang, tryCreate(() => new Intl.DateTimeFormat(lang, { dateStyle: 'long', timeZone: 'UTC' })));
+  return dateFormats.get(lang)?.format(new Date(Date.UTC(y, m - 1, d))) ?? iso;
 }
 
 function formatList(names: string[], lang: string): string {
+  if (!listFormats.has(lang)) listFormats.set(lang, tryCreate(() => new Intl.ListFormat(lang, { style: 'long', type: 'conjunction' })));
+  return listFormats.get(lang)?.format(names) ?? names.join(', ');
+}
+
+function tryCreate<T>(make: () => T): T | null {
   try {
-    return new Intl.ListFormat(lang, { style: 'long', type: 'conjunction' }).format(names);
+    return make();
   } catch {
-    return names.join(', ');
+    return null;
   }
 }
 

@@ -30,14 +30,24 @@ const ALLOWED_TAGS = [
   'figure', 'figcaption', 'span', 'abbr', 'cite', 'q', 'kbd',
 ];
 
+// Rendered Markdown by exact input: unchanged articles and intros are not re-rendered on rebuild.
+const rendered = new Map<string, RenderedMarkdown>();
+const MAX_RENDERED = 2000;
+
 export function renderMarkdown(src: string, opts: MarkdownOptions): RenderedMarkdown {
+  const key = `${opts.baseUrl}\0${opts.dir}\0${JSON.stringify(opts.theme)}\0${src}`;
+  const hit = rendered.get(key);
+  if (hit) return hit;
   const tokens = md.parse(src, {});
   const rawHtml = md.renderer.render(tokens, md.options, {});
-  return {
+  const result = {
     html: sanitize(rawHtml, opts),
     text: toPlainText(tokens, (href) => resolveUrl(href, opts.baseUrl)),
     firstParagraph: firstParagraph(tokens),
   };
+  if (rendered.size >= MAX_RENDERED) rendered.delete(rendered.keys().next().value!);
+  rendered.set(key, result);
+  return result;
 }
 
 /** Absolute URL for a link or image; undefined for schemes that never belong in an email. */

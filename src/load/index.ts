@@ -1,4 +1,4 @@
-import { readdir } from 'node:fs/promises';
+import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import type { z } from 'zod';
 import { GazetteError } from '../errors.js';
@@ -36,7 +36,7 @@ export async function loadContent(root: string): Promise<LoadResult> {
 
   const read = async (abs: string): Promise<TextFile | undefined> => {
     try {
-      return await readTextFile(abs, rel(abs));
+      return readTextFile(abs, rel(abs));
     } catch (err) {
       if (err instanceof GazetteError) diagnostics.push(err.toDiagnostic());
       else throw err;
@@ -49,10 +49,12 @@ export async function loadContent(root: string): Promise<LoadResult> {
   let publication: Publication | undefined;
   const pubFile = await readIfExists(pubPath, read, diagnostics, rel(pubPath), 'Create content/publication.yml with name, url, from, address and unsubscribeUrl (see README, "Content reference").');
   if (pubFile) {
-    const { parsed, diagnostics: yd } = parseYaml(pubFile.text, pubFile.file, 0);
+    const { yd, v } = parseCached('publication', pubFile, () => {
+      const { parsed, diagnostics: yd } = parseYaml(pubFile.text, pubFile.file, 0);
+      return { yd, v: parsed ? validate(publicationSchema, parsed, pubFile.file, KNOWN_KEYS.publication) : undefined };
+    });
     diagnostics.push(...yd);
-    if (parsed) {
-      const v = validate(publicationSchema, parsed, pubFile.file, KNOWN_KEYS.publication);
+    if (v) {
       diagnostics.push(...v.diagnostics);
       if (v.value) {
         publication = { ...v.value, file: pubFile.file };
@@ -75,15 +77,22 @@ export async function loadContent(root: string): Promise<LoadResult> {
       diagnostics.push(slugDiag);
       continue;
     }
-    const fm = splitFrontMatter(f.text, f.file);
+    const { fm, v } = parseCached('article', f, () => {
+      const fm = splitFrontMatter(f.text, f.file);
+      return { fm, v: fm.parsed ? validate(articleSchema, fm.parsed, f.file, KNOWN_KEYS.article) : undefined };
+    });
     diagnostics.push(...fm.diagnostics);
-    if (!fm.parsed) continue;
-    const v = validate(articleSchema, fm.parsed, f.file, KNOWN_KEYS.article);
+    if (!v) continue;
     diagnostics.push(...v.diagnostics);
     if (!v.value) continue;
+    const cached = articleObjects.get(f);
+    if (cached && cached.language === publication?.language) {
+      articles.set(slug, cached.article);
+      continue;
+    }
     const a = v.value;
     const lang = a.lang ?? publication?.language;
-    articles.set(slug, {
+    const built: Article = {
       slug,
       file: f.file,
       title: a.title,
@@ -98,7 +107,9 @@ export async function loadContent(root: string): Promise<LoadResult> {
       excerpt: a.excerpt,
       body: fm.body,
       bodyLine: fm.bodyLine,
-    });
+    };
+    articleObjects.set(f, { language: publication?.language, article: built });
+    articles.set(slug, built);
   }
 
   // issues
@@ -123,12 +134,14 @@ export async function loadContent(root: string): Promise<LoadResult> {
       diagnostics.push(slugDiag);
       continue;
     }
-    const fm = splitFrontMatter(f.text, f.file);
+    const { fm, v } = parseCached('issue', f, () => {
+      const fm = splitFrontMatter(f.text, f.file);
+      return { fm, v: fm.parsed ? validate(issueSchema, fm.parsed, f.file, KNOWN_KEYS.issue) : undefined };
+    });
     diagnostics.push(...fm.diagnostics);
-    if (!fm.parsed) continue;
-    const v = validate(issueSchema, fm.parsed, f.file, KNOWN_KEYS.issue);
+    if (!v) continue;
     diagnostics.push(...v.diagnostics);
-    if (!v.value) continue;
+    if (!v.value || !fm.parsed) continue;
     const parsed = fm.parsed;
     v.value.articles.forEach((articleSlug, i) => {
       if (!articles.has(articleSlug) && !articleFiles.some((a) => slugOf(a) === articleSlug)) {
@@ -156,6 +169,24 @@ export async function loadContent(root: string): Promise<LoadResult> {
   return { content: { root, publication, articles, issues }, diagnostics };
 }
 
+/**
+ * Parsed and validated files keyed by the file object readTextFile returns (the same object while
+ * the file is unchanged): an unchanged file is never parsed twice in a process, which is what
+ * makes the preview's rebuild on every save cheap. gray-matter caches the same way.
+ */
+const parseCache = new Map<string, WeakMap<TextFile, unknown>>();
+function parseCached<T>(kind: string, f: TextFile, parse: () => T): T {
+  let byFile = parseCache.get(kind);
+  if (!byFile) parseCache.set(kind, (byFile = new WeakMap()));
+  if (byFile.has(f)) return byFile.get(f) as T;
+  const value = parse();
+  byFile.set(f, value);
+  return value;
+}
+
+/** The same Article object for the same file and publication language, so compose can cache by identity. */
+const articleObjects = new WeakMap<TextFile, { language: string | undefined; article: Article }>();
+
 async function readIfExists(
   abs: string,
   read: (abs: string) => Promise<TextFile | undefined>,
@@ -163,14 +194,11 @@ async function readIfExists(
   file: string,
   hint: string,
 ): Promise<TextFile | undefined> {
-  try {
-    await readdir(path.dirname(abs));
-  } catch {
+  if (!existsSync(path.dirname(abs))) {
     diagnostics.push({ code: 'content/missing', severity: 'error', message: 'no content/ folder in this root', file: 'content', hint: 'Run gazette in a folder that has content/, or pass --root DIR.' });
     return undefined;
   }
-  const files = await readdir(path.dirname(abs));
-  if (!files.includes(path.basename(abs))) {
+  if (!existsSync(abs)) {
     diagnostics.push({ code: 'content/missing', severity: 'error', message: `${file} is missing`, file, hint });
     return undefined;
   }
@@ -180,7 +208,7 @@ async function readIfExists(
 async function listMarkdown(dir: string): Promise<string[]> {
   let entries: string[];
   try {
-    entries = await readdir(dir, { recursive: true });
+    entries = readdirSync(dir, { recursive: true }) as string[];
   } catch {
     return [];
   }
