@@ -92,6 +92,9 @@ const table = [
 machine.loadAverageAtEnd = os.loadavg().map((l) => Number(l.toFixed(2)));
 const total = (Date.now() - started) / 1000;
 process.stdout.write(`\n${table}\n\n${machine.cpus} x ${machine.cpuModel}, Node ${machine.node}; load average ${machine.loadAverageAtStart[0]} at start, ${machine.loadAverageAtEnd[0]} at end; ${total.toFixed(0)} s${quick ? ' (--quick)' : ''}.\n`);
+if (Math.max(machine.loadAverageAtStart[0], machine.loadAverageAtEnd[0]) > machine.cpus * 0.75) {
+  process.stdout.write(`Note: the machine was busy with other work (load above ${machine.cpus * 0.75} on ${machine.cpus} cores), so wall times are noisy; the CPU-time ratios in the notes are steadier.\n`);
+}
 
 mkdirSync(resultsDir, { recursive: true });
 const file = path.join(resultsDir, `${new Date(started).toISOString().replace(/[:.]/g, '-')}.json`);
