@@ -1,34 +1,44 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 
 /**
- * At most `perSecond` message starts in any one-second window, evenly spaced (no burst at the
- * start of a window, unlike a fixed-window counter such as nodemailer's `rateLimit`). A small
- * guard keeps the window true at the receiving end too, where network jitter shifts arrivals.
+ * At most `perSecond` deliveries in any one-second window, as the server counts them. A message
+ * reaches the server somewhere between its start and its reply, so a new one may start only
+ * while (messages in flight + messages answered in the last second) < perSecond: whatever the
+ * latency, no window can then hold more. Starts are also spaced evenly (no burst at the start of
+ * a window, unlike a fixed-window counter such as nodemailer's `rateLimit`).
  */
 export class RateLimiter {
   private readonly interval: number;
-  private readonly window: number[] = [];
-  private readonly size: number;
+  private readonly limit: number;
+  private readonly answered: number[] = [];
+  private inFlight = 0;
   private last = -Infinity;
 
-  constructor(perSecond: number, private readonly guardMs = 20) {
+  constructor(perSecond: number) {
     this.interval = 1000 / perSecond;
-    this.size = Math.max(1, Math.floor(perSecond));
+    this.limit = Math.max(1, Math.floor(perSecond));
   }
 
-  async take(signal?: AbortSignal): Promise<void> {
+  /** Waits for a slot; call the returned function when the server has answered. */
+  async take(signal?: AbortSignal): Promise<() => void> {
     for (;;) {
       const now = performance.now();
-      const oldest = this.window.length === this.size ? this.window[0]! : -Infinity;
-      const at = Math.max(this.last + this.interval, oldest + 1000 + this.guardMs);
-      if (at <= now) break;
-      await sleep(at - now, undefined, { signal }).catch(() => undefined);
-      if (signal?.aborted) return;
+      while (this.answered.length > 0 && this.answered[0]! <= now - 1000) this.answered.shift();
+      const spaced = this.last + this.interval;
+      if (this.inFlight + this.answered.length < this.limit && spaced <= now) break;
+      const wait = this.inFlight + this.answered.length >= this.limit ? (this.answered.length ? this.answered[0]! + 1000 - now : 10) : spaced - now;
+      await sleep(Math.max(1, Math.min(wait, 50)), undefined, { signal }).catch(() => undefined);
+      if (signal?.aborted) return () => {};
     }
-    const t = performance.now();
-    this.last = t;
-    this.window.push(t);
-    if (this.window.length > this.size) this.window.shift();
+    this.last = performance.now();
+    this.inFlight++;
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      this.inFlight--;
+      this.answered.push(performance.now());
+    };
   }
 }
 

@@ -38,9 +38,12 @@ export interface CsvHeader {
  * case-insensitively); every other column becomes a merge field under its header name.
  */
 export async function* readRecipients(file: string, displayName: string, onHeader?: (h: CsvHeader) => void): AsyncGenerator<CsvRow> {
-  const parser = createReadStream(file).pipe(
+  const input = createReadStream(file);
+  const parser = input.pipe(
     parse({ bom: true, relax_column_count: true, skip_empty_lines: false, record_delimiter: ['\r\n', '\n', '\r'], max_record_size: 64 * 1024 }),
   );
+  // pipe() does not forward a read error (a missing file): hand it to the parser's iterator.
+  input.on('error', (err) => parser.destroy(err));
   let columns: string[] | undefined;
   let emailIndex = -1;
   let line = 1;

@@ -113,13 +113,19 @@ export async function sendLoop(o: SendLoopOptions): Promise<SendLoopResult> {
     notify();
   };
 
-  const start = (job: Job) => {
+  const start = (job: Job, answered?: () => void) => {
     job.attempts++;
     inFlight++;
     const message = o.template.compose({ email: job.row.email, ascii: job.row.ascii, fields: job.row.fields });
     o.transport.send(message).then(
-      (d) => finish(job, d),
-      (err: unknown) => finish(job, { ok: false, kind: 'temporary', errorCode: 'EUNKNOWN', response: String(err) }),
+      (d) => {
+        answered?.();
+        finish(job, d);
+      },
+      (err: unknown) => {
+        answered?.();
+        finish(job, { ok: false, kind: 'temporary', errorCode: 'EUNKNOWN', response: String(err) });
+      },
     );
   };
 
@@ -151,14 +157,17 @@ export async function sendLoop(o: SendLoopOptions): Promise<SendLoopResult> {
           progress.suppressed++;
           continue;
         }
+        let answered: (() => void) | undefined;
         if (limiter) {
-          await limiter.take(o.signal);
+          answered = await limiter.take(o.signal);
           if (stop) {
-            buffer.unshift(job.row);
+            answered();
+            if (job.attempts === 0) buffer.unshift(job.row);
+            else retries.push(job);
             break;
           }
         }
-        start(job);
+        start(job, answered);
       }
       const idle = inFlight === 0;
       if (idle && (stop || (exhausted && buffer.length === 0 && retries.length === 0))) break;

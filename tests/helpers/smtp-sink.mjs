@@ -6,7 +6,8 @@
 // Prints {"port": N} as its first stdout line. Every accepted message is recorded as
 // {t, from, to, messageId, size, raw?} to --out (JSON lines) and, when started with an IPC
 // channel (child_process.fork), sent to the parent as {type: "delivery", ...}.
-// Rules script replies per recipient address for its first N attempts:
+// Rules script replies per recipient address for its first N attempts ("*": any address, the
+// first N attempts over all of them):
 //   {"a@x.org": {"reply": 450, "times": 2}, "b@x.org": {"reply": "drop", "at": "data"}, "*": {...}}
 // reply: an SMTP code (4xx/5xx) or "drop" (the connection is cut); at: "rcpt" (default) or
 // "data"; times: how many attempts get it (default: all). With no rules the sink answers 250 at
@@ -35,10 +36,13 @@ SMTPConnection.prototype.init = function init() {
 };
 
 function ruleFor(address, stage) {
-  const rule = rules[address] ?? rules['*'];
+  const own = rules[address];
+  const rule = own ?? rules['*'];
   if (!rule || (rule.at ?? 'rcpt') !== stage) return undefined;
-  const n = (attempts.get(`${stage}:${address}`) ?? 0) + 1;
-  attempts.set(`${stage}:${address}`, n);
+  // "*" counts attempts over all addresses: "the server fails the next N messages".
+  const key = `${stage}:${own ? address : '*'}`;
+  const n = (attempts.get(key) ?? 0) + 1;
+  attempts.set(key, n);
   if (rule.times !== undefined && n > rule.times) return undefined;
   return rule;
 }
