@@ -52,3 +52,29 @@ describe('gazette send after SIGKILL', () => {
     expect(final.stdout).toMatch(/failed:\s+0 permanently, 0 temporarily/);
   });
 });
+
+describe('gazette send on Ctrl-C', () => {
+  it('finishes the messages in flight, stops with exit 1, and a re-run sends the rest with no duplicate', async () => {
+    const slow = await startSink({ dir: root, delay: 20 });
+    try {
+      const emails = Array.from({ length: 120 }, (_, i) => `int${i}@example.org`);
+      const file = path.join(root, 'interrupt.csv');
+      await writeFile(file, csvOf(emails));
+      const args = ['send', '--root', root, '--issue', 'weekly-digest-2025-11-21', '--to', file, '--smtp', slow.url, '--yes', '--concurrency', '2'];
+      const r = await gazette(args, { onStart: (child) => void slow.waitFor(10).then(() => child.kill('SIGINT')) });
+      expect(r.code).toBe(1);
+      expect(r.stderr).toContain('Stopped. Re-run the same command to resume');
+      expect(r.stdout).toMatch(/not sent yet: \d+/);
+      const sentFirst = Number(/sent:\s+(\d+)/.exec(r.stdout)![1]);
+      expect(sentFirst).toBeLessThan(120);
+      const again = await gazette(args);
+      expect(again.code, again.stderr).toBe(0);
+      expect(again.stdout).toMatch(new RegExp(`already sent: ${sentFirst}\\b`));
+      const to = slow.deliveries.flatMap((d) => d.to);
+      expect(to.length).toBe(120);
+      expect(new Set(to).size).toBe(120);
+    } finally {
+      await slow.stop();
+    }
+  });
+});
