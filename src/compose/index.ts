@@ -49,7 +49,7 @@ export function composeIssue(content: Content, source: IssueSource): ComposeResu
     introText: introMd.text,
     articles,
     publication,
-    webUrl: `${publication.url}/issues/${encodeURIComponent(source.slug)}/`,
+    webUrl: issueWebUrl(publication, source.slug),
     lang,
     dir: 'ltr',
   };
@@ -78,7 +78,7 @@ function composeArticle(article: Article, publication: Publication, theme: Theme
     dek: article.dek,
     image,
     section: article.section,
-    url: article.url ?? `${publication.url}/articles/${encodeURIComponent(article.slug)}/`,
+    url: articleUrl(article, publication),
     lang,
     dir: article.dir,
     html: md.html,
@@ -89,6 +89,16 @@ function composeArticle(article: Article, publication: Publication, theme: Theme
   if (articleCache.size >= MAX_CACHED) articleCache.delete(articleCache.keys().next().value!);
   articleCache.set(key, entry);
   return entry;
+}
+
+/** Where an issue's web version lives: `gazette serve` maps it to dist/<slug>/web.html. */
+export function issueWebUrl(publication: Publication, slug: string): string {
+  return `${publication.url}/issues/${encodeURIComponent(slug)}/`;
+}
+
+/** An article's canonical address: front-matter `url`, else publication.url/articles/<slug>/. */
+export function articleUrl(article: Pick<Article, 'slug' | 'url'>, publication: Publication): string {
+  return article.url ?? `${publication.url}/articles/${encodeURIComponent(article.slug)}/`;
 }
 
 export function formatDate(iso: string, lang: string): string {
