@@ -44,18 +44,20 @@ export async function run(argv: string[]): Promise<number> {
       cause,
     });
   }
-  const address = server.address();
-  const actual = typeof address === 'object' && address ? address.port : port;
-  const host = values.host!.includes(':') ? `[${values.host}]` : values.host;
-  process.stdout.write(`Gazette is serving ${path.relative(process.cwd(), dist) || dist} at http://${host}:${actual}/\n`);
-  process.stdout.write(`  unsubscribe endpoint: http://${host}:${actual}${handler.unsubscribePath}\n`);
-  if (!existsSync(dist)) process.stdout.write(`  note: ${dist} does not exist yet; run \`gazette build\` to publish the archive.\n`);
-
   const stop = () => {
     process.off('SIGINT', stop).off('SIGTERM', stop);
     server.close(() => handler.close());
     server.closeAllConnections();
   };
   process.on('SIGINT', stop).on('SIGTERM', stop);
+  const address = server.address();
+  const actual = typeof address === 'object' && address ? address.port : port;
+  const host = values.host!.includes(':') ? `[${values.host}]` : values.host;
+  // One write, after the signal handlers are in place: whoever reads the banner may stop us at once.
+  process.stdout.write(
+    `Gazette is serving ${path.relative(process.cwd(), dist) || dist} at http://${host}:${actual}/\n` +
+      `  unsubscribe endpoint: http://${host}:${actual}${handler.unsubscribePath}\n` +
+      (existsSync(dist) ? '' : `  note: ${dist} does not exist yet; run \`gazette build\` to publish the archive.\n`),
+  );
   return 0;
 }
