@@ -2,6 +2,7 @@ import { protectMergeTags } from '../merge.js';
 import { themeOf, type Theme } from '../theme.js';
 import type { Article, ComposedArticle, Content, Diagnostic, Issue, IssueSource, MergeTag, Publication } from '../types.js';
 import { renderMarkdown, resolveUrl } from './markdown.js';
+import { articleUrl, issueWebUrl } from './urls.js';
 
 export interface ComposeResult {
   issue: Issue;
@@ -89,16 +90,6 @@ function composeArticle(article: Article, publication: Publication, theme: Theme
   if (articleCache.size >= MAX_CACHED) articleCache.delete(articleCache.keys().next().value!);
   articleCache.set(key, entry);
   return entry;
-}
-
-/** Where an issue's web version lives: `gazette serve` maps it to dist/<slug>/web.html. */
-export function issueWebUrl(publication: Publication, slug: string): string {
-  return `${publication.url}/issues/${encodeURIComponent(slug)}/`;
-}
-
-/** An article's canonical address: front-matter `url`, else publication.url/articles/<slug>/. */
-export function articleUrl(article: Pick<Article, 'slug' | 'url'>, publication: Publication): string {
-  return article.url ?? `${publication.url}/articles/${encodeURIComponent(article.slug)}/`;
 }
 
 export function formatDate(iso: string, lang: string): string {

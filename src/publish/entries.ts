@@ -1,4 +1,5 @@
-import { articleUrl, formatDate, issueWebUrl } from '../compose/index.js';
+import { formatDate } from '../compose/index.js';
+import { articleUrl, issueWebUrl } from '../compose/urls.js';
 import type { Content, IssueSource } from '../types.js';
 
 /** One issue as the archive and the feed show it: metadata only, no MJML. */

@@ -1,28 +1,20 @@
 // The archive and the web versions as a reader sees them through `gazette serve`'s handler:
 // relative links between them work, and both fit a phone screen.
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { serveRoot, type Served } from '../helpers/http.js';
-import { buildSite, sampleRoot, SECRET } from '../helpers/root.js';
+import { launchChromium } from '../helpers/browser.js';
+import { servedSample, type Served } from '../helpers/http.js';
 
-let cleanup: () => Promise<void>;
 let served: Served;
 let browser: Browser;
 
 beforeAll(async () => {
-  let root: string;
-  ({ root, cleanup } = await sampleRoot());
-  await buildSite(root);
-  served = await serveRoot({ root, secret: SECRET });
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
+  served = await servedSample();
+  browser = await launchChromium();
 });
 afterAll(async () => {
   await browser?.close();
   await served?.close();
-  await cleanup?.();
 });
 
 describe('archive and web versions, on a phone', () => {

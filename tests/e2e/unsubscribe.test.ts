@@ -4,38 +4,33 @@ import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { simpleParser } from 'mailparser';
 import nodemailer from 'nodemailer';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compileFill } from '../../src/merge.js';
 import { openDatabase } from '../../src/state/db.js';
 import { SuppressionList } from '../../src/state/suppression.js';
 import { signToken, unsubscribeUrl } from '../../src/token.js';
 import { envWith, runCli } from '../helpers/cli.js';
-import { serveRoot, type Served } from '../helpers/http.js';
-import { buildSite, sampleRoot, SECRET } from '../helpers/root.js';
+import { launchChromium } from '../helpers/browser.js';
+import { servedSample, type Served } from '../helpers/http.js';
+import { SECRET } from '../helpers/site.js';
 
 const ISSUE = 'weekly-digest-2025-11-21';
 const READER = 'dana.reader@example.com';
 const ENDPOINT = 'https://www.thegazelle.org/newsletter/unsubscribe';
 
 let root: string;
-let cleanup: () => Promise<void>;
 let served: Served;
 let browser: Browser;
 
 beforeAll(async () => {
-  ({ root, cleanup } = await sampleRoot());
-  await buildSite(root);
-  served = await serveRoot({ root, secret: SECRET });
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
+  served = await servedSample();
+  root = served.root;
+  browser = await launchChromium();
 });
 afterAll(async () => {
   await browser?.close();
   await served?.close();
-  await cleanup?.();
 });
 
 /**

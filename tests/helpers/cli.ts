@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { BIN } from './root.js';
+import { BIN } from './site.js';
 
 export interface CliResult {
   code: number | null;

@@ -1,6 +1,7 @@
 import { createServer, request, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { connect, type AddressInfo } from 'node:net';
 import { createGazetteHandler, type GazetteHandler, type GazetteHandlerOptions } from '../../src/serve/handler.js';
+import { buildSite, sampleRoot, SECRET } from './site.js';
 
 export interface Served {
   url: string;
@@ -50,4 +51,32 @@ export function rawRequest(url: string, method: string, path: string, body?: str
     req.on('error', reject);
     req.end(body);
   });
+}
+
+/** Writes `data` on a fresh TCP connection and returns everything the server sent until it closed. */
+export function rawSocket(url: string, data: string): Promise<string> {
+  const { hostname, port } = new URL(url);
+  return new Promise((resolve, reject) => {
+    const socket = connect(Number(port), hostname, () => socket.write(data));
+    let received = '';
+    socket.setTimeout(10_000, () => socket.destroy(new Error('no answer')));
+    socket.on('data', (c: Buffer) => (received += c.toString()));
+    socket.on('close', () => resolve(received));
+    socket.on('error', reject);
+  });
+}
+
+/** A built copy of the sample publication, served; `close()` stops the server and removes the copy. */
+export async function servedSample(options: Partial<GazetteHandlerOptions> = {}): Promise<Served & { root: string }> {
+  const { root, cleanup } = await sampleRoot();
+  await buildSite(root);
+  const served = await serveRoot({ root, secret: SECRET, ...options });
+  return {
+    ...served,
+    root,
+    close: async () => {
+      await served.close();
+      await cleanup();
+    },
+  };
 }

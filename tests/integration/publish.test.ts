@@ -4,7 +4,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addIssue, BIN, buildSite, sampleRoot } from '../helpers/root.js';
+import { addIssue, BIN, buildSite, sampleRoot } from '../helpers/site.js';
 
 const run = promisify(execFile);
 

@@ -5,7 +5,8 @@ import { openDatabase } from '../../src/state/db.js';
 import { SuppressionList } from '../../src/state/suppression.js';
 import { signToken } from '../../src/token.js';
 import { envWith, runCli, startServe } from '../helpers/cli.js';
-import { buildSite, sampleRoot, SECRET } from '../helpers/root.js';
+import { rawSocket } from '../helpers/http.js';
+import { buildSite, sampleRoot, SECRET } from '../helpers/site.js';
 
 let root: string;
 let cleanup: () => Promise<void>;
@@ -32,6 +33,10 @@ describe('gazette serve', () => {
         redirect: 'manual',
       });
       expect(r.status).toBe(200);
+      // A malformed request gets a 400 from the server itself; it keeps serving.
+      const garbage = await rawSocket(serve.url, 'NONSENSE\r\n\r\n');
+      expect(garbage).toMatch(/^HTTP\/1\.1 400 /);
+      expect((await fetch(`${serve.url}/feed.xml`)).status).toBe(200);
       const db = openDatabase(root);
       try {
         expect(new SuppressionList(db).has('reader@example.com')).toBe(true);
@@ -69,6 +74,18 @@ describe('gazette serve', () => {
       expect(r.stderr).toContain('--port 0');
     } finally {
       await new Promise((resolve) => blocker.close(resolve));
+    }
+  });
+});
+
+describe('the exported handler', () => {
+  it("is importable as 'gazette/serve' (package exports) and serves a root", async () => {
+    const mod = (await import('gazette/serve')) as typeof import('../../src/serve/handler.js');
+    const handler = await mod.createGazetteHandler({ root, secret: SECRET });
+    try {
+      expect(handler.unsubscribePath).toBe('/newsletter/unsubscribe');
+    } finally {
+      handler.close();
     }
   });
 });

@@ -1,14 +1,16 @@
-import { mkdir, symlink, writeFile } from 'node:fs/promises';
-import { connect } from 'node:net';
+import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/state/db.js';
 import { SuppressionList, type Suppression } from '../../src/state/suppression.js';
 import { loadContent } from '../../src/load/index.js';
 import { maskEmail } from '../../src/serve/pages.js';
+import { createGazetteHandler } from '../../src/serve/handler.js';
+import { DiagnosticsError } from '../../src/errors.js';
 import { signToken } from '../../src/token.js';
-import { rawRequest, serveRoot, type Served } from '../helpers/http.js';
-import { buildSite, sampleRoot, SECRET } from '../helpers/root.js';
+import { rawRequest, rawSocket, serveRoot, type Served } from '../helpers/http.js';
+import { buildSite, sampleRoot, SECRET } from '../helpers/site.js';
 
 const ISSUE = 'weekly-digest-2025-11-21';
 const DANA = 'dana@thegazelle.org';
@@ -216,17 +218,7 @@ describe('the unsubscribe endpoint', () => {
   });
 
   it('times out a client that never finishes its body, and keeps serving others', async () => {
-    const { hostname, port } = new URL(s.url);
-    const answer = await new Promise<string>((resolve, reject) => {
-      const socket = connect(Number(port), hostname, () => {
-        socket.write(`POST ${unsub(tokenFor(DANA))} HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 100\r\n\r\nList-Unsu`);
-      });
-      let data = '';
-      socket.setTimeout(10_000, () => socket.destroy(new Error('no answer')));
-      socket.on('data', (c: Buffer) => (data += c.toString()));
-      socket.on('close', () => resolve(data));
-      socket.on('error', reject);
-    });
+    const answer = await rawSocket(s.url, `POST ${unsub(tokenFor(DANA))} HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 100\r\n\r\nList-Unsu`);
     expect(answer).toMatch(/^HTTP\/1\.1 408 /);
     expect(suppressed()).toEqual([]);
     expect((await rawRequest(s.url, 'GET', '/')).status).toBe(200);
@@ -259,6 +251,37 @@ describe('paths under the base path of publication.url', () => {
       expect(suppressed().map((x) => x.email)).toEqual([BOB, DANA]);
     } finally {
       await other.close();
+    }
+  });
+});
+
+describe('failures', () => {
+  it('refuses to start on a root without content/publication.yml', async () => {
+    const empty = await mkdtemp(path.join(os.tmpdir(), 'gazette-empty-'));
+    await mkdir(path.join(empty, 'content', 'issues'), { recursive: true });
+    try {
+      const err = await createGazetteHandler({ root: empty, secret: SECRET }).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(DiagnosticsError);
+      expect((err as DiagnosticsError).diagnostics.map((d) => d.file)).toContain('content/publication.yml');
+    } finally {
+      await rm(empty, { recursive: true, force: true });
+    }
+  });
+
+  it('answers 500 when the suppression list cannot be written, changes nothing, and stays up', async () => {
+    const lines: string[] = [];
+    const broken = await serveRoot({ root, secret: SECRET, log: (l) => lines.push(l) });
+    try {
+      broken.handler.close(); // the database goes away under the running server
+      const r = await rawRequest(broken.url, 'POST', unsub(tokenFor(DANA)), 'List-Unsubscribe=One-Click', FORM);
+      expect(r.status).toBe(500);
+      expect(r.body).not.toContain('database');
+      expect(lines.join('\n')).toMatch(/^error: /m);
+      expect((await rawRequest(broken.url, 'GET', '/')).status).toBe(200);
+      expect(suppressed()).toEqual([]);
+    } finally {
+      await new Promise<void>((resolve) => broken.server.close(() => resolve()));
+      broken.server.closeAllConnections();
     }
   });
 });

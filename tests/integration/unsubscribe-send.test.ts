@@ -7,26 +7,21 @@ import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { signToken } from '../../src/token.js';
 import { envWith, runCli } from '../helpers/cli.js';
-import { rawRequest, serveRoot, type Served } from '../helpers/http.js';
-import { buildSite, sampleRoot, SECRET } from '../helpers/root.js';
+import { rawRequest, servedSample, type Served } from '../helpers/http.js';
+import { SECRET } from '../helpers/site.js';
 import { smtpSink, type Sink } from '../helpers/smtp.js';
 
 const ISSUE = 'kazakhstan-abraham-accords';
 
 let root: string;
-let cleanup: () => Promise<void>;
 let served: Served;
 let sink: Sink;
 
 beforeAll(async () => {
-  ({ root, cleanup } = await sampleRoot());
-  await buildSite(root);
-  served = await serveRoot({ root, secret: SECRET });
+  served = await servedSample();
+  root = served.root;
 });
-afterAll(async () => {
-  await served.close();
-  await cleanup();
-});
+afterAll(() => served?.close());
 afterEach(async () => {
   await sink?.close();
 });
