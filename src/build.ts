@@ -74,7 +74,7 @@ export async function buildIssue(options: BuildOptions): Promise<BuildResult> {
       const known = (err as { gazette?: Diagnostic }).gazette;
       diagnostics.push(
         known
-          ? { ...known, severity: 'error', message: (err as Error).message, issue: issue.slug }
+          ? { ...known, severity: 'error', message: (err as Error).message, issue: issue.slug, file: issue.file, line: 1, field: 'layout' }
           : { ...(handlebarsDiagnostic(err, undefined) ?? { code: 'template/error', severity: 'error', message: String(err) }), issue: issue.slug },
       );
       continue;

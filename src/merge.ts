@@ -61,6 +61,10 @@ export interface Fill {
   columns: string[];
   /** Fills one recipient. Values are HTML-escaped (and URL-encoded inside href/src) for html. */
   fill(fields: Readonly<Record<string, string | undefined>>, unsubscribeUrl: string): string;
+  /** The constant text around the tags: `fill` is statics[0] + values[0] + statics[1] + ... */
+  statics: readonly string[];
+  /** Only the escaped per-recipient values, for callers that pre-encode the statics (send). */
+  values(fields: Readonly<Record<string, string | undefined>>, unsubscribeUrl: string): string[];
 }
 
 type Part = { kind: 'column'; column: string; fallback: string; url: boolean } | { kind: 'unsubscribe' };
@@ -87,22 +91,22 @@ export function compileFill(template: string, kind: 'html' | 'text'): Fill {
   statics.push(template.slice(last));
   const columns = [...new Set(parts.flatMap((p) => (p.kind === 'column' ? [p.column] : [])))];
   const esc = kind === 'html' ? escapeHtml : (s: string) => s;
+  const valueOf = (p: Part, fields: Readonly<Record<string, string | undefined>>, unsubscribeUrl: string): string => {
+    if (p.kind === 'unsubscribe') return esc(unsubscribeUrl);
+    const raw = fields[p.column];
+    const v = raw === undefined || raw.trim() === '' ? p.fallback : raw;
+    return esc(p.url ? encodeURIComponent(v) : kind === 'text' ? oneLine(v) : v);
+  };
   return {
     columns,
+    statics,
     fill(fields, unsubscribeUrl) {
       let out = statics[0]!;
-      for (let i = 0; i < parts.length; i++) {
-        const p = parts[i]!;
-        let value: string;
-        if (p.kind === 'unsubscribe') value = esc(unsubscribeUrl);
-        else {
-          const raw = fields[p.column];
-          const v = raw === undefined || raw.trim() === '' ? p.fallback : raw;
-          value = esc(p.url ? encodeURIComponent(v) : kind === 'text' ? oneLine(v) : v);
-        }
-        out += value + statics[i + 1]!;
-      }
+      for (let i = 0; i < parts.length; i++) out += valueOf(parts[i]!, fields, unsubscribeUrl) + statics[i + 1]!;
       return out;
+    },
+    values(fields, unsubscribeUrl) {
+      return parts.map((p) => valueOf(p, fields, unsubscribeUrl));
     },
   };
 }

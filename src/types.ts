@@ -87,7 +87,8 @@ export interface Article {
   bodyLine: number;
 }
 
-export type Layout = 'digest' | 'feature';
+/** `digest` and `feature` are built in; a root's `templates/layouts/<name>.mjml.hbs` adds more. */
+export type Layout = 'digest' | 'feature' | (string & {});
 
 export interface IssueSource {
   slug: string;

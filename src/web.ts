@@ -1,4 +1,5 @@
 import { fillWithFallbacks, escapeHtml } from './merge.js';
+import { themeOf } from './theme.js';
 import type { Issue } from './types.js';
 
 const EMAIL_ONLY = /<!--\s*gazette:email-only\s*-->[\s\S]*?<!--\s*\/gazette:email-only\s*-->/g;
@@ -6,7 +7,9 @@ const EMAIL_ONLY = /<!--\s*gazette:email-only\s*-->[\s\S]*?<!--\s*\/gazette:emai
 /**
  * The web version, derived from the compiled email instead of a second MJML run: the
  * email-only blocks (unsubscribe footer, "view in browser") removed, merge tags replaced by their
- * fallbacks, and a head fit for a web page (title, description, Open Graph, canonical).
+ * fallbacks, a head fit for a web page (title, description, Open Graph, canonical) and a small
+ * bar linking the archive and the feed. The web version is served at `<url>/issues/<slug>/`, so
+ * `../../` is the archive both under `gazette serve` and in production.
  */
 export function renderWebVersion(emailHtml: string, issue: Issue): string {
   let html = fillWithFallbacks(emailHtml.replace(EMAIL_ONLY, ''), 'html');
@@ -27,5 +30,11 @@ export function renderWebVersion(emailHtml: string, issue: Issue): string {
   ].filter(Boolean).join('\n');
   html = html.replace(/<title>[\s\S]*?<\/title>/, '');
   html = html.replace(/<head>/, `<head>\n${meta}`);
-  return html;
+  return html.replace(/<body[^>]*>/, (body) => `${body}\n${archiveBar(issue)}`);
+}
+
+function archiveBar(issue: Issue): string {
+  const t = themeOf(issue.publication);
+  const link = `color:${t.accent};text-decoration:underline`;
+  return `<nav aria-label="Newsletter archive" style="max-width:600px;margin:0 auto;padding:12px 16px;font:14px/1.5 ${escapeHtml(t.fontBody)};color:${t.muted}"><a href="../../" style="${link}">&larr; All issues</a> &middot; <a href="../../feed.xml" style="${link}">Feed</a></nav>`;
 }

@@ -1,6 +1,78 @@
+import path from 'node:path';
+import { parseCommandArgs } from '../cli.js';
 import { GazetteError } from '../errors.js';
+import { checkAddress } from '../send/address.js';
+import { readRecipients } from '../send/recipients.js';
+import { openDatabase } from '../state/db.js';
+import { SuppressionList } from '../state/suppression.js';
 
-// Placeholder until its issue lands; replaced by the real command.
-export async function run(_argv: string[]): Promise<number> {
-  throw new GazetteError('`gazette suppress` is not built yet', { code: 'cli/not-implemented' });
+const USAGE = `gazette suppress add ADDRESS... | remove ADDRESS... | list | import FILE.csv   [--root DIR]`;
+
+const HELP = `${USAGE}
+
+The suppression list (<root>/.gazette/journal.sqlite): \`gazette send\` skips these addresses.
+\`gazette serve\` adds everyone who unsubscribes. \`list\` prints one address a line; \`import\`
+reads the \`email\` column of a CSV.`;
+
+export async function run(argv: string[]): Promise<number> {
+  const { values, positionals } = parseCommandArgs(argv, { root: { type: 'string', default: '.' } }, USAGE, true);
+  if (values.help) {
+    process.stdout.write(HELP + '\n');
+    return 0;
+  }
+  const [action, ...args] = positionals;
+  const root = path.resolve(values.root!);
+  if (!action || !['add', 'remove', 'list', 'import'].includes(action)) {
+    throw new GazetteError(action ? `unknown action "${action}"` : 'an action is required', { code: 'cli/usage', hint: USAGE });
+  }
+  if (action !== 'list' && args.length === 0) throw new GazetteError(`\`suppress ${action}\` needs ${action === 'import' ? 'a CSV file' : 'at least one address'}`, { code: 'cli/usage', hint: USAGE });
+  if (action === 'list' && args.length > 0) throw new GazetteError('`suppress list` takes no arguments', { code: 'cli/usage', hint: USAGE });
+
+  const db = openDatabase(root);
+  try {
+    const list = new SuppressionList(db);
+    if (action === 'list') {
+      for (const s of list.list()) process.stdout.write(`${s.email}\n`);
+      return 0;
+    }
+    if (action === 'import') {
+      let added = 0;
+      let invalid = 0;
+      let batch: string[] = [];
+      for (const file of args) {
+        const display = path.relative(process.cwd(), path.resolve(file)) || file;
+        for await (const row of readRecipients(file, display)) {
+          if (row.kind === 'invalid') {
+            invalid++;
+            process.stderr.write(`${display}:${row.line}: warning: ${row.reason}; skipped [suppress/invalid-address]\n`);
+            continue;
+          }
+          batch.push(row.email);
+          if (batch.length >= 1000) {
+            added += list.addMany(batch, 'import', display);
+            batch = [];
+          }
+        }
+        added += list.addMany(batch, 'import', display);
+        batch = [];
+      }
+      process.stdout.write(`Imported ${added} new suppressed address${added === 1 ? '' : 'es'}${invalid ? ` (${invalid} invalid rows skipped)` : ''}.\n`);
+      return invalid > 0 ? 1 : 0;
+    }
+    // add / remove: validate every address first, so a typo changes nothing.
+    const emails = args.map((a) => {
+      const c = checkAddress(a);
+      if (!c.ok) throw new GazetteError(`${JSON.stringify(a)} ${c.reason}`, { code: 'suppress/invalid-address', hint: 'Give plain addresses, e.g. gazette suppress add name@example.org' });
+      return c.email;
+    });
+    let changed = 0;
+    db.transaction(() => {
+      for (const e of emails) if (action === 'add' ? list.add(e, 'manual') : list.remove(e)) changed++;
+    })();
+    const verb = action === 'add' ? 'Suppressed' : 'Removed';
+    process.stdout.write(`${verb} ${changed} address${changed === 1 ? '' : 'es'}${changed < emails.length ? ` (${emails.length - changed} ${action === 'add' ? 'already suppressed' : 'were not suppressed'})` : ''}.\n`);
+    return 0;
+  } finally {
+    db.close();
+  }
 }

@@ -2,6 +2,7 @@ import { protectMergeTags } from '../merge.js';
 import { themeOf, type Theme } from '../theme.js';
 import type { Article, ComposedArticle, Content, Diagnostic, Issue, IssueSource, MergeTag, Publication } from '../types.js';
 import { renderMarkdown, resolveUrl } from './markdown.js';
+import { articleUrl, issueWebUrl } from './urls.js';
 
 export interface ComposeResult {
   issue: Issue;
@@ -48,7 +49,7 @@ export function composeIssue(content: Content, source: IssueSource): ComposeResu
     introText: introMd.text,
     articles,
     publication,
-    webUrl: `${publication.url}/issues/${encodeURIComponent(source.slug)}/`,
+    webUrl: issueWebUrl(publication, source.slug),
     lang,
     dir: 'ltr',
   };
@@ -78,7 +79,7 @@ function composeArticle(article: Article, publication: Publication, theme: Theme
     dek: article.dek,
     image,
     section: article.section,
-    url: article.url ?? `${publication.url}/articles/${encodeURIComponent(article.slug)}/`,
+    url: articleUrl(article, publication),
     lang,
     dir: article.dir,
     html: md.html,

@@ -65,7 +65,8 @@ export const issueSchema = z.object({
   date: isoDate,
   number: z.number().int().positive().optional(),
   preheader: optionalText,
-  layout: z.enum(['digest', 'feature']),
+  // digest and feature are built in; a root may add its own layouts/<name>.mjml.hbs.
+  layout: z.string().trim().regex(/^[a-z0-9][a-z0-9_-]*$/, 'must be a layout name such as digest or feature'),
   articles: z.array(z.string().trim().min(1)).min(1, 'must list at least one article slug'),
 });
 
@@ -86,7 +87,7 @@ export const FIELD_HINTS: Record<string, string> = {
   unsubscribeUrl: 'Point it at the path `gazette serve` answers, e.g. `unsubscribeUrl: https://example.org/unsubscribe`.',
   address: 'Add the publication\'s postal address; anti-spam laws require it in every email.',
   from: 'Write `from: {name: The Gazelle, address: newsletter@example.org}`.',
-  layout: 'Use `layout: digest` (several teasers) or `layout: feature` (one article in full).',
+  layout: 'Use `layout: digest` (several teasers) or `layout: feature` (one article in full), or the name of your own templates/layouts/<name>.mjml.hbs.',
   articles: 'List article slugs (file names without .md) under `articles:`, one per line as `- slug`.',
   number: 'Write the issue number as a whole number, e.g. `number: 42`.',
   accentColor: 'Write the color as #rrggbb, e.g. `accentColor: "#8a1c2b"` (quoted: # starts a YAML comment).',

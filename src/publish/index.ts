@@ -1,7 +1,20 @@
 import type { Content, RenderedIssue } from '../types.js';
 import type { OutputFile } from '../write.js';
+import { renderArchive } from './archive.js';
+import { issueEntries } from './entries.js';
+import { renderFeed } from './feed.js';
 
-/** The site around the issues: archive (index.html) and feed (feed.xml). */
-export async function siteFiles(_content: Content, _issues: RenderedIssue[]): Promise<OutputFile[]> {
-  return [];
+export { issueEntries, type IssueEntry } from './entries.js';
+
+/**
+ * The site around the issues: the archive (index.html) and the feed (feed.xml). Both are made
+ * from the content's issue metadata, not from the rendered issues, so they list every issue even
+ * when the build rendered only one (`gazette build --issue X`).
+ */
+export async function siteFiles(content: Content, _issues: RenderedIssue[]): Promise<OutputFile[]> {
+  const entries = issueEntries(content);
+  return [
+    { path: 'index.html', contents: renderArchive(content.publication, entries) },
+    { path: 'feed.xml', contents: renderFeed(content.publication, entries) },
+  ];
 }

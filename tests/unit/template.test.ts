@@ -76,3 +76,21 @@ describe('templates', () => {
     expect(safeUrl('data:text/html,x')).toBe('#');
   });
 });
+
+describe('custom layouts', () => {
+  it('uses a layout from the root and reports a missing one at the issue file', async () => {
+    const digest = await builtin('layouts/digest.mjml.hbs');
+    const r = await makeRoot({
+      articles: { one: article() },
+      issues: { first: issue(['one'], { layout: 'letter' }), second: issue(['one'], { layout: 'poster' }) },
+      templates: { 'layouts/letter.mjml.hbs': digest.replace('{{issue.title}}', 'Letter: {{issue.title}}') },
+    });
+    cleanups.push(r.cleanup);
+    const result = await buildIssue({ root: r.root });
+    expect(result.issues.map((i) => i.issue.slug)).toEqual(['first']);
+    expect(result.issues[0]!.html).toContain('Letter: Issue title');
+    const d = result.diagnostics.find((x) => x.code === 'template/missing-layout');
+    expect(d).toMatchObject({ file: 'content/issues/second.md', field: 'layout' });
+    expect(d!.hint).toContain('templates/layouts/poster.mjml.hbs');
+  });
+});

@@ -1,0 +1,46 @@
+import { formatDate } from '../compose/index.js';
+import { articleUrl, issueWebUrl } from '../compose/urls.js';
+import type { Content, IssueSource } from '../types.js';
+
+/** One issue as the archive and the feed show it: metadata only, no MJML. */
+export interface IssueEntry {
+  slug: string;
+  title: string;
+  date: string;
+  dateFormatted: string;
+  number?: number;
+  preheader?: string;
+  /** Absolute address of the web version. */
+  webUrl: string;
+  /** The web version relative to the site root (dist/ as `gazette serve` maps it). */
+  webPath: string;
+  articles: { title: string; dek?: string; url: string }[];
+}
+
+/**
+ * Every issue of the content, newest first (date, then number, then slug), so that the archive
+ * and the feed list all issues even when `gazette build --issue X` rendered only one.
+ */
+export function issueEntries(content: Content): IssueEntry[] {
+  const { publication } = content;
+  return [...content.issues].sort(newestFirst).map((source) => ({
+    slug: source.slug,
+    title: source.title,
+    date: source.date,
+    dateFormatted: formatDate(source.date, publication.language),
+    number: source.number,
+    preheader: source.preheader,
+    webUrl: issueWebUrl(publication, source.slug),
+    webPath: `issues/${encodeURIComponent(source.slug)}/`,
+    articles: source.articles.flatMap((slug) => {
+      const a = content.articles.get(slug);
+      return a ? [{ title: a.title, dek: a.dek, url: articleUrl(a, publication) }] : [];
+    }),
+  }));
+}
+
+function newestFirst(a: IssueSource, b: IssueSource): number {
+  if (a.date !== b.date) return a.date < b.date ? 1 : -1;
+  if ((a.number ?? -1) !== (b.number ?? -1)) return (b.number ?? -1) - (a.number ?? -1);
+  return a.slug < b.slug ? -1 : a.slug > b.slug ? 1 : 0;
+}

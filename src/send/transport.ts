@@ -1,0 +1,150 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import nodemailer from 'nodemailer';
+import { GazetteError } from '../errors.js';
+import type { OutgoingMessage } from './message.js';
+
+// Transports are an interface (nodemailer's json/stream transports are the model): the SMTP pool
+// for real sends, an .eml writer for dry runs. Failures are classified by reply code and error
+// code, never by message text.
+
+export type Delivery =
+  | { ok: true; response: string }
+  | { ok: false; kind: 'permanent' | 'temporary' | 'fatal'; smtpCode?: number; errorCode?: string; response: string };
+
+export interface Transport {
+  /** Where messages go, for the confirmation prompt and the summary. */
+  readonly description: string;
+  send(message: OutgoingMessage): Promise<Delivery>;
+  /** Waits for in-flight messages, then closes connections. */
+  close(): Promise<void>;
+}
+
+export interface DkimSettings {
+  domainName: string;
+  keySelector: string;
+  privateKey: string;
+}
+
+export interface SmtpOptions {
+  url: string;
+  concurrency: number;
+  dkim?: DkimSettings;
+}
+
+/** Errors that mean "the server or the network is in trouble", not "this address". */
+export const CONNECTION_CODES = new Set(['ECONNECTION', 'ETIMEDOUT', 'ESOCKET', 'EDNS', 'ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'EPROTOCOL']);
+/** Configuration errors: every further message would fail the same way, so the run stops. */
+const FATAL_CODES = new Set(['EAUTH', 'ENOAUTH', 'EOAUTH2', 'ETLS', 'EREQUIRETLS', 'ECONFIG', 'EPROXY']);
+
+export function classify(err: unknown): Delivery & { ok: false } {
+  const e = err as { responseCode?: number; code?: string; response?: string; message?: string };
+  const response = (e.response ?? e.message ?? String(err)).slice(0, 500);
+  const smtpCode = typeof e.responseCode === 'number' ? e.responseCode : undefined;
+  const errorCode = typeof e.code === 'string' ? e.code : undefined;
+  if (errorCode && FATAL_CODES.has(errorCode)) return { ok: false, kind: 'fatal', smtpCode, errorCode, response };
+  if (smtpCode !== undefined && smtpCode >= 500) return { ok: false, kind: 'permanent', smtpCode, errorCode, response };
+  if (smtpCode !== undefined && smtpCode >= 400) return { ok: false, kind: 'temporary', smtpCode, errorCode, response };
+  // Refused before it reached the server: this address or message will never go through.
+  if (errorCode === 'EENVELOPE' || errorCode === 'EMESSAGE') return { ok: false, kind: 'permanent', errorCode, response };
+  // A dropped or refused connection, a timeout, the pool closing under us, or anything unknown:
+  // retried (boundedly) rather than given up on.
+  return { ok: false, kind: 'temporary', errorCode: errorCode ?? 'ECONNECTION', response };
+}
+
+export function smtpTransport(options: SmtpOptions): Transport {
+  let host: string;
+  try {
+    const u = new URL(options.url);
+    if (u.protocol !== 'smtp:' && u.protocol !== 'smtps:') throw new Error(`unsupported protocol ${u.protocol}`);
+    host = `${u.protocol}//${u.hostname}${u.port ? `:${u.port}` : ''}`;
+  } catch (cause) {
+    throw new GazetteError('SMTP_URL is not a valid smtp:// or smtps:// URL', {
+      code: 'config/smtp-url', field: 'SMTP_URL', cause,
+      hint: 'Write it as smtp://user:password@host:587 (STARTTLS) or smtps://user:password@host:465; URL-encode special characters in the password.',
+    });
+  }
+  const transporter = nodemailer.createTransport({
+    url: options.url,
+    pool: true,
+    maxConnections: options.concurrency,
+    // Keep connections for the whole run: reconnecting every 100 messages costs a handshake each.
+    maxMessages: Number.MAX_SAFE_INTEGER,
+    // Gazette retries a dropped message itself, with backoff and a bound; the pool must not
+    // re-queue it on its own (nodemailer re-queued forever before maxRequeues existed).
+    maxRequeues: 0,
+    disableFileAccess: true,
+    disableUrlAccess: true,
+    connectionTimeout: 30_000,
+    greetingTimeout: 30_000,
+    socketTimeout: 120_000,
+    ...(options.dkim ? { dkim: { ...options.dkim, headerFieldNames: DKIM_HEADERS } } : {}),
+  });
+  return {
+    description: host,
+    async send(message) {
+      try {
+        const info = await transporter.sendMail({
+          envelope: { from: message.envelope.from, to: [message.envelope.to] },
+          raw: message.raw,
+          disableFileAccess: true,
+          disableUrlAccess: true,
+        });
+        if (info.rejected.length > 0) return { ok: false, kind: 'temporary', errorCode: 'EENVELOPE', response: String(info.response) };
+        return { ok: true, response: String(info.response) };
+      } catch (err) {
+        return classify(err);
+      }
+    },
+    async close() {
+      transporter.close();
+    },
+  };
+}
+
+/** Signed headers: the RFC 6376 set plus both List-Unsubscribe headers (RFC 8058 requires them signed). */
+const DKIM_HEADERS = 'From:Sender:Reply-To:Subject:Date:Message-ID:To:Cc:MIME-Version:Content-Type:Content-Transfer-Encoding:List-Id:List-Unsubscribe:List-Unsubscribe-Post';
+
+/** DKIM settings from the environment; undefined when DKIM_DOMAIN is not set. */
+export function dkimFromEnv(env: NodeJS.ProcessEnv, root: string): DkimSettings | undefined {
+  const domainName = env.DKIM_DOMAIN;
+  if (!domainName) return undefined;
+  const keySelector = env.DKIM_SELECTOR ?? '';
+  let privateKey = env.DKIM_PRIVATE_KEY ?? '';
+  const keyFile = env.DKIM_PRIVATE_KEY_FILE;
+  if (!privateKey && keyFile) {
+    try {
+      privateKey = readFileSync(path.resolve(root, keyFile), 'utf8');
+    } catch (cause) {
+      throw new GazetteError(`cannot read DKIM_PRIVATE_KEY_FILE ${keyFile}`, { code: 'config/dkim', field: 'DKIM_PRIVATE_KEY_FILE', hint: 'Point it at the PEM private key of your DKIM selector.', cause });
+    }
+  }
+  if (!keySelector || !privateKey.includes('PRIVATE KEY')) {
+    throw new GazetteError('DKIM_DOMAIN is set but DKIM_SELECTOR or the private key is missing', {
+      code: 'config/dkim', field: keySelector ? 'DKIM_PRIVATE_KEY' : 'DKIM_SELECTOR',
+      hint: 'Set DKIM_SELECTOR and DKIM_PRIVATE_KEY (PEM text) or DKIM_PRIVATE_KEY_FILE, or unset DKIM_DOMAIN to send unsigned.',
+    });
+  }
+  return { domainName, keySelector, privateKey };
+}
+
+/** Writes one `.eml` per message into `dir`: touches no server. */
+export function emlTransport(dir: string): Transport {
+  let made: Promise<unknown> | undefined;
+  return {
+    description: `.eml files in ${dir}`,
+    async send(message) {
+      made ??= mkdir(dir, { recursive: true });
+      await made;
+      // File names come from addresses: keep a safe subset and add a hash so that two
+      // addresses that sanitize alike never share a file.
+      const safe = message.email.replace(/[^a-z0-9@._+-]/g, '_').replace(/^\.+/, '_').slice(0, 100);
+      const hash = createHash('sha256').update(message.email).digest('hex').slice(0, 8);
+      await writeFile(path.join(dir, `${safe}-${hash}.eml`), message.raw);
+      return { ok: true, response: 'written' };
+    },
+    async close() {},
+  };
+}

@@ -1,0 +1,112 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import path from 'node:path';
+import { loadEnv } from '../env.js';
+import { DiagnosticsError } from '../errors.js';
+import { loadContent } from '../load/index.js';
+import { openDatabase } from '../state/db.js';
+import { SuppressionList } from '../state/suppression.js';
+import { secretFromEnv } from '../token.js';
+import type { Publication } from '../types.js';
+import { send } from './http.js';
+import { page } from './pages.js';
+import { resolveStatic, sendFile } from './static.js';
+import { handleUnsubscribe } from './unsubscribe.js';
+
+export interface GazetteHandlerOptions {
+  /** Folder holding content/; the suppression list is <root>/.gazette/journal.sqlite. */
+  root: string;
+  /** The built site (default <root>/dist). */
+  dist?: string;
+  /** HMAC secret of the unsubscribe tokens (default: GAZETTE_SECRET from the env or <root>/.env). */
+  secret?: string;
+  /** Publication settings (default: read from <root>/content). */
+  publication?: Publication;
+  /** Largest accepted request body, bytes (default 4096). */
+  bodyLimit?: number;
+  /** Give up on a request body after this long, ms (default 10000). */
+  bodyTimeoutMs?: number;
+  /** Where unsubscribes are reported (addresses masked). Default: nowhere. */
+  log?: (line: string) => void;
+}
+
+export interface GazetteHandler {
+  (req: IncomingMessage, res: ServerResponse): void;
+  /** The path the unsubscribe endpoint answers on (from publication.unsubscribeUrl). */
+  readonly unsubscribePath: string;
+  /** Closes the database. */
+  close(): void;
+}
+
+/**
+ * A Node `(req, res)` handler: the built archive, web versions and feed from dist/, and the
+ * one-click unsubscribe endpoint at the path of `publication.unsubscribeUrl`. `gazette serve`
+ * runs it; a publication can also mount it in its own `http` server (see README).
+ * Paths are accepted with or without the base path of `publication.url`, so a reverse proxy may
+ * forward them either way.
+ */
+export async function createGazetteHandler(options: GazetteHandlerOptions): Promise<GazetteHandler> {
+  const root = path.resolve(options.root);
+  const dist = path.resolve(root, options.dist ?? 'dist');
+  const secret = options.secret ?? secretFromEnv(loadEnv(root));
+  const publication = options.publication ?? (await loadPublication(root));
+  const basePath = new URL(publication.url).pathname.replace(/\/+$/, '');
+  const unsubscribePath = new URL(publication.unsubscribeUrl).pathname.replace(/(.)\/+$/, '$1');
+  const unsubscribePaths = new Set([unsubscribePath]);
+  if (basePath && unsubscribePath.startsWith(basePath + '/')) unsubscribePaths.add(unsubscribePath.slice(basePath.length));
+
+  const db = openDatabase(root);
+  const unsubscribe = {
+    publication,
+    secret,
+    suppressions: new SuppressionList(db),
+    bodyLimit: options.bodyLimit ?? 4096,
+    bodyTimeoutMs: options.bodyTimeoutMs ?? 10_000,
+    log: options.log ?? (() => {}),
+  };
+
+  const notFound = (req: IncomingMessage, res: ServerResponse) =>
+    send(req, res, { status: 404, body: page({ publication, title: 'Page not found', body: [`<a href="${basePath}/">All issues</a>`] }) });
+
+  async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = requestUrl(req.url ?? '/');
+    if (!url) return send(req, res, { status: 400, body: 'Bad request\n', type: 'text/plain; charset=utf-8' });
+    const pathname = url.pathname.replace(/(.)\/+$/, '$1');
+    if (unsubscribePaths.has(pathname)) return handleUnsubscribe(req, res, url, unsubscribe);
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      return send(req, res, { status: 405, body: 'Method not allowed\n', type: 'text/plain; charset=utf-8', headers: { Allow: 'GET, HEAD' } });
+    }
+    let local = url.pathname;
+    if (basePath && (local === basePath || local.startsWith(basePath + '/'))) local = local.slice(basePath.length) || '/';
+    const target = await resolveStatic(dist, local);
+    if (!target) return notFound(req, res);
+    if (target.kind === 'redirect') return send(req, res, { status: 301, body: '', headers: { Location: target.location } });
+    sendFile(req, res, target);
+  }
+
+  const handler = ((req: IncomingMessage, res: ServerResponse) => {
+    route(req, res).catch((err: unknown) => {
+      unsubscribe.log(`error: ${(err as Error)?.message ?? String(err)}`);
+      if (!res.headersSent) send(req, res, { status: 500, body: 'Internal error\n', type: 'text/plain; charset=utf-8' });
+      else res.destroy();
+    });
+  }) as GazetteHandler;
+  Object.defineProperty(handler, 'unsubscribePath', { value: unsubscribePath });
+  handler.close = () => db.close();
+  return handler;
+}
+
+/** The request target as a URL; origin-form only (`/path?query`), as servers behind a proxy get. */
+function requestUrl(target: string): URL | undefined {
+  if (!target.startsWith('/')) return undefined;
+  try {
+    return new URL(`http://localhost${target}`);
+  } catch {
+    return undefined;
+  }
+}
+
+async function loadPublication(root: string): Promise<Publication> {
+  const { content, diagnostics } = await loadContent(root);
+  if (!content) throw new DiagnosticsError(`cannot read the publication settings in ${path.join(root, 'content')}`, diagnostics);
+  return content.publication;
+}

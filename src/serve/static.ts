@@ -1,0 +1,102 @@
+import { createReadStream } from 'node:fs';
+import { realpath, stat } from 'node:fs/promises';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import path from 'node:path';
+import { baseHeaders, STATIC_CSP } from './http.js';
+
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.xml': 'application/atom+xml; charset=utf-8',
+  '.txt': 'text/plain; charset=utf-8',
+  '.json': 'application/json; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.png': 'image/png',
+  '.jpg': 'image/jpeg',
+  '.jpeg': 'image/jpeg',
+  '.gif': 'image/gif',
+  '.webp': 'image/webp',
+  '.avif': 'image/avif',
+  '.svg': 'image/svg+xml',
+  '.ico': 'image/x-icon',
+  '.woff2': 'font/woff2',
+  '.pdf': 'application/pdf',
+};
+
+export type StaticTarget = { kind: 'file'; file: string; size: number; mtime: Date } | { kind: 'redirect'; location: string };
+
+/**
+ * Maps a URL path (percent-encoded, base path already removed) to a file inside `dist`:
+ * `/` -> index.html, `/issues/<slug>/` -> <slug>/web.html (the web version's public address),
+ * anything else as is, folders to their index.html. Undefined (404) for anything that is not a
+ * plain file strictly inside dist/ once decoded and with symlinks resolved: `..`, encoded
+ * slashes or backslashes, NUL, dot-files, and links pointing outside.
+ */
+export async function resolveStatic(dist: string, pathname: string): Promise<StaticTarget | undefined> {
+  const raw = pathname.split('/').slice(1);
+  const trailingSlash = raw.length === 0 || raw[raw.length - 1] === '';
+  const segments: string[] = [];
+  for (const r of raw) {
+    if (r === '') continue;
+    let s: string;
+    try {
+      s = decodeURIComponent(r);
+    } catch {
+      return undefined;
+    }
+    if (s.startsWith('.') || /[/\\\0]/.test(s)) return undefined;
+    segments.push(s);
+  }
+  if (segments[0] === 'issues' && segments.length === 2) {
+    if (!trailingSlash) return { kind: 'redirect', location: `${encodeURIComponent(segments[1]!)}/` };
+    segments.splice(0, 2, segments[1]!, 'web.html');
+  }
+  let root: string;
+  try {
+    root = await realpath(dist);
+  } catch {
+    return undefined;
+  }
+  const inside = (p: string) => p === root || p.startsWith(root + path.sep);
+  let file = path.join(root, ...segments);
+  if (!inside(file)) return undefined;
+  try {
+    file = await realpath(file);
+    if (!inside(file)) return undefined;
+    let st = await stat(file);
+    if (st.isDirectory()) {
+      if (!trailingSlash) return { kind: 'redirect', location: `${encodeURIComponent(segments[segments.length - 1]!)}/` };
+      file = await realpath(path.join(file, 'index.html'));
+      if (!inside(file)) return undefined;
+      st = await stat(file);
+    }
+    if (!st.isFile()) return undefined;
+    return { kind: 'file', file, size: st.size, mtime: st.mtime };
+  } catch {
+    return undefined;
+  }
+}
+
+export function sendFile(req: IncomingMessage, res: ServerResponse, target: Extract<StaticTarget, { kind: 'file' }>): void {
+  const modified = new Date(Math.floor(target.mtime.getTime() / 1000) * 1000);
+  const headers = {
+    ...baseHeaders(),
+    'Content-Security-Policy': STATIC_CSP,
+    'Content-Type': TYPES[path.extname(target.file).toLowerCase()] ?? 'application/octet-stream',
+    'Cache-Control': 'public, max-age=300',
+    'Last-Modified': modified.toUTCString(),
+  };
+  const since = Date.parse(String(req.headers['if-modified-since'] ?? ''));
+  if (!Number.isNaN(since) && modified.getTime() <= since) {
+    res.writeHead(304, headers);
+    res.end();
+    return;
+  }
+  res.writeHead(200, { ...headers, 'Content-Length': String(target.size) });
+  if (req.method === 'HEAD') {
+    res.end();
+    return;
+  }
+  const stream = createReadStream(target.file);
+  stream.on('error', () => res.destroy());
+  stream.pipe(res);
+}

@@ -1,0 +1,32 @@
+import { cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { buildIssue } from '../../src/build.js';
+import { siteFiles } from '../../src/publish/index.js';
+import { writeBuild } from '../../src/write.js';
+
+export const REPO = fileURLToPath(new URL('../..', import.meta.url));
+export const BIN = path.join(REPO, 'bin', 'gazette.js');
+export const SECRET = 'test-secret-0123456789abcdef';
+
+/** A temporary root holding a copy of the sample content/; `cleanup()` removes it. */
+export async function sampleRoot(): Promise<{ root: string; cleanup: () => Promise<void> }> {
+  const root = await mkdtemp(path.join(os.tmpdir(), 'gazette-test-'));
+  await cp(path.join(REPO, 'content'), path.join(root, 'content'), { recursive: true });
+  return { root, cleanup: () => rm(root, { recursive: true, force: true }) };
+}
+
+/** Adds an issue file to a root's content. */
+export async function addIssue(root: string, slug: string, frontMatter: Record<string, string | number>, articles: string[]): Promise<void> {
+  const fm = Object.entries(frontMatter).map(([k, v]) => `${k}: ${typeof v === 'number' ? v : JSON.stringify(v)}`);
+  const text = `---\n${fm.join('\n')}\nlayout: digest\narticles:\n${articles.map((a) => `  - ${a}`).join('\n')}\n---\n\nHello.\n`;
+  await writeFile(path.join(root, 'content', 'issues', `${slug}.md`), text);
+}
+
+/** What `gazette build` does, in-process: build, then write dist/ with the archive and feed. */
+export async function buildSite(root: string, issue?: string): Promise<void> {
+  const result = await buildIssue({ root, issue });
+  if (!result.ok) throw new Error(`build failed: ${JSON.stringify(result.diagnostics.filter((d) => d.severity === 'error'))}`);
+  await writeBuild(result, path.join(root, 'dist'), { siteFiles: await siteFiles(result.content!, result.issues), assetsDir: path.join(root, 'content', 'assets') });
+}

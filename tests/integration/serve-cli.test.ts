@@ -1,0 +1,91 @@
+import { createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openDatabase } from '../../src/state/db.js';
+import { SuppressionList } from '../../src/state/suppression.js';
+import { signToken } from '../../src/token.js';
+import { envWith, runCli, startServe } from '../helpers/cli.js';
+import { rawSocket } from '../helpers/http.js';
+import { buildSite, sampleRoot, SECRET } from '../helpers/site.js';
+
+let root: string;
+let cleanup: () => Promise<void>;
+
+beforeAll(async () => {
+  ({ root, cleanup } = await sampleRoot());
+  await buildSite(root);
+});
+afterAll(() => cleanup());
+
+describe('gazette serve', () => {
+  it('serves the archive and the unsubscribe endpoint on 127.0.0.1, and stops on SIGTERM', async () => {
+    const serve = await startServe(['--root', root], envWith({ GAZETTE_SECRET: SECRET }));
+    try {
+      expect(serve.output()).toContain('/newsletter/unsubscribe');
+      const home = await fetch(`${serve.url}/`);
+      expect(home.status).toBe(200);
+      expect(await home.text()).toContain('newsletter archive');
+      const token = signToken({ email: 'reader@example.com', issue: 'kazakhstan-abraham-accords' }, SECRET);
+      const r = await fetch(`${serve.url}/newsletter/unsubscribe?token=${token}`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+        body: 'List-Unsubscribe=One-Click',
+        redirect: 'manual',
+      });
+      expect(r.status).toBe(200);
+      // A malformed request gets a 400 from the server itself; it keeps serving.
+      const garbage = await rawSocket(serve.url, 'NONSENSE\r\n\r\n');
+      expect(garbage).toMatch(/^HTTP\/1\.1 400 /);
+      expect((await fetch(`${serve.url}/feed.xml`)).status).toBe(200);
+      const db = openDatabase(root);
+      try {
+        expect(new SuppressionList(db).has('reader@example.com')).toBe(true);
+      } finally {
+        db.close();
+      }
+    } finally {
+      expect(await serve.stop()).toBe(0);
+    }
+    // The log line (address masked), read once the process has exited and its output is complete.
+    expect(serve.output()).toContain('unsubscribed r***@example.com (issue kazakhstan-abraham-accords)');
+  });
+
+  it('refuses to start without GAZETTE_SECRET and says how to set it', async () => {
+    const r = await runCli(['serve', '--root', root, '--port', '0'], envWith());
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('[config/no-secret]');
+    expect(r.stderr).toContain('hint: Set GAZETTE_SECRET');
+  });
+
+  it('rejects a bad --port', async () => {
+    const r = await runCli(['serve', '--root', root, '--port', 'eighty'], envWith({ GAZETTE_SECRET: SECRET }));
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('[cli/usage]');
+  });
+
+  it('reports a port already in use', async () => {
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    const { port } = blocker.address() as AddressInfo;
+    try {
+      const r = await runCli(['serve', '--root', root, '--port', String(port)], envWith({ GAZETTE_SECRET: SECRET }));
+      expect(r.code).toBe(1);
+      expect(r.stderr).toContain('[serve/listen]');
+      expect(r.stderr).toContain('--port 0');
+    } finally {
+      await new Promise((resolve) => blocker.close(resolve));
+    }
+  });
+});
+
+describe('the exported handler', () => {
+  it("is importable as 'gazette/serve' (package exports) and serves a root", async () => {
+    const mod = (await import('gazette/serve')) as typeof import('../../src/serve/handler.js');
+    const handler = await mod.createGazetteHandler({ root, secret: SECRET });
+    try {
+      expect(handler.unsubscribePath).toBe('/newsletter/unsubscribe');
+    } finally {
+      handler.close();
+    }
+  });
+});

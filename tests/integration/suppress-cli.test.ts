@@ -1,0 +1,38 @@
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { gazette, makeRoot } from '../helpers/send.js';
+
+let root: string;
+let cleanup: () => Promise<void>;
+beforeAll(async () => {
+  ({ root, cleanup } = await makeRoot());
+});
+afterAll(async () => cleanup());
+
+describe('gazette suppress', () => {
+  it('adds, lists (one address a line), imports and removes', async () => {
+    expect((await gazette(['suppress', 'add', 'B@example.org', 'a@example.org', '--root', root])).stdout).toContain('Suppressed 2 addresses');
+    await writeFile(path.join(root, 's.csv'), 'email\nc@example.org\na@example.org\nnot-valid\n');
+    const imported = await gazette(['suppress', 'import', path.join(root, 's.csv'), '--root', root]);
+    expect(imported.stdout).toContain('Imported 1 new suppressed address (1 invalid rows skipped)');
+    expect(imported.stderr).toMatch(/s\.csv:4: warning: .*\[suppress\/invalid-address\]/);
+    expect(imported.code).toBe(1);
+    expect((await gazette(['suppress', 'remove', 'b@example.org', '--root', root])).code).toBe(0);
+    const listed = await gazette(['suppress', 'list', '--root', root]);
+    expect(listed.code).toBe(0);
+    expect(listed.stdout).toBe('a@example.org\nc@example.org\n');
+  });
+
+  it('rejects unknown actions, missing arguments and invalid addresses', async () => {
+    for (const args of [['frobnicate'], ['add'], ['list', 'x'], []]) {
+      const r = await gazette(['suppress', ...args, '--root', root]);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toContain('[cli/usage]');
+    }
+    const bad = await gazette(['suppress', 'add', 'ok@example.org', '"x y"@example.org', '--root', root]);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain('[suppress/invalid-address]');
+    expect((await gazette(['suppress', 'list', '--root', root])).stdout).not.toContain('ok@example.org');
+  });
+});
