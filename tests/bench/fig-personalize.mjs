@@ -1,9 +1,8 @@
 // Per-recipient cost: filling Gazette's built issue (html + text, split once per issue by
 // compileFill) against re-rendering Handlebars + MJML for every recipient.
-import { buildIssue } from '../../lib/build.js';
 import { compileFill } from '../../lib/merge.js';
 import { signToken, unsubscribeUrl } from '../../lib/token.js';
-import { ISSUE_SLUG, makeRoot, removeRoot } from './fixtures.mjs';
+import { buildDigest, ISSUE_SLUG, makeRoot, removeRoot } from './fixtures.mjs';
 import { loadContext, renderEmail } from './peer-render.mjs';
 import { collectGarbage, emit, flag, progress, row, summary } from './stats.mjs';
 
@@ -15,10 +14,9 @@ const rows = [];
 for (const n of [5, 20]) {
   const root = makeRoot(n);
   try {
-    const r = await buildIssue({ root, issue: ISSUE_SLUG });
-    if (!r.ok) throw new Error(`Gazette build failed: ${JSON.stringify(r.diagnostics.slice(0, 3))}`);
-    const { html, text } = r.issues[0];
-    const endpoint = r.content.publication.unsubscribeUrl;
+    const { rendered, content } = await buildDigest(root);
+    const { html, text } = rendered;
+    const endpoint = content.publication.unsubscribeUrl;
     const fillHtml = compileFill(html, 'html');
     const fillText = compileFill(text, 'text');
     const loaded = loadContext(root, ISSUE_SLUG);

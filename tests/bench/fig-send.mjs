@@ -6,8 +6,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
-import { buildIssue } from '../../lib/build.js';
-import { CLI, ISSUE_SLUG, REPO, makeRoot, removeRoot, writeRecipients } from './fixtures.mjs';
+import { buildDigest, CLI, ISSUE_SLUG, REPO, makeRoot, removeRoot, writeRecipients } from './fixtures.mjs';
 import { GNU_TIME, runNode } from './spawn.mjs';
 import { emit, flag, progress, row, summary } from './stats.mjs';
 
@@ -78,16 +77,19 @@ async function peerSend(sink, files) {
 async function prebuilt() {
   const root = makeRoot(5);
   try {
-    const r = await buildIssue({ root, issue: ISSUE_SLUG });
+    const { rendered } = await buildDigest(root);
     const dir = mkdtempSync(path.join(os.tmpdir(), 'gazette-bench-msg-'));
     const files = { html: path.join(dir, 'email.html'), text: path.join(dir, 'email.txt'), dir };
-    writeFileSync(files.html, r.issues[0].html);
-    writeFileSync(files.text, r.issues[0].text);
+    writeFileSync(files.html, rendered.html);
+    writeFileSync(files.text, rendered.text);
     return files;
   } finally {
     removeRoot(root);
   }
 }
+
+const cpuNote = (runs) => (runs.every((x) => x.cpuMs !== undefined) ? (summary(runs.map((x) => x.cpuMs), 'ms').median / 1000).toFixed(1) : '?');
+const rssNote = (runs) => (runs.every((x) => x.peakRssKb) ? (summary(runs.map((x) => x.peakRssKb), 'KB').median / 1024).toFixed(0) : '?');
 
 const rows = [];
 const available = await sendAvailable();
@@ -111,7 +113,9 @@ try {
     gazette: available ? summary(g.map((x) => x.rate), 'msg/s') : null,
     peer: peerRate,
     goal: '>= 0.90x (aim 1.5x)',
-    note: available ? `delivered ${g.map((x) => x.delivered).join('/')}` : NA,
+    note: available
+      ? `delivered ${g.map((x) => x.delivered).join('/')}; process cpu ${cpuNote(g)} vs ${cpuNote(p)} s; peak RSS ${rssNote(g)} vs ${rssNote(p)} MB`
+      : NA,
     extra: { peerPeakRssMb: peerRss, gazetteRuns: g.map(({ ms, delivered, code, peakRssKb, cpuMs }) => ({ ms, delivered, code, peakRssKb, cpuMs })), peerRuns: p.map(({ ms, delivered, peakRssKb, cpuMs }) => ({ ms, delivered, peakRssKb, cpuMs })) },
   });
   if (available) send.pass = send.ratio >= 0.9 && g.every((x) => x.delivered === MESSAGES);

@@ -79,6 +79,14 @@ export function writeRecipients(file, rows) {
   writeFileSync(file, lines.join('\n') + '\n');
 }
 
+/** Gazette's build of the bench digest in `root` (lib/ loaded on first use); throws if it fails. */
+export async function buildDigest(root) {
+  const { buildIssue } = await import('../../lib/build.js');
+  const r = await buildIssue({ root, issue: ISSUE_SLUG });
+  if (!r.ok) throw new Error(`Gazette build failed: ${JSON.stringify(r.diagnostics.slice(0, 3))}`);
+  return { rendered: r.issues[0], content: r.content };
+}
+
 export function removeRoot(root) {
   rmSync(root, { recursive: true, force: true });
 }

@@ -1,16 +1,17 @@
 // The send peer: a bare nodemailer pool (5 connections) sending COUNT copies of one prebuilt
 // message (composed once, the same email for everyone) to the sink, with a sliding window of
-// in-flight sends. Usage: node tests/bench/peer-send.mjs --port P --count N --html F --text F
+// in-flight sends. Usage: node tests/bench/peer-send.mjs --port P --count N --html F --text F [--window W]
 // Prints {"sent":N,"failed":N,"ms":T} (T from the first send to the last reply).
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import nodemailer from 'nodemailer';
 import MailComposer from 'nodemailer/lib/mail-composer';
 
-const { values } = parseArgs({ options: { port: { type: 'string' }, count: { type: 'string', default: '5000' }, html: { type: 'string' }, text: { type: 'string' }, connections: { type: 'string', default: '5' } } });
+const { values } = parseArgs({ options: { port: { type: 'string' }, count: { type: 'string', default: '5000' }, html: { type: 'string' }, text: { type: 'string' }, connections: { type: 'string', default: '5' }, window: { type: 'string' } } });
 const count = Number(values.count);
 const connections = Number(values.connections);
-const WINDOW = connections * 4;
+// In-flight messages: twice the connections by default, as `gazette send` keeps.
+const WINDOW = Number(values.window ?? connections * 2);
 
 const from = 'The Gazelle <newsletter@thegazelle.org>';
 const raw = await new MailComposer({

@@ -2,6 +2,7 @@
 // a warm-up, with the V8 inspector) and prints self time per Gazette stage / npm package.
 //   node tests/bench/profile.mjs [--n 20] [--variant unchanged|edited] [--iterations 30] [--save DIR]
 //   node tests/bench/profile.mjs --cold     (one cold `gazette build` and one peer-build.mjs, 1 article)
+//   node tests/bench/profile.mjs --file X.cpuprofile   (any `node --cpu-prof` output, e.g. of `gazette send`)
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -12,7 +13,7 @@ import { buildIssue } from '../../lib/build.js';
 import { CLI, editArticle, ISSUE_SLUG, makeRoot, removeRoot, REPO } from './fixtures.mjs';
 import { peerBuild } from './peer-render.mjs';
 
-const { values } = parseArgs({ options: { cold: { type: 'boolean', default: false }, n: { type: 'string', default: '20' }, variant: { type: 'string', default: 'edited' }, iterations: { type: 'string', default: '30' }, save: { type: 'string' } } });
+const { values } = parseArgs({ options: { file: { type: 'string' }, cold: { type: 'boolean', default: false }, n: { type: 'string', default: '20' }, variant: { type: 'string', default: 'edited' }, iterations: { type: 'string', default: '30' }, save: { type: 'string' } } });
 const n = Number(values.n);
 const iterations = Number(values.iterations);
 
@@ -90,6 +91,11 @@ function summarize(profile, runs, owner = ownerOf) {
 function print(title, s) {
   process.stdout.write(`\n${title}, ${s.perIteration.toFixed(1)} ms sampled\n`);
   for (const r of s.rows.filter((x) => x.share >= 0.01)) process.stdout.write(`  ${r.category.padEnd(32)} ${r.ms.toFixed(2).padStart(7)} ms  ${(r.share * 100).toFixed(1).padStart(5)} %\n`);
+}
+
+if (values.file) {
+  print(values.file, summarize(JSON.parse(readFileSync(values.file, 'utf8')), 1, coldOwner));
+  process.exit(0);
 }
 
 if (values.cold) {
