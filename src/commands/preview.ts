@@ -2,7 +2,6 @@ import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { parseCommandArgs } from '../cli.js';
 import { GazetteError } from '../errors.js';
-import { startPreview } from '../preview/server.js';
 import { readSubscriberSample } from '../preview/subscribers.js';
 
 const USAGE = 'gazette preview [--root DIR] [--port N] [--host ADDR] [--open] [--subscribers FILE.csv]';
@@ -32,13 +31,18 @@ export async function run(argv: string[]): Promise<number> {
   const root = path.resolve(values.root!);
   const subscribers = values.subscribers ? await readSubscriberSample(path.resolve(values.subscribers)) : [];
   const log = (line: string) => process.stdout.write(`[${new Date().toTimeString().slice(0, 8)}] ${line}\n`);
+  const { startPreview } = await import('../preview/server.js'); // after the cheap checks: it loads MJML
   const server = await startPreview({ root, port, host: values.host, subscribers, log });
 
   const r = server.session.result;
   const errors = r.diagnostics.filter((d) => d.severity === 'error').length;
-  process.stdout.write(`Gazette preview: ${server.url}\n  ${r.issues.length} issue${r.issues.length === 1 ? '' : 's'} built${errors ? `, ${errors} error${errors === 1 ? '' : 's'} (shown in the page)` : ''}; watching ${displayPath(root)}/content/ and templates/. Press Ctrl+C to stop.\n`);
-  if (port !== 0 && server.port !== port) process.stdout.write(`  (port ${port} was busy; using ${server.port})\n`);
-  if (values.host !== '127.0.0.1' && values.host !== 'localhost') process.stdout.write(`  warning: listening on ${values.host}; anyone who can reach this machine can read unsent issues.\n`);
+  const lines = [
+    `Gazette preview: ${server.url}`,
+    `  ${r.issues.length} issue${r.issues.length === 1 ? '' : 's'} built${errors ? `, ${errors} error${errors === 1 ? '' : 's'} (shown in the page)` : ''}; watching ${displayPath(root)}/content/ and templates/. Press Ctrl+C to stop.`,
+  ];
+  if (port !== 0 && server.port !== port) lines.push(`  (port ${port} was busy; using ${server.port})`);
+  if (values.host !== '127.0.0.1' && values.host !== 'localhost') lines.push(`  warning: listening on ${values.host}; anyone who can reach this machine can read unsent issues.`);
+  process.stdout.write(lines.join('\n') + '\n');
   if (values.open) openBrowser(server.url);
 
   await new Promise<void>((resolve) => {

@@ -2,7 +2,6 @@ import { access, constants, mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { parseCommandArgs, printDiagnostics, summarize } from '../cli.js';
 import { GazetteError } from '../errors.js';
-import { startPreview } from '../preview/server.js';
 
 const USAGE = 'gazette screenshot [--root DIR] [--issue SLUG] [--out DIR]';
 
@@ -39,6 +38,7 @@ export async function run(argv: string[]): Promise<number> {
 
   // The preview server (not watching) serves the frames: images from content/assets, the
   // sample subscriber's merge tags filled, exactly what the live preview shows.
+  const { startPreview } = await import('../preview/server.js');
   const server = await startPreview({ root, port: 0, watch: false });
   let browser: import('playwright-core').Browser | undefined;
   try {

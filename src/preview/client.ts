@@ -21,8 +21,8 @@ export const PREVIEW_CLIENT = String.raw`(function () {
     try {
       var d = f.contentDocument;
       if (!d || !d.documentElement || !f.offsetParent) return;
-      f.style.height = '0px';
-      f.style.height = Math.max(d.documentElement.scrollHeight, d.body ? d.body.scrollHeight : 0) + 'px';
+      // offsetHeight is the content's height (scrollHeight never goes below the frame's own).
+      f.style.height = Math.max(d.documentElement.offsetHeight, d.body ? d.body.offsetHeight : 0) + 'px';
     } catch (e) {}
   }
   frames.forEach(function (f) {
@@ -72,7 +72,9 @@ export const PREVIEW_CLIENT = String.raw`(function () {
   });
 
   var queue = Promise.resolve();
-  function refresh(kind) {
+  function refresh(kind, version) {
+    // The frames reload at once; the side panel is refetched alongside (not before) them.
+    if (kind === 'frames' && version) { S.version = version; html.dataset.version = String(version); sync(true); }
     queue = queue.then(function () {
       return fetch(location.pathname + location.search, { cache: 'no-store' }).then(function (r) { return r.text(); }).then(function (text) {
         var doc = new DOMParser().parseFromString(text, 'text/html');
@@ -81,9 +83,11 @@ export const PREVIEW_CLIENT = String.raw`(function () {
         if (meta && mine) mine.replaceWith(document.importNode(meta, true));
         document.title = doc.title;
         var next = JSON.parse(doc.getElementById('gz-state').textContent);
-        S.version = next.version;
-        html.dataset.version = String(S.version);
-        if (kind === 'frames') sync(true);
+        if (next.version > S.version) {
+          S.version = next.version;
+          html.dataset.version = String(S.version);
+          if (kind === 'frames') sync(true);
+        }
       }).catch(function () {});
     });
   }
@@ -91,7 +95,7 @@ export const PREVIEW_CLIENT = String.raw`(function () {
     if (m.version <= S.version) return;
     if (S.page === 'index') { location.reload(); return; }
     var kind = m.changed ? m.changed[S.slug] : 'frames';
-    if (kind) refresh(kind);
+    if (kind) refresh(kind, m.version);
   }
   function connect() {
     var es = new EventSource('/events');

@@ -87,7 +87,7 @@ export function diagnosticList(diagnostics: readonly Diagnostic[]): string {
   return `<ul class="gz-diags">${sorted
     .map((d) => {
       const where = d.file ? `${d.file}:${d.line ?? 1}${d.column ? `:${d.column}` : ''}` : '';
-      return `<li class="gz-diag ${d.severity}"><span class="gz-sev">${d.severity}</span>${esc(d.message)}${d.field ? ` <code>${esc(d.field)}</code>` : ''}<span class="gz-where gz-mono">${esc(where)}${where ? ' · ' : ''}${esc(d.code)}</span>${d.hint ? `<span class="gz-hint">${esc(d.hint)}</span>` : ''}</li>`;
+      return `<li class="gz-diag ${d.severity}"><span class="gz-sev">${d.severity}</span>${esc(d.message)}${d.field ? ` <code>${esc(d.field)}</code>` : ''}<span class="gz-where gz-mono">${esc(where)}${where ? ' · ' : ''}${esc(d.code)}</span>${d.hint ? `<span class="gz-hint"><strong>Hint:</strong> ${esc(d.hint)}</span>` : ''}</li>`;
     })
     .join('')}</ul>`;
 }

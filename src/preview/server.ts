@@ -62,7 +62,7 @@ export async function startPreview(options: PreviewOptions): Promise<PreviewServ
     for (const c of clients) c.write(frame);
   });
   await session.rebuild();
-  const watcher: RootWatcher | undefined = options.watch === false ? undefined : watchRoot(root, () => void session.rebuild());
+  const watcher: RootWatcher | undefined = options.watch === false ? undefined : watchRoot(root, () => void session.rebuild(), 20);
 
   const allowedHosts = new Set([...LOOPBACK, host.toLowerCase()]);
   const openToNetwork = host === '0.0.0.0' || host === '::';
@@ -95,7 +95,11 @@ export async function startPreview(options: PreviewOptions): Promise<PreviewServ
     if (pathname === '/events') return eventsRoute(req, res);
     if (segs[0] === 'assets') {
       const file = await readInside(path.join(root, 'content', 'assets'), segs.slice(1));
-      return file ? reply(res, 200, contentType(file.file), file.body) : notFound(res);
+      if (!file) return notFound(res);
+      // Frames reload on every save; revalidating images (304) keeps that fast.
+      const etag = `"${file.size.toString(36)}-${Math.round(file.mtimeMs).toString(36)}"`;
+      if (req.headers['if-none-match'] === etag) return reply(res, 304, contentType(file.file), '', { etag, 'cache-control': 'no-cache' });
+      return reply(res, 200, contentType(file.file), file.body, { etag, 'cache-control': 'no-cache' });
     }
     if (segs[0] !== 'issues' || segs.length < 2) return notFound(res);
     const slug = decodeSegment(segs[1]!);

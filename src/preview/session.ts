@@ -4,6 +4,8 @@ import { buildIssue } from '../build.js';
 import { checkIssue, type CheckOptions } from '../check/index.js';
 import type { BuildResult, Diagnostic, Publication, RenderedIssue } from '../types.js';
 
+const ERROR_GRACE_MS = 80;
+
 /** What changed for one issue in a rebuild: its outputs (frames reload) or only its page. */
 export type Change = 'frames' | 'meta';
 
@@ -112,6 +114,12 @@ export class PreviewSession extends EventEmitter<{ build: [BuildEvent] }> {
       } catch (err) {
         checks.set(r.issue.slug, [{ code: 'preview/check-crashed', severity: 'warning', message: `checks failed: ${(err as Error)?.message ?? String(err)}`, issue: r.issue.slug, hint: 'The email built; one of the checks has a bug. Run `gazette check` for details.' }]);
       }
+    }
+    // A save is often two writes (truncate, then write): a build that fails while another change
+    // is already on its way is dropped instead of flashing errors at the editor.
+    if (!result.ok) {
+      await new Promise((resolve) => setTimeout(resolve, ERROR_GRACE_MS));
+      if (this.dirty) return;
     }
     this.result = result;
     this.checks = checks;

@@ -52,11 +52,12 @@ export async function resolveInside(dir: string, encodedSegments: readonly strin
   }
 }
 
-export async function readInside(dir: string, encodedSegments: readonly string[]): Promise<{ file: string; body: Buffer } | undefined> {
+export async function readInside(dir: string, encodedSegments: readonly string[]): Promise<{ file: string; body: Buffer; size: number; mtimeMs: number } | undefined> {
   const file = await resolveInside(dir, encodedSegments);
   if (!file) return undefined;
   try {
-    return { file, body: await readFile(file) };
+    const [body, st] = await Promise.all([readFile(file), stat(file)]);
+    return { file, body, size: st.size, mtimeMs: st.mtimeMs };
   } catch {
     return undefined;
   }

@@ -3,6 +3,8 @@ export const PREVIEW_CSS = String.raw`
 :root{--bg:#f4f4f6;--panel:#fff;--ink:#1d1d1f;--muted:#6e6e73;--line:#e3e3e8;--accent:#2f5bea;--err:#c62828;--err-bg:#fdecea;--warn:#a15c00;--warn-bg:#fff4e0;--info:#1f5fa8;--info-bg:#e8f1fc;--ok:#1b7f3b;
   font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,"Noto Sans","DejaVu Sans",sans-serif;color:var(--ink);background:var(--bg)}
 *{box-sizing:border-box}
+/* Frames are replaced and resized on every rebuild: keep scrollY as it is, never re-anchor. */
+html{overflow-anchor:none}
 body{margin:0}
 a{color:var(--accent)}
 code,.gz-mono{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,"DejaVu Sans Mono",monospace;font-size:12.5px}
@@ -49,7 +51,6 @@ select,input{font:inherit;padding:5px 8px;border:1px solid var(--line);border-ra
 .error .gz-sev{color:var(--err)}.warning .gz-sev{color:var(--warn)}.info .gz-sev{color:var(--info)}
 .gz-where{display:block;color:var(--muted);margin-top:3px;word-break:break-all}
 .gz-hint{display:block;margin-top:4px}
-.gz-hint::before{content:"Hint: ";font-weight:600}
 .gz-clean{color:var(--ok);font-weight:600;margin:0}
 .gz-banner{border-radius:10px;padding:10px 12px;background:var(--err-bg);color:var(--err);font-weight:600}
 .gz-send form{display:flex;gap:8px;flex-wrap:wrap}

@@ -22,6 +22,7 @@ export const MAX_PREVIEW_SUBSCRIBERS = 50;
 export async function readSubscriberSample(file: string, max = MAX_PREVIEW_SUBSCRIBERS): Promise<PreviewSubscriber[]> {
   const input = createReadStream(file);
   const parser = parse({ columns: (header: string[]) => header.map((h) => h.trim()), bom: true, skip_empty_lines: true, relax_column_count: true, trim: true, to: max });
+  input.on('error', (err) => parser.destroy(err)); // pipe() does not pass a missing file on
   const out: PreviewSubscriber[] = [];
   try {
     for await (const record of input.pipe(parser) as AsyncIterable<Record<string, string>>) {
