@@ -46,7 +46,7 @@ export function framed(html: string): string {
 export function textPage(text: string, scheme: Scheme): string {
   const dark = scheme !== 'light';
   return `<!doctype html><html><head><meta charset="utf-8"><style>
-body{margin:0;padding:20px;font:14px/1.55 ui-monospace,SFMono-Regular,Menlo,Consolas,"DejaVu Sans Mono",monospace;white-space:pre-wrap;overflow-wrap:anywhere;background:${dark ? '#1c1c1e' : '#fff'};color:${dark ? '#e6e6e6' : '#1d1d1f'}}
+body{margin:0;padding:20px;font:12.5px/1.55 ui-monospace,SFMono-Regular,Menlo,Consolas,"DejaVu Sans Mono",monospace;white-space:pre-wrap;overflow-wrap:anywhere;background:${dark ? '#1c1c1e' : '#fff'};color:${dark ? '#e6e6e6' : '#1d1d1f'}}
 </style></head><body>${escapeHtml(text)}</body></html>`;
 }
 
