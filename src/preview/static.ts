@@ -1,25 +1,8 @@
 import { realpath, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
+import { contentType, decodeSegments, isInside } from '../http/paths.js';
 
-const TYPES: Record<string, string> = {
-  '.png': 'image/png',
-  '.jpg': 'image/jpeg',
-  '.jpeg': 'image/jpeg',
-  '.gif': 'image/gif',
-  '.webp': 'image/webp',
-  '.avif': 'image/avif',
-  '.svg': 'image/svg+xml',
-  '.ico': 'image/x-icon',
-  '.css': 'text/css; charset=utf-8',
-  '.txt': 'text/plain; charset=utf-8',
-  '.pdf': 'application/pdf',
-  '.woff2': 'font/woff2',
-  '.woff': 'font/woff',
-};
-
-export function contentType(file: string): string {
-  return TYPES[path.extname(file).toLowerCase()] ?? 'application/octet-stream';
-}
+export { contentType };
 
 /**
  * The file under `dir` named by URL path segments (still percent-encoded), or undefined when the
@@ -27,18 +10,8 @@ export function contentType(file: string): string {
  * backslashes, NUL) or resolve through a symlink to somewhere outside it.
  */
 export async function resolveInside(dir: string, encodedSegments: readonly string[]): Promise<string | undefined> {
-  const parts: string[] = [];
-  for (const seg of encodedSegments) {
-    let s: string;
-    try {
-      s = decodeURIComponent(seg);
-    } catch {
-      return undefined;
-    }
-    if (!s || s.startsWith('.') || /[/\\\0]/.test(s)) return undefined;
-    parts.push(s);
-  }
-  if (!parts.length) return undefined;
+  const parts = decodeSegments(encodedSegments);
+  if (!parts?.length) return undefined;
   const base = path.resolve(dir);
   const file = path.resolve(base, ...parts);
   if (!isInside(base, file)) return undefined;
@@ -61,9 +34,4 @@ export async function readInside(dir: string, encodedSegments: readonly string[]
   } catch {
     return undefined;
   }
-}
-
-function isInside(base: string, file: string): boolean {
-  const rel = path.relative(base, file);
-  return rel !== '' && !rel.startsWith('..') && !path.isAbsolute(rel);
 }
