@@ -2,13 +2,14 @@ import path from 'node:path';
 import { checkRendered } from './check/index.js';
 import { compileMjml } from './compile.js';
 import { composeIssue } from './compose/index.js';
+import { resolveUrl } from './compose/markdown.js';
 import { hasErrors } from './errors.js';
 import { loadContent } from './load/index.js';
 import { findMergeTags, restoreMergeTags } from './merge.js';
 import { compileTheme, handlebarsDiagnostic, readTheme, type TemplateContext } from './template.js';
 import { renderTextPart } from './text-part.js';
 import { themeOf } from './theme.js';
-import type { BuildResult, Diagnostic, MergeTag, RenderedIssue } from './types.js';
+import type { BuildResult, Diagnostic, MergeTag, Publication, RenderedIssue } from './types.js';
 import { renderWebVersion } from './web.js';
 
 export interface BuildOptions {
@@ -58,7 +59,8 @@ export async function buildIssue(options: BuildOptions): Promise<BuildResult> {
     const { issue } = composed;
     const unsubscribeSentinel = sentinelFor(UNSUBSCRIBE_TAG);
     const context: TemplateContext = {
-      publication: issue.publication,
+      // The logo path is relative to content/ like article images; the email needs it absolute.
+      publication: withAbsoluteLogo(issue.publication),
       issue: { slug: issue.slug, file: issue.file, title: issue.title, date: issue.date, dateFormatted: issue.dateFormatted, number: issue.number, preheader: issue.preheader, layout: issue.layout, webUrl: issue.webUrl, lang: issue.lang, dir: issue.dir },
       intro: issue.introHtml,
       articles: issue.articles,
@@ -101,6 +103,11 @@ export async function buildIssue(options: BuildOptions): Promise<BuildResult> {
     issues.push({ ...partial, diagnostics: found });
   }
   return { ok: !hasErrors(diagnostics), content, issues, diagnostics };
+}
+
+function withAbsoluteLogo(p: Publication): Publication {
+  if (!p.logo) return p;
+  return { ...p, logo: { ...p.logo, src: resolveUrl(p.logo.src, p.url) ?? p.logo.src } };
 }
 
 function sentinelFor(tag: string): string {
