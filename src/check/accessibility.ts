@@ -20,8 +20,10 @@ export function checkAccessibility(ctx: RuleContext): Diagnostic[] {
   const layoutAt = sources.layout();
 
   const html = email.elements.find((e) => e.tag === 'html');
-  if (!html || !html.attrs.lang?.trim()) {
-    out.push(finding('a11y/html-lang', 'error', '<html> has no lang attribute', 'Write `<mjml lang="{{issue.lang}}">` in the layout, and set `language:` in publication.yml; screen readers pick their voice from it.', layoutAt));
+  // MJML writes lang="und" (undetermined) when the layout gives none.
+  const lang = html?.attrs.lang?.trim().toLowerCase();
+  if (!lang || lang === 'und') {
+    out.push(finding('a11y/html-lang', 'error', `<html> has ${lang ? 'lang="und" (undetermined)' : 'no lang attribute'}`, 'Write `<mjml lang="{{issue.lang}}">` in the layout, and set `language:` in publication.yml; screen readers pick their voice from it.', layoutAt));
   }
 
   for (const a of r.issue.articles) {
@@ -31,12 +33,12 @@ export function checkAccessibility(ctx: RuleContext): Diagnostic[] {
   }
   const reportedLang = new Set<string>();
   for (const el of email.elements) {
-    const lang = el.attrs.lang;
-    if (!isRtlLanguage(lang) || reportedLang.has(lang!)) continue;
+    const elLang = el.attrs.lang;
+    if (!isRtlLanguage(elLang) || reportedLang.has(elLang!)) continue;
     const withDir = ancestorOrSelf(el, (e) => e.attrs.dir !== undefined);
     if (withDir?.attrs.dir?.toLowerCase() !== 'rtl' && !r.issue.articles.some((a) => isRtlLanguage(a.lang) && a.dir !== 'rtl')) {
-      reportedLang.add(lang!);
-      out.push(finding('a11y/rtl-dir', 'error', `text in lang="${lang}" is not marked dir="rtl"`, 'Put dir="rtl" (e.g. `dir="{{dir}}"`) on the element that carries the right-to-left lang.', sources.locate([`lang="${lang}"`], ['template', 'article'])));
+      reportedLang.add(elLang!);
+      out.push(finding('a11y/rtl-dir', 'error', `text in lang="${elLang}" is not marked dir="rtl"`, 'Put dir="rtl" (e.g. `dir="{{dir}}"`) on the element that carries the right-to-left lang.', sources.locate([`lang="${elLang}"`], ['template', 'article'])));
     }
   }
 
@@ -102,7 +104,7 @@ function smallTextFindings(ctx: RuleContext): Diagnostic[] {
         const size = cssPx(parseStyle(rule[2]!)['font-size']);
         if (size !== undefined && size < MIN_FONT_PX) {
           const sel = rule[1]!.trim();
-          out.push(finding('a11y/small-text', 'warning', `the mobile style for "${sel}" sets font-size ${size}px, smaller than ${MIN_FONT_PX}px`, `Use ${MIN_FONT_PX}px or more in the phone media query.`, ctx.sources.locate([sel], ['template'])));
+          out.push(finding('a11y/small-text', 'warning', `the mobile style for "${sel}" sets font-size ${size}px, smaller than ${MIN_FONT_PX}px`, `Use ${MIN_FONT_PX}px or more in the phone media query.`, ctx.sources.locate([`${sel} {`, sel], ['template'])));
         }
       }
     }
