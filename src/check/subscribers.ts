@@ -8,7 +8,10 @@ import type { SubscriberSample } from './rule.js';
  * may have a million rows; only one row is in memory at a time).
  */
 export async function readSubscriberSample(file: string): Promise<SubscriberSample> {
-  const parser = createReadStream(file).pipe(parse({ bom: true, relax_column_count: true, skip_empty_lines: true, trim: true }));
+  const parser = parse({ bom: true, relax_column_count: true, skip_empty_lines: true, trim: true });
+  // pipe() does not forward a read error (ENOENT...): hand it to the parser, which rejects the loop.
+  const input = createReadStream(file).on('error', (err) => parser.destroy(err));
+  input.pipe(parser);
   let columns: string[] | undefined;
   const longest: Record<string, string> = {};
   try {
