@@ -60,10 +60,13 @@ export function checkCompliance(ctx: RuleContext): Diagnostic[] {
   return out;
 }
 
-/** The hidden preview text MJML puts at the top of <body> (mj-preview), fillers removed. */
+/** The hidden preview text at the top of the body (the preheader), fillers removed. */
 export function previewText(email: ParsedEmail): string {
   const body = email.elements.find((e) => e.tag === 'body');
-  const first: El | undefined = email.elements.find((e) => e.parent === body && e.tag === 'div' && e.hidden);
+  if (!body) return '';
+  // The first hidden block with text that comes before any visible text.
+  const firstVisible = email.texts.find((t) => !t.parent.hidden)?.start ?? Infinity;
+  const first: El | undefined = email.elements.find((e) => e.start > body.start && e.start < firstVisible && e.tag === 'div' && e.hidden && textOf(email, e) !== '');
   if (!first) return '';
   return textOf(email, first).replace(/[\u034f\u200b-\u200d\u00a0\u2007\u00ad\ufeff]/g, ' ').replace(/\s+/g, ' ').trim();
 }
