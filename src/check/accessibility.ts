@@ -1,6 +1,6 @@
 import { contrastRatio } from '../theme.js';
 import type { Diagnostic } from '../types.js';
-import { ancestorOrSelf, inherited, parseStyle, type El, type TextRun } from './html.js';
+import { ancestorOrSelf, inherited, parseStyle, textOf, type El, type TextRun } from './html.js';
 import { finding, type RuleContext } from './rule.js';
 
 /** Scripts written right to left (primary language subtags). */
@@ -48,7 +48,7 @@ export function checkAccessibility(ctx: RuleContext): Diagnostic[] {
     if (!m || el.hidden) continue;
     const level = Number(m[1]);
     if (previous && level > previous + 1) {
-      const text = headingText(ctx, el);
+      const text = textOf(email, el);
       out.push(finding('a11y/heading-order', 'warning', `heading "${text}" (h${level}) skips a level after an h${previous}`, `Use h${previous + 1} here (${'#'.repeat(previous + 1)} in Markdown); screen-reader users navigate by heading levels.`, sources.locate([text])));
     }
     previous = level;
@@ -56,10 +56,6 @@ export function checkAccessibility(ctx: RuleContext): Diagnostic[] {
 
   out.push(...contrastFindings(ctx), ...smallTextFindings(ctx));
   return out;
-}
-
-function headingText(ctx: RuleContext, el: El): string {
-  return ctx.email.texts.filter((t) => ancestorOrSelf(t.parent, (e) => e === el)).map((t) => t.text).join('').replace(/\s+/g, ' ').trim();
 }
 
 function contrastFindings(ctx: RuleContext): Diagnostic[] {

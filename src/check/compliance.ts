@@ -1,5 +1,6 @@
 import type { Diagnostic } from '../types.js';
 import { textOf, type El, type ParsedEmail } from './html.js';
+import { hostOf } from './links.js';
 import { finding, type RuleContext } from './rule.js';
 
 /** Subjects longer than this are cut off in most inbox lists (desktop ~70, phones less). */
@@ -73,14 +74,6 @@ export function previewText(email: ParsedEmail): string {
 
 function normalize(s: string): string {
   return s.replace(/[\s\u00a0]+/g, ' ').trim().toLowerCase();
-}
-
-function hostOf(url: string): string | undefined {
-  try {
-    return new URL(url).hostname.toLowerCase();
-  } catch {
-    return undefined;
-  }
 }
 
 function sameSite(a: string, b: string): boolean {

@@ -102,7 +102,7 @@ async function probe(ref: LinkRef, timeoutMs: number, ctx: RuleContext): Promise
   }
 }
 
-function hostOf(url: string): string | undefined {
+export function hostOf(url: string): string | undefined {
   try {
     return new URL(url).hostname.toLowerCase();
   } catch {
