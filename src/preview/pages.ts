@@ -81,15 +81,18 @@ function counts(diagnostics: readonly Diagnostic[]): string {
 }
 
 export function diagnosticList(diagnostics: readonly Diagnostic[]): string {
-  if (!diagnostics.length) return '<p class="gz-clean">No problems found.</p>';
-  const order = { error: 0, warning: 1, info: 2 } as const;
-  const sorted = [...diagnostics].sort((a, b) => order[a.severity] - order[b.severity]);
-  return `<ul class="gz-diags">${sorted
-    .map((d) => {
-      const where = d.file ? `${d.file}:${d.line ?? 1}${d.column ? `:${d.column}` : ''}` : '';
-      return `<li class="gz-diag ${d.severity}"><span class="gz-sev">${d.severity}</span>${esc(d.message)}${d.field ? ` <code>${esc(d.field)}</code>` : ''}<span class="gz-where gz-mono">${esc(where)}${where ? ' · ' : ''}${esc(d.code)}</span>${d.hint ? `<span class="gz-hint"><strong>Hint:</strong> ${esc(d.hint)}</span>` : ''}</li>`;
-    })
-    .join('')}</ul>`;
+  const item = (d: Diagnostic) => {
+    const where = d.file ? `${d.file}:${d.line ?? 1}${d.column ? `:${d.column}` : ''}` : '';
+    return `<li class="gz-diag ${d.severity}"><span class="gz-sev">${d.severity}</span>${esc(d.message)}${d.field ? ` <code>${esc(d.field)}</code>` : ''}<span class="gz-where gz-mono">${esc(where)}${where ? ' · ' : ''}${esc(d.code)}</span>${d.hint ? `<span class="gz-hint"><strong>Hint:</strong> ${esc(d.hint)}</span>` : ''}</li>`;
+  };
+  const problems = diagnostics.filter((d) => d.severity !== 'info').sort((a, b) => (a.severity === b.severity ? 0 : a.severity === 'error' ? -1 : 1));
+  // Notes (e.g. email-client support details) are folded away: they never fail a check.
+  const notes = diagnostics.filter((d) => d.severity === 'info');
+  const head = problems.length ? `<ul class="gz-diags">${problems.map(item).join('')}</ul>` : '<p class="gz-clean">No problems found.</p>';
+  const tail = notes.length
+    ? `<details class="gz-notes"><summary>${notes.length} note${notes.length === 1 ? '' : 's'}</summary><ul class="gz-diags">${notes.map(item).join('')}</ul></details>`
+    : '';
+  return head + tail;
 }
 
 export interface IssuePageOptions {
