@@ -58,6 +58,7 @@ export async function buildIssue(options: BuildOptions): Promise<BuildResult> {
     const { issue } = composed;
     const unsubscribeSentinel = sentinelFor(UNSUBSCRIBE_TAG);
     const context: TemplateContext = {
+      // The logo path is relative to content/ like article images; the email needs it absolute.
       publication: issue.publication,
       issue: { slug: issue.slug, file: issue.file, title: issue.title, date: issue.date, dateFormatted: issue.dateFormatted, number: issue.number, preheader: issue.preheader, layout: issue.layout, webUrl: issue.webUrl, lang: issue.lang, dir: issue.dir },
       intro: issue.introHtml,

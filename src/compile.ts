@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import mjml2html from 'mjml';
 import { BUILTIN_TEMPLATES, type TemplateFile } from './template.js';
 import type { Diagnostic } from './types.js';
@@ -13,11 +14,18 @@ interface MjmlError {
   tagName: string;
 }
 
+/** HTML of MJML compiled before, by its hash: a preview rebuild recompiles only issues whose MJML changed. */
+const htmlCache = new Map<string, string>();
+const MAX_CACHED = 50;
+
 /**
  * compile: MJML -> HTML with strict validation. No includes, no .mjmlconfig from the user's
  * folder, no web fonts. Errors name the template file and line that produced the bad MJML.
  */
 export async function compileMjml(mjml: string, templates: TemplateFile[]): Promise<CompiledMjml> {
+  const key = createHash('sha1').update(mjml).digest('hex');
+  const hit = htmlCache.get(key);
+  if (hit !== undefined) return { html: hit, diagnostics: [] };
   try {
     const result = await mjml2html(mjml, {
       validationLevel: 'strict',
@@ -29,6 +37,8 @@ export async function compileMjml(mjml: string, templates: TemplateFile[]): Prom
       useMjmlConfigOptions: false,
       filePath: BUILTIN_TEMPLATES,
     } as never);
+    if (htmlCache.size >= MAX_CACHED) htmlCache.delete(htmlCache.keys().next().value!);
+    htmlCache.set(key, result.html);
     return { html: result.html, diagnostics: [] };
   } catch (err) {
     const errors = (err as { errors?: MjmlError[] }).errors;

@@ -2,6 +2,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Handlebars from 'handlebars';
+import { label } from './labels.js';
 import { escapeHtml, protectMergeTags } from './merge.js';
 import type { Theme } from './theme.js';
 import type { Diagnostic, Issue, MergeTag } from './types.js';
@@ -180,6 +181,12 @@ export function handlebarsDiagnostic(err: unknown, fallback: TemplateFile | unde
 function registerHelpers(hb: typeof Handlebars): void {
   hb.registerHelper('url', (value: unknown) => new hb.SafeString(safeUrl(value)));
   hb.registerHelper('eq', (a: unknown, b: unknown) => a === b);
+  // {{t "readMore" lang}} or {{t "moreFrom" issue.lang name=publication.name}}; escaped like {{x}}.
+  hb.registerHelper('t', function (this: unknown, key: unknown, ...args: unknown[]) {
+    const options = args.pop() as Handlebars.HelperOptions;
+    const lang = (args[0] as string | undefined) ?? (options.data?.root as { issue?: { lang?: string } })?.issue?.lang;
+    return label(String(key), lang, options.hash as Record<string, unknown>);
+  });
 }
 
 /** Encodes a URL for an attribute; anything that is not http(s), mailto or tel becomes `#`. */

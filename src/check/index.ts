@@ -1,44 +1,61 @@
 import type { Content, Diagnostic, RenderedIssue } from '../types.js';
+import { checkAccessibility } from './accessibility.js';
+import { checkClientSupport } from './client-support.js';
+import { checkCompliance } from './compliance.js';
+import { checkHygiene } from './hygiene.js';
+import { checkImages } from './images.js';
+import { checkLinks, checkLinksOnline } from './links.js';
+import { parseEmail } from './html.js';
+import { Sources } from './locate.js';
+import type { CheckOptions, RuleContext } from './rule.js';
+import { checkSize, htmlSizeFinding } from './size.js';
 
-/** Gmail clips messages whose HTML is larger than this. */
-export const GMAIL_CLIP_BYTES = 102_400;
-export const SIZE_WARNING_BYTES = 90 * 1024;
+export { GMAIL_CLIP_BYTES, SIZE_WARNING_BYTES, TEXT_BUDGET_BYTES } from './size.js';
+export type { CheckOptions, SubscriberSample } from './rule.js';
 
 export interface CheckContext {
   content: Content;
 }
 
+const DEFAULT_COLUMN_PX = 600;
+
 /**
- * check: the findings every build reports (cheap, in-process). `gazette check` adds the slower,
- * optional rules on top.
+ * check: the findings every build reports (cheap, in-process: no parsing). `gazette check` and
+ * the preview add the other rules with checkIssue.
  */
 export function checkRendered(r: Omit<RenderedIssue, 'diagnostics'>, _ctx: CheckContext): Diagnostic[] {
   const out: Diagnostic[] = [];
-  const file = r.issue.file;
-  if (r.bytes.html > GMAIL_CLIP_BYTES) {
-    out.push({ code: 'size/gmail-clip', severity: 'error', file, line: 1, issue: r.issue.slug, message: `email HTML is ${kb(r.bytes.html)}, over Gmail's 102 KB clipping limit`, hint: 'Use fewer articles or shorter excerpts, or move long articles to the web and link to them.' });
-  } else if (r.bytes.html > SIZE_WARNING_BYTES) {
-    out.push({ code: 'size/gmail-clip', severity: 'warning', file, line: 1, issue: r.issue.slug, message: `email HTML is ${kb(r.bytes.html)}, close to Gmail's 102 KB clipping limit`, hint: 'Trim the issue before it grows past 102 KB, where Gmail hides the rest behind "View entire message".' });
-  }
-  if (/<\/?mj-[a-z]/.test(r.html)) {
-    out.push({ code: 'html/mjml-left', severity: 'error', file, issue: r.issue.slug, message: 'the email still contains MJML tags after compiling', hint: 'An mj- tag was written inside <mj-text> or <mj-raw>; move it out, MJML does not compile tags there.' });
-  }
+  const size = htmlSizeFinding(r.bytes.html, r.issue.file);
+  if (size) out.push({ ...size, issue: r.issue.slug });
+  out.push(...mjmlLeft(r));
   return out;
 }
 
-function kb(n: number): string {
-  return `${(n / 1024).toFixed(1)} KB`;
-}
-
-export interface CheckOptions {
-  /** Subscriber CSV columns and the longest values, when `--subscribers` is given. */
-  subscribers?: { columns: string[]; longest: Record<string, string> };
+function mjmlLeft(r: Omit<RenderedIssue, 'diagnostics'>): Diagnostic[] {
+  if (!/<\/?mj-[a-z]/.test(r.html)) return [];
+  return [{ code: 'html/mjml-left', severity: 'error', file: r.issue.file, line: 1, issue: r.issue.slug, message: 'the email still contains MJML tags after compiling', hint: 'An mj- tag was written inside <mj-text> or <mj-raw>; move it out, MJML does not compile tags there.' }];
 }
 
 /**
- * Every rule, for `gazette check` and the preview. Builds already carry the cheap findings of
- * checkRendered; this adds the rest. (Extended by the check command's rules.)
+ * Every rule, for `gazette check` and the preview: size (of the largest personalized variant),
+ * images, links, email-client support, compliance, accessibility and template hygiene. Returns
+ * all of the issue's findings, the cheap ones of checkRendered included (size re-measured).
  */
-export async function checkIssue(r: RenderedIssue, ctx: CheckContext, _options: CheckOptions = {}): Promise<Diagnostic[]> {
-  return r.diagnostics.length ? r.diagnostics : checkRendered(r, ctx);
+export async function checkIssue(r: RenderedIssue, ctx: CheckContext, options: CheckOptions = {}): Promise<Diagnostic[]> {
+  const email = parseEmail(r.html);
+  const sources = await Sources.load(r, ctx.content);
+  const width = /<mj-body\b[^>]*\bwidth="(\d+)(?:px)?"/.exec(r.mjml);
+  const rule: RuleContext = { r, content: ctx.content, email, sources, options, columnWidth: width ? Number(width[1]) : DEFAULT_COLUMN_PX };
+  const found: Diagnostic[] = [
+    ...checkSize(rule),
+    ...mjmlLeft(r),
+    ...checkImages(rule),
+    ...checkLinks(rule),
+    ...(options.links ? await checkLinksOnline(rule, typeof options.links === 'object' ? options.links : {}) : []),
+    ...checkClientSupport(rule),
+    ...checkCompliance(rule),
+    ...checkAccessibility(rule),
+    ...checkHygiene(rule),
+  ];
+  return found.map((d) => ({ ...d, issue: r.issue.slug }));
 }

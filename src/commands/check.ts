@@ -1,6 +1,78 @@
+import path from 'node:path';
+import { buildIssue } from '../build.js';
+import { checkIssue, type CheckOptions } from '../check/index.js';
+import { readSubscriberSample } from '../check/subscribers.js';
+import { parseCommandArgs, printDiagnostics, summarize } from '../cli.js';
 import { GazetteError } from '../errors.js';
+import type { Diagnostic } from '../types.js';
 
-// Placeholder until its issue lands; replaced by the real command.
-export async function run(_argv: string[]): Promise<number> {
-  throw new GazetteError('`gazette check` is not built yet', { code: 'cli/not-implemented' });
+const USAGE = 'gazette check [--root DIR] [--issue SLUG] [--strict] [--format text|json] [--subscribers FILE.csv] [--links] [--links-timeout MS] [--verbose]';
+
+const HELP = `${USAGE}
+
+Builds the issues (or one) through the same pipeline as \`gazette build\`, then checks them the
+way mail clients and mail providers will see them: size against Gmail's clipping, images,
+links, email-client support (caniemail), compliance, accessibility and merge tags.
+
+  --strict          exit 1 on warnings too (for CI)
+  --format json     print only JSON on stdout
+  --subscribers F   measure the largest personalized variant and check merge-tag columns
+  --links           request every link and image over HTTP(S) (off by default)
+  --links-timeout   per-request timeout in ms (default 8000)
+  --verbose         also print information findings (email-client support notes)
+
+Exit: 0 clean, 1 errors (or warnings with --strict). Every code is explained in README.md, "Checks".
+`;
+
+export async function run(argv: string[]): Promise<number> {
+  const { values } = parseCommandArgs(argv, {
+    root: { type: 'string', default: '.' },
+    issue: { type: 'string' },
+    strict: { type: 'boolean', default: false },
+    format: { type: 'string', default: 'text' },
+    subscribers: { type: 'string' },
+    links: { type: 'boolean', default: false },
+    'links-timeout': { type: 'string' },
+    verbose: { type: 'boolean', short: 'v', default: false },
+  }, USAGE);
+  if (values.help) {
+    process.stdout.write(HELP);
+    return 0;
+  }
+  if (values.format !== 'text' && values.format !== 'json') {
+    throw new GazetteError(`unknown format "${values.format}"`, { code: 'cli/usage', hint: 'Use --format text (default) or --format json.' });
+  }
+  const timeout = values['links-timeout'] === undefined ? undefined : Number(values['links-timeout']);
+  if (timeout !== undefined && !(Number.isInteger(timeout) && timeout > 0)) {
+    throw new GazetteError(`--links-timeout must be a positive number of milliseconds, not "${values['links-timeout']}"`, { code: 'cli/usage', hint: 'e.g. --links-timeout 5000' });
+  }
+  const root = path.resolve(values.root!);
+  const options: CheckOptions = {};
+  if (values.subscribers) options.subscribers = await readSubscriberSample(path.resolve(values.subscribers));
+  if (values.links) options.links = { timeoutMs: timeout };
+
+  const result = await buildIssue({ root, issue: values.issue });
+  // The build's own per-issue findings are recomputed by checkIssue; keep the rest (loading,
+  // templates, MJML).
+  const perIssue = new Set(result.issues.flatMap((r) => r.diagnostics));
+  const diagnostics: Diagnostic[] = result.diagnostics.filter((d) => !perIssue.has(d));
+  const issues = [];
+  for (const r of result.issues) {
+    const found = await checkIssue(r, { content: result.content! }, options);
+    diagnostics.push(...found);
+    issues.push({ slug: r.issue.slug, file: r.issue.file, bytes: r.bytes, diagnostics: found });
+  }
+  const count = (s: Diagnostic['severity']) => diagnostics.filter((d) => d.severity === s).length;
+  const summary = { errors: count('error'), warnings: count('warning'), info: count('info') };
+  const failed = summary.errors > 0 || (values.strict! && summary.warnings > 0);
+
+  if (values.format === 'json') {
+    process.stdout.write(JSON.stringify({ ok: !failed, strict: values.strict, summary, issues, diagnostics }, null, 2) + '\n');
+    return failed ? 1 : 0;
+  }
+  printDiagnostics(diagnostics.filter((d) => values.verbose || d.severity !== 'info'), root);
+  const notes = summary.info && !values.verbose ? ` and ${summary.info} note${summary.info === 1 ? '' : 's'} (--verbose shows them)` : '';
+  const verdict = failed ? 'FAILED' : 'passed';
+  process.stdout.write(`Checked ${issues.length} issue${issues.length === 1 ? '' : 's'}: ${summarize(diagnostics)}${notes}. ${verdict}${values.strict ? ' (--strict)' : ''}.\n`);
+  return failed ? 1 : 0;
 }

@@ -1,6 +1,148 @@
+import { mkdir, readdir, stat, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { parseCommandArgs } from '../cli.js';
 import { GazetteError } from '../errors.js';
+import { loadContent } from '../load/index.js';
+import { isRealDate } from '../load/schema.js';
+import { SLUG_RULE, slugify } from '../scaffold/slug.js';
+import { articleFile, issueFile } from '../scaffold/templates.js';
 
-// Placeholder until its issue lands; replaced by the real command.
-export async function run(_argv: string[]): Promise<number> {
-  throw new GazetteError('`gazette new` is not built yet', { code: 'cli/not-implemented' });
+const USAGE = `gazette new article "Title" [--root DIR] [--slug SLUG] [--date YYYY-MM-DD]
+gazette new issue ["Title"] [--layout digest|feature] [--root DIR] [--slug SLUG] [--date YYYY-MM-DD]`;
+
+const HELP = `${USAGE}
+
+Creates content/articles/<slug>.md or content/issues/<slug>.md with every front-matter field
+filled in or commented. The slug comes from the title (or, for an issue without a title, from the
+date: issue-YYYY-MM-DD); the date defaults to today. Never overwrites an existing file.
+`;
+
+export async function run(argv: string[]): Promise<number> {
+  const { values, positionals } = parseCommandArgs(argv, {
+    root: { type: 'string', default: '.' },
+    slug: { type: 'string' },
+    date: { type: 'string' },
+    layout: { type: 'string', default: 'digest' },
+  }, USAGE, true);
+  if (values.help) {
+    process.stdout.write(HELP);
+    return 0;
+  }
+  const [kind, title, ...extra] = positionals;
+  if ((kind !== 'article' && kind !== 'issue') || extra.length) {
+    throw new GazetteError(kind ? `cannot create "${[kind, title, ...extra].filter(Boolean).join(' ')}"` : 'what should be created?', {
+      code: 'cli/usage',
+      hint: `${USAGE}\n  (quote a title with spaces: gazette new article "My title")`,
+    });
+  }
+  const root = path.resolve(values.root!);
+  await requireContentDir(root);
+  const date = values.date ?? today();
+  if (!isRealDate(date)) throw new GazetteError(`--date "${date}" is not a date`, { code: 'cli/usage', hint: 'Write it as YYYY-MM-DD, e.g. --date 2025-11-21.' });
+  if (values.layout !== 'digest' && values.layout !== 'feature') {
+    throw new GazetteError(`unknown layout "${values.layout}"`, { code: 'cli/usage', field: 'layout', hint: 'Use --layout digest (several teasers) or --layout feature (one article in full).' });
+  }
+
+  if (kind === 'article') {
+    if (!title?.trim()) throw new GazetteError('an article needs a title', { code: 'cli/usage', hint: 'gazette new article "Winter arts festival returns"' });
+    const slug = pickSlug(values.slug, title);
+    const file = await create(root, 'articles', slug, articleFile({ title, date }));
+    process.stdout.write(`Created ${file}\nNext: write it, add "${slug}" to an issue's \`articles:\` list, and run \`gazette preview\`.\n`);
+    return 0;
+  }
+
+  const loaded = await loadContent(root);
+  const content = loaded.content;
+  const slug = pickSlug(values.slug, title, `issue-${date}`);
+  const issueTitle = title?.trim() || (content ? `${content.publication.name}: ${longDate(date, content.publication.language)}` : `Issue of ${longDate(date, 'en')}`);
+  // Suggest the articles no issue uses yet, newest first; else the newest article.
+  const all = content
+    ? [...content.articles.values()].sort((a, b) => b.date.localeCompare(a.date) || a.slug.localeCompare(b.slug)).map((a) => a.slug)
+    : await articleSlugsOnDisk(root);
+  const used = new Set(content?.issues.flatMap((i) => i.articles) ?? []);
+  const fresh = all.filter((s) => !used.has(s));
+  const pool = fresh.length ? fresh : all.slice(0, 1);
+  const chosen = values.layout === 'feature' ? pool.slice(0, 1) : pool.slice(0, 6);
+  const numbers = content?.issues.map((i) => i.number).filter((n): n is number => n !== undefined) ?? [];
+  const file = await create(root, 'issues', slug, issueFile({
+    title: issueTitle,
+    date,
+    number: numbers.length ? Math.max(...numbers) + 1 : undefined,
+    layout: values.layout,
+    articles: chosen,
+    others: all.filter((s) => !chosen.includes(s)).slice(0, 20),
+  }));
+  process.stdout.write(`Created ${file}${chosen.length ? ` with ${chosen.length} article${chosen.length === 1 ? '' : 's'}` : ''}\n`);
+  if (!chosen.length) process.stdout.write('It lists no article yet: create one with `gazette new article "Title"` and add its slug under `articles:`.\n');
+  process.stdout.write('Next: edit it and run `gazette preview`.\n');
+  return 0;
+}
+
+function pickSlug(given: string | undefined, title: string | undefined, fallback?: string): string {
+  if (given !== undefined) {
+    const slug = given.normalize('NFC');
+    if (!SLUG_RULE.test(slug)) throw new GazetteError(`--slug "${given}" cannot be used as a file name`, { code: 'new/bad-slug', hint: 'Use letters, digits and dashes only, e.g. --slug campus-arts-festival.' });
+    return slug;
+  }
+  if (!title?.trim() && fallback) return fallback;
+  const slug = slugify(title ?? '');
+  if (!slug) throw new GazetteError(`no slug can be made from the title "${title}"`, { code: 'new/bad-slug', hint: 'The title has no letters or digits; give the file name with --slug my-article.' });
+  return slug;
+}
+
+/** Writes content/<kind>/<slug>.md, refusing to overwrite or to shadow a slug used in a subfolder. */
+async function create(root: string, kind: 'articles' | 'issues', slug: string, text: string): Promise<string> {
+  const dir = path.join(root, 'content', kind);
+  const rel = `content/${kind}/${slug}.md`;
+  const clash = (await listFiles(dir)).find((f) => path.basename(f).toLowerCase() === `${slug}.md`.toLowerCase());
+  if (clash) {
+    throw new GazetteError(`content/${kind}/${clash.split(path.sep).join('/')} already exists; not overwriting it`, {
+      code: 'new/exists',
+      file: `content/${kind}/${clash.split(path.sep).join('/')}`,
+      hint: 'Choose another title, or give another file name with --slug.',
+    });
+  }
+  await mkdir(dir, { recursive: true });
+  try {
+    await writeFile(path.join(dir, `${slug}.md`), text, { flag: 'wx' }); // wx: never overwrite, even in a race
+  } catch (cause) {
+    if ((cause as NodeJS.ErrnoException).code === 'EEXIST') throw new GazetteError(`${rel} already exists; not overwriting it`, { code: 'new/exists', file: rel, hint: 'Choose another title, or give another file name with --slug.', cause });
+    throw cause;
+  }
+  return rel;
+}
+
+async function requireContentDir(root: string): Promise<void> {
+  try {
+    if ((await stat(path.join(root, 'content'))).isDirectory()) return;
+  } catch {
+    // reported below
+  }
+  throw new GazetteError(`no content/ folder in ${root}`, { code: 'content/missing', file: 'content', hint: 'Run gazette new in a publication folder (one with content/publication.yml), or pass --root DIR.' });
+}
+
+async function listFiles(dir: string): Promise<string[]> {
+  try {
+    return await readdir(dir, { recursive: true });
+  } catch {
+    return [];
+  }
+}
+
+async function articleSlugsOnDisk(root: string): Promise<string[]> {
+  return (await listFiles(path.join(root, 'content', 'articles'))).filter((f) => f.endsWith('.md')).map((f) => path.basename(f, '.md')).sort();
+}
+
+function today(): string {
+  const d = new Date();
+  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+}
+
+function longDate(date: string, lang: string): string {
+  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
+  try {
+    return new Intl.DateTimeFormat(lang, { dateStyle: 'long', timeZone: 'UTC' }).format(Date.UTC(y, m - 1, d));
+  } catch {
+    return date;
+  }
 }

@@ -1,6 +1,75 @@
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { parseCommandArgs } from '../cli.js';
 import { GazetteError } from '../errors.js';
+import { readSubscriberSample } from '../preview/subscribers.js';
 
-// Placeholder until its issue lands; replaced by the real command.
-export async function run(_argv: string[]): Promise<number> {
-  throw new GazetteError('`gazette preview` is not built yet', { code: 'cli/not-implemented' });
+const USAGE = 'gazette preview [--root DIR] [--port N] [--host ADDR] [--open] [--subscribers FILE.csv]';
+
+const HELP = `${USAGE}
+
+Serves a live preview of every issue on http://127.0.0.1:3000/ (the next free port if it is taken)
+and rebuilds it whenever a file under content/ or templates/ changes; open pages reload by
+themselves. --subscribers offers the first 50 rows of a CSV in "View as". --host 0.0.0.0 makes
+the preview reachable from other machines: only do that on a trusted network.
+`;
+
+export async function run(argv: string[]): Promise<number> {
+  const { values } = parseCommandArgs(argv, {
+    root: { type: 'string', default: '.' },
+    port: { type: 'string', default: '3000' },
+    host: { type: 'string', default: '127.0.0.1' },
+    open: { type: 'boolean', default: false },
+    subscribers: { type: 'string' },
+  }, USAGE);
+  if (values.help) {
+    process.stdout.write(HELP);
+    return 0;
+  }
+  const port = Number(values.port);
+  if (!/^\d+$/.test(values.port!) || port > 65535) throw new GazetteError(`--port "${values.port}" is not a port number`, { code: 'cli/usage', hint: 'Use a number from 1024 to 65535, or 0 for any free port.' });
+  const root = path.resolve(values.root!);
+  const subscribers = values.subscribers ? await readSubscriberSample(path.resolve(values.subscribers)) : [];
+  const log = (line: string) => process.stdout.write(`[${new Date().toTimeString().slice(0, 8)}] ${line}\n`);
+  const { startPreview } = await import('../preview/server.js'); // after the cheap checks: it loads MJML
+  const server = await startPreview({ root, port, host: values.host, subscribers, log });
+
+  const r = server.session.result;
+  const errors = r.diagnostics.filter((d) => d.severity === 'error').length;
+  const lines = [
+    `Gazette preview: ${server.url}`,
+    `  ${r.issues.length} issue${r.issues.length === 1 ? '' : 's'} built${errors ? `, ${errors} error${errors === 1 ? '' : 's'} (shown in the page)` : ''}; watching ${displayPath(root)}/content/ and templates/. Press Ctrl+C to stop.`,
+  ];
+  if (port !== 0 && server.port !== port) lines.push(`  (port ${port} was busy; using ${server.port})`);
+  if (values.host !== '127.0.0.1' && values.host !== 'localhost') lines.push(`  warning: listening on ${values.host}; anyone who can reach this machine can read unsent issues.`);
+  process.stdout.write(lines.join('\n') + '\n');
+  if (values.open) openBrowser(server.url);
+
+  await new Promise<void>((resolve) => {
+    const stop = () => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      void server.close().then(resolve);
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+  return 0;
+}
+
+/** Best effort: the page works without it, and the URL is printed anyway. */
+function openBrowser(url: string): void {
+  const [cmd, args] = process.platform === 'darwin' ? ['open', [url]] : process.platform === 'win32' ? ['cmd', ['/c', 'start', '', url]] : ['xdg-open', [url]];
+  try {
+    const child = spawn(cmd, args, { stdio: 'ignore', detached: true });
+    child.on('error', () => {});
+    child.unref();
+  } catch {
+    // No opener on this system.
+  }
+}
+
+function displayPath(p: string): string {
+  const rel = path.relative(process.cwd(), p);
+  return rel === '' ? '.' : rel.startsWith('..') ? p : rel;
 }

@@ -13,11 +13,6 @@ export interface LoadResult {
   diagnostics: Diagnostic[];
 }
 
-/** Reads files that did not change since the last load from this cache (used by the preview). */
-export interface LoadCache {
-  files: Map<string, { mtimeMs: number; size: number; parsed: unknown }>;
-}
-
 const RTL_LANGUAGES = new Set(['ar', 'arc', 'ckb', 'dv', 'fa', 'he', 'ks', 'ps', 'sd', 'ug', 'ur', 'yi']);
 
 export function directionOf(lang: string | undefined): TextDirection {

@@ -11,10 +11,13 @@ export { issueEntries, type IssueEntry } from './entries.js';
  * from the content's issue metadata, not from the rendered issues, so they list every issue even
  * when the build rendered only one (`gazette build --issue X`).
  */
-export async function siteFiles(content: Content, _issues: RenderedIssue[]): Promise<OutputFile[]> {
+export async function siteFiles(content: Content, issues: RenderedIssue[]): Promise<OutputFile[]> {
   const entries = issueEntries(content);
   return [
     { path: 'index.html', contents: renderArchive(content.publication, entries) },
     { path: 'feed.xml', contents: renderFeed(content.publication, entries) },
+    // The web version at its public address too, so dist/ works on any static host with no
+    // rewrite rules (`gazette serve` maps /issues/<slug>/ to <slug>/web.html itself).
+    ...issues.map((r) => ({ path: `issues/${r.issue.slug}/index.html`, contents: r.webHtml })),
   ];
 }

@@ -2,25 +2,8 @@ import { createReadStream } from 'node:fs';
 import { realpath, stat } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import path from 'node:path';
+import { contentType, decodeSegments } from '../http/paths.js';
 import { baseHeaders, STATIC_CSP } from './http.js';
-
-const TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.xml': 'application/atom+xml; charset=utf-8',
-  '.txt': 'text/plain; charset=utf-8',
-  '.json': 'application/json; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.png': 'image/png',
-  '.jpg': 'image/jpeg',
-  '.jpeg': 'image/jpeg',
-  '.gif': 'image/gif',
-  '.webp': 'image/webp',
-  '.avif': 'image/avif',
-  '.svg': 'image/svg+xml',
-  '.ico': 'image/x-icon',
-  '.woff2': 'font/woff2',
-  '.pdf': 'application/pdf',
-};
 
 export type StaticTarget = { kind: 'file'; file: string; size: number; mtime: Date } | { kind: 'redirect'; location: string };
 
@@ -34,18 +17,8 @@ export type StaticTarget = { kind: 'file'; file: string; size: number; mtime: Da
 export async function resolveStatic(dist: string, pathname: string): Promise<StaticTarget | undefined> {
   const raw = pathname.split('/').slice(1);
   const trailingSlash = raw.length === 0 || raw[raw.length - 1] === '';
-  const segments: string[] = [];
-  for (const r of raw) {
-    if (r === '') continue;
-    let s: string;
-    try {
-      s = decodeURIComponent(r);
-    } catch {
-      return undefined;
-    }
-    if (s.startsWith('.') || /[/\\\0]/.test(s)) return undefined;
-    segments.push(s);
-  }
+  const segments = decodeSegments(raw.filter((r) => r !== ''));
+  if (!segments) return undefined;
   if (segments[0] === 'issues' && segments.length === 2) {
     if (!trailingSlash) return { kind: 'redirect', location: `${encodeURIComponent(segments[1]!)}/` };
     segments.splice(0, 2, segments[1]!, 'web.html');
@@ -81,7 +54,7 @@ export function sendFile(req: IncomingMessage, res: ServerResponse, target: Extr
   const headers = {
     ...baseHeaders(),
     'Content-Security-Policy': STATIC_CSP,
-    'Content-Type': TYPES[path.extname(target.file).toLowerCase()] ?? 'application/octet-stream',
+    'Content-Type': contentType(target.file),
     'Cache-Control': 'public, max-age=300',
     'Last-Modified': modified.toUTCString(),
   };

@@ -1,21 +1,16 @@
-import { cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { buildIssue } from '../../src/build.js';
 import { siteFiles } from '../../src/publish/index.js';
 import { writeBuild } from '../../src/write.js';
+import { CLI, copySample } from './root.js';
 
-export const REPO = fileURLToPath(new URL('../..', import.meta.url));
-export const BIN = path.join(REPO, 'bin', 'gazette.js');
+export { REPO } from './root.js';
+export const BIN = CLI;
 export const SECRET = 'test-secret-0123456789abcdef';
 
 /** A temporary root holding a copy of the sample content/; `cleanup()` removes it. */
-export async function sampleRoot(): Promise<{ root: string; cleanup: () => Promise<void> }> {
-  const root = await mkdtemp(path.join(os.tmpdir(), 'gazette-test-'));
-  await cp(path.join(REPO, 'content'), path.join(root, 'content'), { recursive: true });
-  return { root, cleanup: () => rm(root, { recursive: true, force: true }) };
-}
+export const sampleRoot = copySample;
 
 /** Adds an issue file to a root's content. */
 export async function addIssue(root: string, slug: string, frontMatter: Record<string, string | number>, articles: string[]): Promise<void> {

@@ -112,6 +112,12 @@ describe('the web version (dist/<issue>/web.html)', () => {
     expect(await read('weekly-digest-2025-11-21/web.html')).toContain('Hi reader,');
   });
 
+  it('is also written at its public address, so dist/ works on a static host', async () => {
+    for (const slug of NEWEST_FIRST) {
+      expect(await read(`issues/${slug}/index.html`)).toBe(await read(`${slug}/web.html`));
+    }
+  });
+
   it("is where the email's \"view in browser\" link points", async () => {
     const email = await read('kazakhstan-abraham-accords/email.html');
     expect(email).toMatch(/<a href="https:\/\/www\.thegazelle\.org\/issues\/kazakhstan-abraham-accords\/"[^>]*>View in browser<\/a>/);

@@ -94,3 +94,22 @@ describe('custom layouts', () => {
     expect(d!.hint).toContain('templates/layouts/poster.mjml.hbs');
   });
 });
+
+describe('labels', () => {
+  it("speaks the issue's language in the theme and each article's in its teaser", async () => {
+    const r = await makeRoot({
+      publication: (await import('../helpers/root.js')).PUBLICATION.replace('language: en', 'language: fr'),
+      articles: { one: article(), deux: article({ lang: 'ar-AE', title: 'عنوان' }) },
+      issues: { first: issue(['one', 'deux'], { number: '7' }) },
+    });
+    cleanups.push(r.cleanup);
+    const result = await buildIssue({ root: r.root });
+    const html = result.issues[0]!.html;
+    expect(html).toContain('Se désabonner');
+    expect(html).toContain('Numéro&nbsp;7');
+    expect(html).toContain('Plus de Test Weekly');
+    expect(html).toContain('Lire la suite');
+    expect(html).toContain('اقرأ المزيد&nbsp;&larr;');
+    expect(html).not.toContain('Read more');
+  });
+});

@@ -1,0 +1,359 @@
+import { randomBytes } from 'node:crypto';
+import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { buildIssue } from '../build.js';
+import { loadEnv } from '../env.js';
+import { formatDiagnostic, GazetteError } from '../errors.js';
+import { compileFill } from '../merge.js';
+import { SLUG_RULE } from '../scaffold/slug.js';
+import { signToken, unsubscribeUrl } from '../token.js';
+import type { RenderedIssue } from '../types.js';
+import { emulateScheme, framed, rewriteAssetUrls, SCHEMES, textPage, type Scheme } from './frame.js';
+import { inboxSnippet } from './inbox.js';
+import { indexPage, issuePage, type PageState, type Tab, type View } from './pages.js';
+import { PreviewSession, type BuildEvent } from './session.js';
+import { contentType, readInside } from './static.js';
+import { SAMPLE_SUBSCRIBER, subscriberStats, type PreviewSubscriber } from './subscribers.js';
+import { composeEml, runSendTest } from './test-message.js';
+import { watchRoot, type RootWatcher } from './watch.js';
+
+export interface PreviewOptions {
+  root: string;
+  /** Default 127.0.0.1. Anything else exposes unsent issues to the network: opt-in only. */
+  host?: string;
+  /** Default 3000; 0 picks a free port. */
+  port?: number;
+  /** How many following ports to try when the port is taken (default 20). */
+  portTries?: number;
+  /** Rows offered in "View as" (from --subscribers). */
+  subscribers?: PreviewSubscriber[];
+  /** Watch content/ and templates/ and push reloads (default true; screenshots turn it off). */
+  watch?: boolean;
+  log?: (line: string) => void;
+}
+
+export interface PreviewServer {
+  url: string;
+  port: number;
+  session: PreviewSession;
+  close(): Promise<void>;
+}
+
+/** Signs the preview's unsubscribe links when GAZETTE_SECRET is not set; never valid on a real server. */
+const DEV_SECRET = 'gazette-preview-only-dev-secret';
+const MAX_POST_BYTES = 4096;
+const ADDRESS = /^[^\s@<>()[\],;:"\\]+@[^\s@<>()[\],;:"\\]+\.[^\s@<>()[\],;:"\\]+$/;
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
+
+/** Starts the live preview: builds once, then serves and rebuilds on every change. */
+export async function startPreview(options: PreviewOptions): Promise<PreviewServer> {
+  const root = path.resolve(options.root);
+  const host = options.host ?? '127.0.0.1';
+  const log = options.log ?? (() => {});
+  const subscribers = options.subscribers ?? [];
+  const session = new PreviewSession(root, { subscribers: subscriberStats(subscribers) });
+  const clients = new Set<ServerResponse>();
+
+  session.on('build', (e: BuildEvent) => {
+    const errors = session.result.diagnostics.filter((d) => d.severity === 'error').length;
+    log(`rebuilt in ${e.ms} ms: ${session.result.issues.length} issue${session.result.issues.length === 1 ? '' : 's'}${errors ? `, ${errors} error${errors === 1 ? '' : 's'}` : ''}${Object.keys(e.changed).length ? `; changed: ${Object.keys(e.changed).join(', ')}` : ''}`);
+    const frame = `event: build\ndata: ${JSON.stringify(e)}\n\n`;
+    for (const c of clients) c.write(frame);
+  });
+  await session.rebuild();
+  const watcher: RootWatcher | undefined = options.watch === false ? undefined : watchRoot(root, () => void session.rebuild(), 20);
+
+  const allowedHosts = new Set([...LOOPBACK, host.toLowerCase()]);
+  const openToNetwork = host === '0.0.0.0' || host === '::';
+
+  const server = http.createServer((req, res) => {
+    handle(req, res).catch((err) => {
+      log(`error serving ${req.url}: ${(err as Error)?.stack ?? String(err)}`);
+      if (!res.headersSent) reply(res, 500, 'text/plain; charset=utf-8', 'Internal error in the preview server; see its console.');
+      else res.end();
+    });
+  });
+  server.on('clientError', (_err, socket) => socket.destroy());
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    // DNS rebinding: a web page must not reach this server through a name it controls.
+    const hostHeader = (req.headers.host ?? '').toLowerCase().replace(/:\d+$/, '');
+    if (!openToNetwork && !allowedHosts.has(hostHeader)) return reply(res, 403, 'text/plain; charset=utf-8', 'Forbidden: unexpected Host header.');
+    const raw = req.url ?? '/';
+    if (!raw.startsWith('/')) return notFound(res);
+    const q = raw.indexOf('?');
+    const pathname = q < 0 ? raw : raw.slice(0, q);
+    const query = new URLSearchParams(q < 0 ? '' : raw.slice(q + 1));
+    // Segments stay percent-encoded until each is checked on its own, so `..%2f` is never a path.
+    const segs = pathname.split('/').slice(1);
+    const method = req.method ?? 'GET';
+    const isPost = method === 'POST' && segs[0] === 'issues' && segs[2] === 'send-test' && segs.length === 3;
+    if (!isPost && method !== 'GET' && method !== 'HEAD') return reply(res, 405, 'text/plain; charset=utf-8', 'Method not allowed', { allow: 'GET, HEAD' });
+
+    if (pathname === '/') return indexRoute(res);
+    if (pathname === '/events') return eventsRoute(req, res);
+    if (segs[0] === 'assets') {
+      const file = await readInside(path.join(root, 'content', 'assets'), segs.slice(1));
+      if (!file) return notFound(res);
+      // Frames reload on every save; revalidating images (304) keeps that fast.
+      const etag = `"${file.size.toString(36)}-${Math.round(file.mtimeMs).toString(36)}"`;
+      if (req.headers['if-none-match'] === etag) return reply(res, 304, contentType(file.file), '', { etag, 'cache-control': 'no-cache' });
+      return reply(res, 200, contentType(file.file), file.body, { etag, 'cache-control': 'no-cache' });
+    }
+    if (segs[0] !== 'issues' || segs.length < 2) return notFound(res);
+    const slug = decodeSegment(segs[1]!);
+    if (!slug || !SLUG_RULE.test(slug)) return notFound(res);
+    const rest = segs.slice(2).join('/');
+    if (segs.length === 2) return session.view(slug) ? reply(res, 301, 'text/plain; charset=utf-8', '', { location: `/issues/${encodeURIComponent(slug)}/` }) : notFound(res);
+    switch (rest) {
+      case '':
+        return pageRoute(res, slug, query);
+      case 'frame':
+        return frameRoute(res, slug, query);
+      case 'email.html':
+      case 'email.txt':
+      case 'web.html':
+        return rawRoute(res, slug, rest);
+      case 'test.eml':
+        return emlRoute(res, slug, query);
+      case 'send-test':
+        return isPost ? sendTestRoute(req, res, slug) : reply(res, 405, 'text/plain; charset=utf-8', 'Use POST', { allow: 'POST' });
+      default:
+        return notFound(res);
+    }
+  }
+
+  async function indexRoute(res: ServerResponse): Promise<void> {
+    await session.settled();
+    const content = session.result.content;
+    const rows = session.slugs().map((slug) => ({ slug, view: session.view(slug), source: content?.issues.find((i) => i.slug === slug) }));
+    const globalDiagnostics = content ? session.result.diagnostics.filter((d) => !d.issue) : session.result.diagnostics;
+    const nonce = newNonce();
+    const name = content?.publication.name ?? session.view(rows[0]?.slug ?? '')?.publication?.name;
+    reply(res, 200, 'text/html; charset=utf-8', indexPage({ publicationName: name, rows, globalDiagnostics, version: session.version, nonce }), pageHeaders(nonce));
+  }
+
+  function eventsRoute(req: IncomingMessage, res: ServerResponse): void {
+    res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store', connection: 'keep-alive', 'x-accel-buffering': 'no' });
+    res.write(`retry: 500\nevent: hello\ndata: ${JSON.stringify({ version: session.version })}\n\n`);
+    clients.add(res);
+    req.on('close', () => clients.delete(res));
+  }
+
+  async function pageRoute(res: ServerResponse, slug: string, query: URLSearchParams): Promise<void> {
+    await session.settled();
+    const view = session.view(slug);
+    if (!view) return notFound(res);
+    const state = pageState(query);
+    const r = view.rendered;
+    const nonce = newNonce();
+    const html = issuePage({
+      view,
+      state,
+      version: session.version,
+      nonce,
+      subscribers: [['sample', SAMPLE_SUBSCRIBER.label], ['raw', 'Merge tags, unfilled'], ...subscribers.map((s, i): [string, string] => [String(i), s.label])],
+      snippet: r ? inboxSnippet(personalize(r, state.sub === 'raw' ? 'sample' : state.sub, 'html')) : '',
+      smtpConfigured: smtpConfigured(),
+      buildMs: session.lastBuildMs,
+    });
+    reply(res, 200, 'text/html; charset=utf-8', html, pageHeaders(nonce));
+  }
+
+  async function frameRoute(res: ServerResponse, slug: string, query: URLSearchParams): Promise<void> {
+    await session.settled();
+    const view = session.view(slug);
+    if (!view) return notFound(res);
+    const state = pageState(query);
+    const part = query.get('part') ?? 'html';
+    const r = view.rendered;
+    let body: string;
+    if (!r) body = textPage('Nothing to show yet: this issue has errors (listed beside this frame).\nThe preview updates by itself when they are fixed.', state.scheme);
+    else if (part === 'text') body = textPage(personalize(r, state.sub, 'text'), state.scheme);
+    else {
+      const html = part === 'web' ? r.webHtml : personalize(r, state.sub, 'html');
+      body = framed(emulateScheme(rewriteAssetUrls(html, r.issue.publication.url), state.scheme));
+    }
+    reply(res, 200, 'text/html; charset=utf-8', body, {
+      'content-security-policy': "default-src 'none'; img-src 'self' data: https: http:; style-src 'unsafe-inline' https:; font-src 'self' data: https:; form-action 'none'; frame-ancestors 'self'",
+    });
+  }
+
+  /** The outputs exactly as `gazette build` writes them, built afresh for this request. */
+  async function rawRoute(res: ServerResponse, slug: string, file: 'email.html' | 'email.txt' | 'web.html'): Promise<void> {
+    const result = await buildIssue({ root, issue: slug });
+    const r = result.issues[0];
+    if (!r) {
+      if (result.diagnostics.some((d) => d.code === 'build/unknown-issue')) return notFound(res);
+      const lines = result.diagnostics.filter((d) => d.severity === 'error').map(formatDiagnostic);
+      return reply(res, 500, 'text/plain; charset=utf-8', `The issue "${slug}" does not build:\n\n${lines.join('\n')}\n`);
+    }
+    if (file === 'email.txt') return reply(res, 200, 'text/plain; charset=utf-8', r.text);
+    if (file === 'web.html' && !r.webHtml) return notFound(res);
+    reply(res, 200, 'text/html; charset=utf-8', file === 'web.html' ? r.webHtml : r.html, { 'content-security-policy': "script-src 'none'; frame-ancestors 'self'" });
+  }
+
+  async function emlRoute(res: ServerResponse, slug: string, query: URLSearchParams): Promise<void> {
+    await session.settled();
+    const r = session.view(slug)?.rendered;
+    if (!r) return notFound(res);
+    const sub = pageState(query).sub === 'raw' ? 'sample' : pageState(query).sub;
+    const s = subscriberFor(sub)!;
+    const eml = await composeEml({ rendered: r, to: s.email || SAMPLE_SUBSCRIBER.email, html: personalize(r, sub, 'html'), text: personalize(r, sub, 'text'), unsubscribeUrl: unsubscribeFor(r, s.email) });
+    const ascii = `${slug.replace(/[^A-Za-z0-9_-]/g, '_')}-test.eml`;
+    reply(res, 200, 'message/rfc822', eml, { 'content-disposition': `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(`${slug}-test.eml`)}` });
+  }
+
+  async function sendTestRoute(req: IncomingMessage, res: ServerResponse, slug: string): Promise<void> {
+    const json = (status: number, body: object) => reply(res, status, 'application/json; charset=utf-8', JSON.stringify(body));
+    // A JSON content type forces a CORS preflight, which this server never grants: other sites
+    // cannot make a visitor's browser send mail. The Origin, when given, must be this server.
+    if (!/^application\/json\b/i.test(req.headers['content-type'] ?? '')) return json(415, { ok: false, message: 'Send JSON: {"to": "you@example.org"}.' });
+    const origin = req.headers.origin;
+    if (origin !== undefined && origin !== `http://${req.headers.host}`) return json(403, { ok: false, message: 'Cross-origin request refused.' });
+    let body: { to?: unknown };
+    try {
+      body = JSON.parse(await readBody(req));
+    } catch {
+      return json(400, { ok: false, message: 'The request body is not JSON (or is too large).' });
+    }
+    const to = typeof body.to === 'string' ? body.to.trim() : '';
+    if (!ADDRESS.test(to) || to.length > 254) return json(400, { ok: false, message: `"${to}" is not an email address.` });
+    if (!session.view(slug)) return json(404, { ok: false, message: `No issue "${slug}".` });
+    if (!smtpConfigured()) return json(409, { ok: false, message: 'No SMTP server is configured: set SMTP_URL in the environment or in .env in the root, or use "Download .eml".' });
+    log(`sending a test of ${slug} to ${to}`);
+    const out = await runSendTest({ root, slug, to });
+    if (out.exitCode === 0) return json(200, { ok: true, message: `Sent a test of "${slug}" to ${to}.`, output: out.output });
+    const notBuilt = out.output.includes('cli/not-implemented');
+    const message = out.timedOut
+      ? '`gazette send --test` did not finish within 60 s and was stopped.'
+      : notBuilt
+        ? '`gazette send` is not available in this version of Gazette yet, so tests cannot be sent from here. Use "Download .eml" meanwhile (unset SMTP_URL to get the button).'
+        : `\`gazette send --test\` failed (exit code ${out.exitCode}).`;
+    json(502, { ok: false, message, output: out.output });
+  }
+
+  function pageState(query: URLSearchParams): PageState {
+    const pick = <T extends string>(key: string, allowed: readonly T[], fallback: T): T => (allowed.includes(query.get(key) as T) ? (query.get(key) as T) : fallback);
+    const sub = query.get('sub') ?? 'sample';
+    return {
+      tab: pick<Tab>('tab', ['html', 'text', 'web'], 'html'),
+      view: pick<View>('view', ['both', 'mobile', 'desktop'], 'both'),
+      scheme: pick<Scheme>('scheme', SCHEMES, 'light'),
+      sub: sub === 'raw' || (/^\d{1,3}$/.test(sub) && Number(sub) < subscribers.length) ? sub : 'sample',
+    };
+  }
+
+  function subscriberFor(sub: string): PreviewSubscriber | undefined {
+    if (sub === 'raw') return undefined;
+    return sub === 'sample' ? SAMPLE_SUBSCRIBER : (subscribers[Number(sub)] ?? SAMPLE_SUBSCRIBER);
+  }
+
+  /** The email as one subscriber gets it: merge tags filled, escaped (no MJML run). */
+  function personalize(r: RenderedIssue, sub: string, kind: 'html' | 'text'): string {
+    const source = kind === 'html' ? r.html : r.text;
+    const s = subscriberFor(sub);
+    if (!s) return source;
+    return compileFill(source, kind).fill(s.fields, unsubscribeFor(r, s.email));
+  }
+
+  function unsubscribeFor(r: RenderedIssue, email: string): string {
+    const secret = loadEnv(root).GAZETTE_SECRET;
+    const token = signToken({ email: email || SAMPLE_SUBSCRIBER.email, issue: r.issue.slug }, secret && secret.length >= 16 ? secret : DEV_SECRET);
+    return unsubscribeUrl(r.issue.publication.unsubscribeUrl, token);
+  }
+
+  function smtpConfigured(): boolean {
+    return !!loadEnv(root).SMTP_URL;
+  }
+
+  const port = await listen(server, host, options.port ?? 3000, options.portTries ?? 20);
+  const heartbeat = setInterval(() => {
+    for (const c of clients) c.write(': keep-alive\n\n');
+  }, 15_000);
+  heartbeat.unref();
+  const shownHost = host.includes(':') ? `[${host}]` : host;
+  return {
+    url: `http://${shownHost}:${port}/`,
+    port,
+    session,
+    async close() {
+      watcher?.close();
+      clearInterval(heartbeat);
+      for (const c of clients) c.end();
+      clients.clear();
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      await session.settled();
+    },
+  };
+}
+
+async function listen(server: http.Server, host: string, port: number, tries: number): Promise<number> {
+  for (let i = 0; ; i++) {
+    try {
+      await new Promise<void>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(port + i, host, () => {
+          server.off('error', reject);
+          resolve();
+        });
+      });
+      return (server.address() as AddressInfo).port;
+    } catch (cause) {
+      const code = (cause as NodeJS.ErrnoException).code;
+      if (code === 'EADDRINUSE' && port !== 0 && i < tries) continue;
+      throw new GazetteError(code === 'EADDRINUSE' ? `ports ${port} to ${port + i} are all in use` : `cannot listen on ${host}:${port + i}: ${(cause as Error).message}`, {
+        code: 'preview/listen',
+        cause,
+        hint: code === 'EADDRINUSE' ? 'Stop the other servers, or pick another port with --port N.' : 'Check --host (an address of this machine, e.g. 127.0.0.1) and --port (1024-65535).',
+      });
+    }
+  }
+}
+
+function reply(res: ServerResponse, status: number, type: string, body: string | Buffer, headers: Record<string, string> = {}): void {
+  res.writeHead(status, { 'content-type': type, 'cache-control': 'no-store', 'x-content-type-options': 'nosniff', 'referrer-policy': 'no-referrer', ...headers });
+  res.end(body);
+}
+
+function notFound(res: ServerResponse): void {
+  reply(res, 404, 'text/plain; charset=utf-8', 'Not found. The preview serves /, /issues/<slug>/ and /assets/<file>.');
+}
+
+function pageHeaders(nonce: string): Record<string, string> {
+  return {
+    'content-security-policy': `default-src 'none'; script-src 'nonce-${nonce}'; style-src 'nonce-${nonce}'; img-src 'self' data:; connect-src 'self'; frame-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'`,
+  };
+}
+
+function newNonce(): string {
+  return randomBytes(16).toString('base64');
+}
+
+function decodeSegment(seg: string): string | undefined {
+  try {
+    return decodeURIComponent(seg).normalize('NFC');
+  } catch {
+    return undefined;
+  }
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let size = 0;
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size > MAX_POST_BYTES) {
+        reject(new Error('body too large'));
+        req.destroy();
+      } else chunks.push(c);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}

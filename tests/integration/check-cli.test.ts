@@ -1,0 +1,117 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readSubscriberSample } from '../../src/check/subscribers.js';
+import { FEATURE, FEATURE_ARTICLE, SAMPLE, sampleFixture, type Fixture } from '../unit/check/fixture.js';
+
+const run = promisify(execFile);
+const BIN = path.join(SAMPLE, 'bin/gazette.js');
+
+async function gazette(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run(process.execPath, [BIN, ...args], { timeout: 60_000 });
+    return { code: 0, stdout, stderr };
+  } catch (err) {
+    const e = err as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+describe('gazette check', () => {
+  let fx: Fixture;
+  let tmp: string;
+  beforeAll(async () => {
+    fx = await sampleFixture();
+    tmp = await mkdtemp(path.join(os.tmpdir(), 'gazette-check-cli-'));
+  });
+  afterAll(async () => {
+    await fx.cleanup();
+    await rm(tmp, { recursive: true, force: true });
+  });
+
+  it('the sample publication passes --strict', async () => {
+    const res = await gazette(['check', '--root', SAMPLE, '--strict']);
+    expect(res.stderr).toBe('');
+    expect(res.stdout).toMatch(/^Checked 2 issues: 0 errors, 0 warnings and \d+ notes \(--verbose shows them\)\. passed \(--strict\)\.\n$/);
+    expect(res.code).toBe(0);
+  });
+
+  it('--format json prints only JSON on stdout, with every finding', async () => {
+    const res = await gazette(['check', '--root', SAMPLE, '--issue', FEATURE, '--format', 'json']);
+    expect(res.code).toBe(0);
+    expect(res.stderr).toBe('');
+    const json = JSON.parse(res.stdout) as { ok: boolean; summary: { errors: number; warnings: number; info: number }; issues: { slug: string; diagnostics: unknown[] }[]; diagnostics: { code: string; file: string; line: number; issue: string }[] };
+    expect(json).toMatchObject({ ok: true, summary: { errors: 0, warnings: 0 } });
+    expect(json.issues.map((i) => i.slug)).toEqual([FEATURE]);
+    expect(json.diagnostics.length).toBe(json.summary.info);
+    expect(json.diagnostics[0]).toMatchObject({ issue: FEATURE, file: expect.any(String), line: expect.any(Number) });
+  });
+
+  it('exits 1 on errors, and on warnings only with --strict', async () => {
+    await fx.edit(FEATURE_ARTICLE, /\n---\n/, '\n---\n\n![A chart](https://www.thegazelle.org/assets/chart.png)\n');
+    const lenient = await gazette(['check', '--root', fx.root, '--issue', FEATURE]);
+    expect(lenient.code).toBe(0);
+    expect(lenient.stderr).toContain(`${path.relative(process.cwd(), path.join(fx.root, FEATURE_ARTICLE))}:18:1: warning: image https://www.thegazelle.org/assets/chart.png has no width attribute [image/no-width]`);
+    expect(lenient.stderr).toContain('  hint: Give the image a width');
+    const strict = await gazette(['check', '--root', fx.root, '--issue', FEATURE, '--strict']);
+    expect(strict.code).toBe(1);
+    expect(strict.stdout).toContain('FAILED (--strict)');
+
+    await fx.edit(FEATURE_ARTICLE, '![A chart](https://www.thegazelle.org/assets/chart.png)', '[dev](http://localhost:3000/)');
+    const failing = await gazette(['check', '--root', fx.root, '--issue', FEATURE, '--format', 'json']);
+    expect(failing.code).toBe(1);
+    expect(JSON.parse(failing.stdout)).toMatchObject({ ok: false, summary: { errors: 1 } });
+  });
+
+  it('reports build errors, unknown issues, bad options and unreadable subscriber lists', async () => {
+    const unknown = await gazette(['check', '--root', SAMPLE, '--issue', 'nope']);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toContain('[build/unknown-issue]');
+    const format = await gazette(['check', '--root', SAMPLE, '--format', 'xml']);
+    expect(format.code).toBe(1);
+    expect(format.stderr).toContain('unknown format "xml" [cli/usage]');
+    const timeout = await gazette(['check', '--root', SAMPLE, '--links', '--links-timeout', 'soon']);
+    expect(timeout.code).toBe(1);
+    expect(timeout.stderr).toContain('[cli/usage]');
+    const missing = await gazette(['check', '--root', SAMPLE, '--subscribers', path.join(tmp, 'nope.csv')]);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain('cannot read the subscriber list');
+    expect(missing.stderr).toContain('[check/subscribers]');
+  });
+
+  it('--subscribers checks merge-tag columns against the CSV header (both issues greet by name)', async () => {
+    const csv = path.join(tmp, 'list.csv');
+    await writeFile(csv, 'email,first_name\r\nann@example.org,Ann\r\n');
+    const res = await gazette(['check', '--root', SAMPLE, '--subscribers', csv, '--format', 'json']);
+    const json = JSON.parse(res.stdout) as { diagnostics: { code: string; severity: string }[] };
+    expect(json.diagnostics.filter((d) => d.code === 'hygiene/unknown-column').map((d) => d.severity)).toEqual(['warning', 'warning']);
+    expect(res.code).toBe(0);
+    expect((await gazette(['check', '--root', SAMPLE, '--subscribers', csv, '--strict'])).code).toBe(1);
+  });
+});
+
+describe('readSubscriberSample', () => {
+  let tmp: string;
+  beforeAll(async () => {
+    tmp = await mkdtemp(path.join(os.tmpdir(), 'gazette-subs-'));
+  });
+  afterAll(() => rm(tmp, { recursive: true, force: true }));
+
+  it('reads the header and the longest value of each column (BOM, CRLF, quotes)', async () => {
+    const file = path.join(tmp, 'a.csv');
+    await writeFile(file, '\ufeffemail,name\r\nann@example.org,Ann\r\n"bo.longer@example.org","Mash\'Al, Dana"\r\nc@d.io,\r\n');
+    expect(await readSubscriberSample(file)).toEqual({ columns: ['email', 'name'], longest: { email: 'bo.longer@example.org', name: "Mash'Al, Dana" } });
+  });
+
+  it('rejects an empty file and invalid CSV, naming the line', async () => {
+    const empty = path.join(tmp, 'empty.csv');
+    await writeFile(empty, '');
+    await expect(readSubscriberSample(empty)).rejects.toMatchObject({ code: 'check/subscribers', message: 'the subscriber list is empty' });
+    const bad = path.join(tmp, 'bad.csv');
+    await writeFile(bad, 'email,name\nann@example.org,"Ann\nbo@example.org,Bo\n');
+    await expect(readSubscriberSample(bad)).rejects.toMatchObject({ code: 'check/subscribers', file: bad });
+  });
+});
