@@ -23,6 +23,13 @@ const THEME = {
   dark: { background: '#121212', paper: '#1c1c1e', text: '#ececec', muted: '#b4b4b4', accent: '#b97780', border: '#3a3a3c' },
 };
 
+// The theme's words, as a user would keep them for the two languages of the sample (Gazette's
+// templates call {{t "key" lang}}).
+const WORDS = {
+  en: { readMore: 'Read more', readOnWeb: 'Read it on the web', moreFrom: 'More from {name}', issue: 'Issue', viewInBrowser: 'View in browser', unsubscribe: 'Unsubscribe', whyReceiving: 'You are receiving this email because you subscribed to the {name} newsletter.', website: 'Website', pastIssues: 'Past issues' },
+  ar: { readMore: 'اقرأ المزيد', readOnWeb: 'اقرأ على الموقع', moreFrom: 'المزيد من {name}', issue: 'العدد', viewInBrowser: 'اعرض في المتصفح', unsubscribe: 'إلغاء الاشتراك', whyReceiving: 'تصلك هذه الرسالة لأنك مشترك في النشرة البريدية لـ {name}.', website: 'الموقع', pastIssues: 'الأعداد السابقة' },
+};
+
 let compiled;
 /** Compiles the theme once per process, as any long-running script would. */
 function templates() {
@@ -30,6 +37,11 @@ function templates() {
   const hb = Handlebars.create();
   hb.registerHelper('url', (v) => new hb.SafeString(hb.escapeExpression(encodeURI(String(v ?? '')))));
   hb.registerHelper('eq', (a, b) => a === b);
+  hb.registerHelper('t', (key, ...args) => {
+    const options = args.pop();
+    const lang = args[0] ?? options.data.root.issue.lang;
+    return (WORDS[lang] ?? WORDS.en)[key].replace(/\{(\w+)\}/g, (_, k) => options.hash[k] ?? '');
+  });
   const dir = path.join(TEMPLATES, 'partials');
   for (const f of readdirSync(dir)) hb.registerPartial(f.replace('.mjml.hbs', ''), readFileSync(path.join(dir, f), 'utf8'));
   const layout = (name) => hb.compile(readFileSync(path.join(TEMPLATES, 'layouts', `${name}.mjml.hbs`), 'utf8'));
