@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { checkRendered } from './check/index.js';
+import { checkRendered } from './check/rendered.js';
 import { compileMjml } from './compile.js';
 import { composeIssue } from './compose/index.js';
 import { hasErrors } from './errors.js';

@@ -8,33 +8,15 @@ import { checkLinks, checkLinksOnline } from './links.js';
 import { parseEmail } from './html.js';
 import { Sources } from './locate.js';
 import type { CheckOptions, RuleContext } from './rule.js';
-import { checkSize, htmlSizeFinding } from './size.js';
+import { checkSize } from './size.js';
+import { mjmlLeft, type CheckContext } from './rendered.js';
 
 export { GMAIL_CLIP_BYTES, SIZE_WARNING_BYTES, TEXT_BUDGET_BYTES } from './size.js';
 export type { CheckOptions, SubscriberSample } from './rule.js';
 
-export interface CheckContext {
-  content: Content;
-}
+export { checkRendered, mjmlLeft, type CheckContext } from './rendered.js';
 
 const DEFAULT_COLUMN_PX = 600;
-
-/**
- * check: the findings every build reports (cheap, in-process: no parsing). `gazette check` and
- * the preview add the other rules with checkIssue.
- */
-export function checkRendered(r: Omit<RenderedIssue, 'diagnostics'>, _ctx: CheckContext): Diagnostic[] {
-  const out: Diagnostic[] = [];
-  const size = htmlSizeFinding(r.bytes.html, r.issue.file);
-  if (size) out.push({ ...size, issue: r.issue.slug });
-  out.push(...mjmlLeft(r));
-  return out;
-}
-
-function mjmlLeft(r: Omit<RenderedIssue, 'diagnostics'>): Diagnostic[] {
-  if (!/<\/?mj-[a-z]/.test(r.html)) return [];
-  return [{ code: 'html/mjml-left', severity: 'error', file: r.issue.file, line: 1, issue: r.issue.slug, message: 'the email still contains MJML tags after compiling', hint: 'An mj- tag was written inside <mj-text> or <mj-raw>; move it out, MJML does not compile tags there.' }];
-}
 
 /**
  * Every rule, for `gazette check` and the preview: size (of the largest personalized variant),
