@@ -1,4 +1,5 @@
 import { LineCounter, parseDocument, isMap, isPair, isScalar, type Document, type Node } from 'yaml';
+import jsyaml from 'js-yaml';
 import { GazetteError } from '../errors.js';
 import type { Diagnostic } from '../types.js';
 
@@ -11,10 +12,36 @@ export interface ParsedYaml {
 }
 
 /**
- * Parses YAML with positions. `lineOffset` is the file line where the YAML text starts minus 1,
- * so every reported line is a line of the file, not of the YAML block.
+ * Parses YAML. `lineOffset` is the file line where the YAML text starts minus 1, so every
+ * reported line is a line of the file, not of the YAML block.
+ *
+ * Two parsers, for speed: js-yaml (core schema, so dates stay strings, and no custom tags) reads
+ * well-formed front-matter in microseconds; the `yaml` package, which keeps positions, runs only
+ * when js-yaml refuses the text or when a diagnostic asks where a field is.
  */
 export function parseYaml(src: string, file: string, lineOffset: number): { parsed?: ParsedYaml; diagnostics: Diagnostic[] } {
+  let data: unknown;
+  try {
+    data = jsyaml.safeLoad(src, { schema: jsyaml.CORE_SCHEMA, filename: file });
+  } catch {
+    return parseWithPositions(src, file, lineOffset);
+  }
+  let positioned: ParsedYaml | undefined;
+  const positions = () => (positioned ??= parseWithPositions(src, file, lineOffset).parsed);
+  return {
+    parsed: {
+      data,
+      locate: (path) => positions()?.locate(path) ?? { line: 1 + lineOffset, column: 1 },
+      keysAt: (path) => {
+        const value = path.reduce<unknown>((cur, k) => (cur && typeof cur === 'object' ? (cur as Record<PropertyKey, unknown>)[k] : undefined), data);
+        return value && typeof value === 'object' && !Array.isArray(value) ? Object.keys(value) : [];
+      },
+    },
+    diagnostics: [],
+  };
+}
+
+function parseWithPositions(src: string, file: string, lineOffset: number): { parsed?: ParsedYaml; diagnostics: Diagnostic[] } {
   const lineCounter = new LineCounter();
   const doc = parseDocument(src, { lineCounter, uniqueKeys: true, prettyErrors: false, schema: 'core' });
   const diagnostics: Diagnostic[] = doc.errors.map((e) => {
