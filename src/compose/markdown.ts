@@ -21,8 +21,12 @@ export interface RenderedMarkdown {
   firstParagraph: string;
 }
 
-// CommonMark + tables (markdown-it's default preset); raw HTML is parsed, then sanitized below.
-const md = new MarkdownIt('default', { html: true, linkify: true, typographer: true });
+// CommonMark + tables (markdown-it's default preset) with smart quotes and bare URLs and
+// addresses linked; raw HTML is parsed, then sanitized below. Linkify costs more than the rest of
+// the parse, so it runs only on sources that may hold something to link.
+const md = new MarkdownIt('default', { html: true, linkify: false, typographer: true });
+const mdLinkify = new MarkdownIt('default', { html: true, linkify: true, typographer: true });
+const MAY_LINKIFY = /:\/\/|www\.|@/;
 
 const ALLOWED_TAGS = [
   'p', 'br', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'a', 'strong', 'b', 'em', 'i', 'u', 's', 'del', 'ins', 'mark', 'small',
@@ -38,8 +42,9 @@ export function renderMarkdown(src: string, opts: MarkdownOptions): RenderedMark
   const key = `${opts.baseUrl}\0${opts.dir}\0${JSON.stringify(opts.theme)}\0${src}`;
   const hit = rendered.get(key);
   if (hit) return hit;
-  const tokens = md.parse(src, {});
-  const rawHtml = md.renderer.render(tokens, md.options, {});
+  const parser = MAY_LINKIFY.test(src) ? mdLinkify : md;
+  const tokens = parser.parse(src, {});
+  const rawHtml = parser.renderer.render(tokens, parser.options, {});
   const result = {
     html: sanitize(rawHtml, opts),
     text: toPlainText(tokens, (href) => resolveUrl(href, opts.baseUrl)),

@@ -55,4 +55,11 @@ describe('markdown to email-safe HTML', () => {
     expect(text).toContain('a | b\n1 | 2');
     expect(text).not.toMatch(/<[a-z]/);
   });
+
+  it('links bare URLs and addresses', () => {
+    const { html } = renderMarkdown('Write to editors@news.example.org or see www.example.org/events.', opts);
+    expect(html).toContain('href="mailto:editors@news.example.org"');
+    expect(html).toContain('href="http://www.example.org/events"');
+    expect(renderMarkdown('No links here.', opts).html).not.toContain('<a ');
+  });
 });
