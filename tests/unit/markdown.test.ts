@@ -57,9 +57,9 @@ describe('markdown to email-safe HTML', () => {
   });
 
   it('links bare URLs and addresses', () => {
-    const { html } = renderMarkdown('Write to editors@news.example.org or see www.example.org/events.', opts);
+    const { html } = renderMarkdown('Write to editors@news.example.org or see https://www.example.org/events today.', opts);
     expect(html).toContain('href="mailto:editors@news.example.org"');
-    expect(html).toContain('href="http://www.example.org/events"');
+    expect(html).toContain('href="https://www.example.org/events"');
     expect(renderMarkdown('No links here.', opts).html).not.toContain('<a ');
   });
 });
