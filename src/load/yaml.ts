@@ -1,4 +1,5 @@
-import { LineCounter, parseDocument, isMap, isPair, isScalar, type Document, type Node } from 'yaml';
+import { createRequire } from 'node:module';
+import type { Document, Node } from 'yaml';
 import jsyaml from 'js-yaml';
 import { GazetteError } from '../errors.js';
 import type { Diagnostic } from '../types.js';
@@ -41,7 +42,12 @@ export function parseYaml(src: string, file: string, lineOffset: number): { pars
   };
 }
 
+// Loaded on first use: most builds never need positions, and `gazette build` starts faster without it.
+let yamlModule: typeof import('yaml') | undefined;
+const loadYaml = () => (yamlModule ??= createRequire(import.meta.url)('yaml') as typeof import('yaml'));
+
 function parseWithPositions(src: string, file: string, lineOffset: number): { parsed?: ParsedYaml; diagnostics: Diagnostic[] } {
+  const { LineCounter, parseDocument, isMap, isScalar } = loadYaml();
   const lineCounter = new LineCounter();
   const doc = parseDocument(src, { lineCounter, uniqueKeys: true, prettyErrors: false, schema: 'core' });
   const diagnostics: Diagnostic[] = doc.errors.map((e) => {
@@ -86,6 +92,7 @@ function parseWithPositions(src: string, file: string, lineOffset: number): { pa
 
 /** The key node for the last path element when it exists (so the line is the key's), else the value. */
 function nodeAt(doc: Document, path: readonly PropertyKey[]): Node | null {
+  const { isMap, isPair, isScalar } = loadYaml();
   if (path.length === 0) return doc.contents as Node | null;
   const parent = path.length === 1 ? doc.contents : doc.getIn(path.slice(0, -1) as unknown[], true);
   const last = path[path.length - 1];
