@@ -4,7 +4,7 @@ import { compileMjml } from './compile.js';
 import { composeIssue } from './compose/index.js';
 import { hasErrors } from './errors.js';
 import { loadContent } from './load/index.js';
-import { findMergeTags, restoreMergeTags } from './merge.js';
+import { findMergeTags, restoreMergeTags, sentinelFor, UNSUBSCRIBE_TAG } from './merge.js';
 import { compileTheme, handlebarsDiagnostic, readTheme, type TemplateContext } from './template.js';
 import { renderTextPart } from './text-part.js';
 import { themeOf } from './theme.js';
@@ -18,8 +18,7 @@ export interface BuildOptions {
   issue?: string;
 }
 
-/** Placeholder for the per-recipient unsubscribe URL, filled at send time. */
-export const UNSUBSCRIBE_TAG = '{{unsubscribe_url}}';
+export { UNSUBSCRIBE_TAG };
 
 /**
  * The one pipeline: load -> compose -> template -> compile -> check. `gazette build`, `preview`,
@@ -102,10 +101,6 @@ export async function buildIssue(options: BuildOptions): Promise<BuildResult> {
     issues.push({ ...partial, diagnostics: found });
   }
   return { ok: !hasErrors(diagnostics), content, issues, diagnostics };
-}
-
-function sentinelFor(tag: string): string {
-  return `GZMT${Buffer.from(tag, 'utf8').toString('hex')}TMZG`;
 }
 
 /** One entry per distinct tag that made it into the output, keeping where it was first written. */

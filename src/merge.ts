@@ -8,6 +8,24 @@ import type { MergeTag } from './types.js';
 
 const TAG_SOURCE = String.raw`\{\{\s*(subscriber\.([A-Za-z_][\w-]*)|unsubscribe_url)\s*(?:\|\s*default:\s*"((?:[^"\\\n]|\\.)*)"\s*)?\}\}`;
 const SENTINEL = /GZMT([0-9a-f]+)TMZG/g;
+const WHOLE_TAG = new RegExp(`^${TAG_SOURCE}$`);
+const WHOLE_SENTINEL = /^GZMT[0-9a-f]+TMZG$/;
+
+/** Placeholder for the per-recipient unsubscribe URL, filled at send time. */
+export const UNSUBSCRIBE_TAG = '{{unsubscribe_url}}';
+
+/** The inert stand-in (letters and hex digits only) for a canonical merge tag. */
+export function sentinelFor(tag: string): string {
+  return `GZMT${Buffer.from(tag, 'utf8').toString('hex')}TMZG`;
+}
+
+/**
+ * True when `s` is exactly one sentinel of a real merge tag: the only value that URL helpers may
+ * pass through unencoded. Anything else that merely looks like one is user text.
+ */
+export function isSentinel(s: string): boolean {
+  return WHOLE_SENTINEL.test(s) && restoreMergeTags(s) !== s;
+}
 
 export interface ProtectResult {
   text: string;
@@ -24,14 +42,22 @@ export function protectMergeTags(src: string, file?: string, firstLine = 1): Pro
     if (column) tag.column = column;
     if (fallback !== undefined) tag.fallback = fallback.replace(/\\(.)/g, '$1');
     tags.push(tag);
-    return `GZMT${Buffer.from(canonical(tag), 'utf8').toString('hex')}TMZG`;
+    return sentinelFor(canonical(tag));
   });
   return { text, tags };
 }
 
-/** Turns sentinels back into canonical merge tags. */
+/**
+ * Turns sentinels back into canonical merge tags. Only sentinels that decode to a merge tag are
+ * restored: restoring runs after sanitizing, so a hand-written `GZMT<hex>TMZG` must never decode
+ * to markup. A forged one stays as it is (and `gazette check` reports it as a placeholder).
+ */
 export function restoreMergeTags(s: string): string {
-  return s.includes('GZMT') ? s.replace(SENTINEL, (_, hex: string) => Buffer.from(hex, 'hex').toString('utf8')) : s;
+  if (!s.includes('GZMT')) return s;
+  return s.replace(SENTINEL, (match, hex: string) => {
+    const tag = Buffer.from(hex, 'hex').toString('utf8');
+    return WHOLE_TAG.test(tag) ? tag : match;
+  });
 }
 
 export function canonical(tag: MergeTag): string {

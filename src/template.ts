@@ -3,7 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Handlebars from 'handlebars';
 import { label } from './labels.js';
-import { escapeHtml, protectMergeTags } from './merge.js';
+import { escapeHtml, isSentinel, protectMergeTags } from './merge.js';
 import type { Theme } from './theme.js';
 import type { Diagnostic, Issue, MergeTag } from './types.js';
 
@@ -192,7 +192,7 @@ function registerHelpers(hb: typeof Handlebars): void {
 /** Encodes a URL for an attribute; anything that is not http(s), mailto or tel becomes `#`. */
 export function safeUrl(value: unknown): string {
   const s = String(value ?? '').trim();
-  if (s.startsWith('GZMT')) return s; // a per-recipient merge tag (e.g. the unsubscribe URL)
+  if (isSentinel(s)) return s; // a per-recipient merge tag (e.g. the unsubscribe URL)
   if (!/^(https?:|mailto:|tel:|#)/i.test(s)) return '#';
   return escapeHtml(encodeURI(decodeURIsafe(s)));
 }

@@ -3,6 +3,7 @@ import type { Token } from 'markdown-it';
 import sanitizeHtml from 'sanitize-html';
 import type { Theme } from '../theme.js';
 import type { TextDirection } from '../types.js';
+import { isSentinel } from '../merge.js';
 import { toPlainText } from './text.js';
 
 export interface MarkdownOptions {
@@ -59,7 +60,7 @@ export function renderMarkdown(src: string, opts: MarkdownOptions): RenderedMark
 export function resolveUrl(href: string, baseUrl: string): string | undefined {
   const h = href.trim();
   if (h.startsWith('#')) return h;
-  if (h.startsWith('GZMT')) return h; // a merge tag standing for a whole URL
+  if (isSentinel(h)) return h; // a merge tag standing for a whole URL
   try {
     const u = new URL(h, baseUrl + '/');
     return ['http:', 'https:', 'mailto:', 'tel:'].includes(u.protocol) ? u.href : undefined;

@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { compileFill, findMergeTags, protectMergeTags, restoreMergeTags } from '../../src/merge.js';
+import { renderMarkdown } from '../../src/compose/markdown.js';
+import { compileFill, findMergeTags, isSentinel, protectMergeTags, restoreMergeTags, sentinelFor } from '../../src/merge.js';
+import { safeUrl } from '../../src/template.js';
+import { themeOf } from '../../src/theme.js';
+import type { Publication } from '../../src/types.js';
 
 describe('merge tags', () => {
   it('survive as inert sentinels and come back canonical, with their source line', () => {
@@ -34,5 +38,24 @@ describe('merge tags', () => {
       ['a', undefined],
       ['b', 'x "y"'],
     ]);
+  });
+
+  it('restores only sentinels of real merge tags: a hand-written one never decodes to markup', () => {
+    const forged = sentinelFor('<script>alert(1)</script>');
+    expect(restoreMergeTags(`a ${forged} b`)).toBe(`a ${forged} b`);
+    const theme = themeOf({ accentColor: '#8a1c2b' } as Publication);
+    const md = renderMarkdown(`Hi ${forged} there.`, { baseUrl: 'https://x.example', dir: 'ltr', theme });
+    expect(restoreMergeTags(md.html)).not.toContain('<script');
+    expect(restoreMergeTags(md.text)).not.toContain('<script');
+    expect(restoreMergeTags(sentinelFor('{{unsubscribe_url}}'))).toBe('{{unsubscribe_url}}');
+  });
+
+  it('lets URL helpers pass through exactly one genuine sentinel, nothing that only starts like one', () => {
+    const genuine = sentinelFor('{{unsubscribe_url}}');
+    expect(isSentinel(genuine)).toBe(true);
+    expect(safeUrl(genuine)).toBe(genuine);
+    expect(isSentinel('GZMTzz" title="injected')).toBe(false);
+    expect(safeUrl('GZMTzz" title="injected')).toBe('#');
+    expect(isSentinel(`${genuine}" onerror="x`)).toBe(false);
   });
 });
