@@ -119,7 +119,8 @@ export function compileFill(template: string, kind: 'html' | 'text'): Fill {
   const esc = kind === 'html' ? escapeHtml : (s: string) => s;
   const valueOf = (p: Part, fields: Readonly<Record<string, string | undefined>>, unsubscribeUrl: string): string => {
     if (p.kind === 'unsubscribe') return esc(unsubscribeUrl);
-    const raw = fields[p.column];
+    // Own columns only: `{{subscriber.constructor}}` must not read Object.prototype.
+    const raw = Object.hasOwn(fields, p.column) ? fields[p.column] : undefined;
     const v = raw === undefined || raw.trim() === '' ? p.fallback : raw;
     return esc(p.url ? encodeURIComponent(v) : kind === 'text' ? oneLine(v) : v);
   };

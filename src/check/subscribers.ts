@@ -13,7 +13,8 @@ export async function readSubscriberSample(file: string): Promise<SubscriberSamp
   const input = createReadStream(file).on('error', (err) => parser.destroy(err));
   input.pipe(parser);
   let columns: string[] | undefined;
-  const longest: Record<string, string> = {};
+  // No prototype: a column named `constructor` or `__proto__` is a column like any other.
+  const longest = Object.create(null) as Record<string, string>;
   try {
     for await (const record of parser as AsyncIterable<string[]>) {
       if (!columns) {

@@ -106,6 +106,15 @@ describe('readSubscriberSample', () => {
     expect(await readSubscriberSample(file)).toEqual({ columns: ['email', 'name'], longest: { email: 'bo.longer@example.org', name: "Mash'Al, Dana" } });
   });
 
+  it('reads columns named like Object.prototype members as plain columns', async () => {
+    const file = path.join(tmp, 'proto.csv');
+    await writeFile(file, 'email,constructor,__proto__\nann@example.org,Builder,x\n');
+    const sample = await readSubscriberSample(file);
+    expect(sample.columns).toEqual(['email', 'constructor', '__proto__']);
+    expect(sample.longest.constructor).toBe('Builder');
+    expect(sample.longest['__proto__']).toBe('x');
+  });
+
   it('rejects an empty file and invalid CSV, naming the line', async () => {
     const empty = path.join(tmp, 'empty.csv');
     await writeFile(empty, '');

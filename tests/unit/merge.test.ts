@@ -58,4 +58,10 @@ describe('merge tags', () => {
     expect(safeUrl('GZMTzz" title="injected')).toBe('#');
     expect(isSentinel(`${genuine}" onerror="x`)).toBe(false);
   });
+
+  it('reads only the columns a subscriber has, never inherited properties', () => {
+    const fill = compileFill('<p>{{subscriber.constructor}}|{{subscriber.toString | default: "x"}}</p>', 'html');
+    expect(fill.fill({}, '')).toBe('<p>|x</p>');
+    expect(fill.fill({ constructor: 'C' } as Record<string, string>, '')).toBe('<p>C|x</p>');
+  });
 });
