@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { causeChain, formatDiagnostic, GazetteError } from './errors.js';
+import { causeChain, DiagnosticsError, formatDiagnostic, GazetteError } from './errors.js';
 import type { Diagnostic } from './types.js';
 
 /** A command: parses its own arguments and returns the exit code. Only main() exits. */
@@ -84,7 +84,11 @@ export function printDiagnostics(diagnostics: readonly Diagnostic[], root: strin
 }
 
 export function printError(err: unknown): void {
-  if (err instanceof GazetteError) {
+  if (err instanceof DiagnosticsError) {
+    // Every finding with its own message; the error's message says what could not be done.
+    for (const d of err.diagnostics.filter((x) => x.severity !== 'info')) process.stderr.write(formatDiagnostic(d) + '\n');
+    process.stderr.write(`gazette: ${err.message}\n`);
+  } else if (err instanceof GazetteError) {
     process.stderr.write(formatDiagnostic(err.toDiagnostic()) + '\n');
     const causes = causeChain(err).slice(1);
     for (const c of causes) process.stderr.write(`  caused by: ${c}\n`);

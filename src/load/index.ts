@@ -27,44 +27,15 @@ export function directionOf(lang: string | undefined): TextDirection {
 export async function loadContent(root: string): Promise<LoadResult> {
   const diagnostics: Diagnostic[] = [];
   const contentDir = path.join(root, 'content');
-  const rel = (abs: string) => path.relative(root, abs).split(path.sep).join('/');
-
-  const read = async (abs: string): Promise<TextFile | undefined> => {
-    try {
-      return readTextFile(abs, rel(abs));
-    } catch (err) {
-      if (err instanceof GazetteError) diagnostics.push(err.toDiagnostic());
-      else throw err;
-      return undefined;
-    }
-  };
-
-  // publication.yml
-  const pubPath = path.join(contentDir, 'publication.yml');
-  let publication: Publication | undefined;
-  const pubFile = await readIfExists(pubPath, read, diagnostics, rel(pubPath), 'Create content/publication.yml with name, url, from, address and unsubscribeUrl (see README, "Content reference").');
-  if (pubFile) {
-    const { yd, v } = parseCached('publication', pubFile, () => {
-      const { parsed, diagnostics: yd } = parseYaml(pubFile.text, pubFile.file, 0);
-      return { yd, v: parsed ? validate(publicationSchema, parsed, pubFile.file, KNOWN_KEYS.publication) : undefined };
-    });
-    diagnostics.push(...yd);
-    if (v) {
-      diagnostics.push(...v.diagnostics);
-      if (v.value) {
-        publication = { ...v.value, file: pubFile.file };
-        // The logo is referenced from emails: make it absolute like every other image.
-        if (publication.logo) publication.logo = { ...publication.logo, src: new URL(publication.logo.src, publication.url + '/').href };
-      }
-    }
-  }
+  const read = reader(root, diagnostics);
+  const { publication, found: pubFound } = readPublication(root, read, diagnostics);
 
   // articles
   const articles = new Map<string, Article>();
   const articleFiles = await listMarkdown(path.join(contentDir, 'articles'));
   const firstFileOfSlug = new Map<string, string>();
   for (const abs of articleFiles) {
-    const f = await read(abs);
+    const f = read(abs);
     if (!f) continue;
     const slug = slugOf(abs);
     const slugDiag = checkSlug(slug, f.file, firstFileOfSlug);
@@ -111,7 +82,7 @@ export async function loadContent(root: string): Promise<LoadResult> {
   const issues: IssueSource[] = [];
   const issueFiles = await listMarkdown(path.join(contentDir, 'issues'));
   const firstFileOfIssue = new Map<string, string>();
-  if (issueFiles.length === 0 && pubFile) {
+  if (issueFiles.length === 0 && pubFound) {
     diagnostics.push({
       code: 'content/no-issues',
       severity: 'error',
@@ -121,7 +92,7 @@ export async function loadContent(root: string): Promise<LoadResult> {
     });
   }
   for (const abs of issueFiles) {
-    const f = await read(abs);
+    const f = read(abs);
     if (!f) continue;
     const slug = slugOf(abs);
     const slugDiag = checkSlug(slug, f.file, firstFileOfIssue);
@@ -165,6 +136,49 @@ export async function loadContent(root: string): Promise<LoadResult> {
 }
 
 /**
+ * publication.yml alone, validated: what `gazette serve` needs. A broken article or issue must not
+ * keep the unsubscribe endpoint from starting.
+ */
+export function loadPublication(root: string): { publication?: Publication; diagnostics: Diagnostic[] } {
+  const diagnostics: Diagnostic[] = [];
+  const { publication } = readPublication(path.resolve(root), reader(path.resolve(root), diagnostics), diagnostics);
+  return { publication, diagnostics };
+}
+
+type Read = (abs: string) => TextFile | undefined;
+
+/** readTextFile with paths relative to the root; a GazetteError becomes a diagnostic. */
+function reader(root: string, diagnostics: Diagnostic[]): Read {
+  return (abs) => {
+    try {
+      return readTextFile(abs, path.relative(root, abs).split(path.sep).join('/'));
+    } catch (err) {
+      if (err instanceof GazetteError) diagnostics.push(err.toDiagnostic());
+      else throw err;
+      return undefined;
+    }
+  };
+}
+
+function readPublication(root: string, read: Read, diagnostics: Diagnostic[]): { publication?: Publication; found: boolean } {
+  const pubPath = path.join(root, 'content', 'publication.yml');
+  const pubFile = readIfExists(pubPath, read, diagnostics, 'content/publication.yml', 'Create content/publication.yml with name, url, from, address and unsubscribeUrl (see README, "Content reference").');
+  if (!pubFile) return { found: false };
+  const { yd, v } = parseCached('publication', pubFile, () => {
+    const { parsed, diagnostics: yd } = parseYaml(pubFile.text, pubFile.file, 0);
+    return { yd, v: parsed ? validate(publicationSchema, parsed, pubFile.file, KNOWN_KEYS.publication) : undefined };
+  });
+  diagnostics.push(...yd);
+  if (!v) return { found: true };
+  diagnostics.push(...v.diagnostics);
+  if (!v.value) return { found: true };
+  const publication: Publication = { ...v.value, file: pubFile.file };
+  // The logo is referenced from emails: make it absolute like every other image.
+  if (publication.logo) publication.logo = { ...publication.logo, src: new URL(publication.logo.src, publication.url + '/').href };
+  return { publication, found: true };
+}
+
+/**
  * Parsed and validated files keyed by the file object readTextFile returns (the same object while
  * the file is unchanged): an unchanged file is never parsed twice in a process, which is what
  * makes the preview's rebuild on every save cheap. gray-matter caches the same way.
@@ -182,13 +196,7 @@ function parseCached<T>(kind: string, f: TextFile, parse: () => T): T {
 /** The same Article object for the same file and publication language, so compose can cache by identity. */
 const articleObjects = new WeakMap<TextFile, { language: string | undefined; article: Article }>();
 
-async function readIfExists(
-  abs: string,
-  read: (abs: string) => Promise<TextFile | undefined>,
-  diagnostics: Diagnostic[],
-  file: string,
-  hint: string,
-): Promise<TextFile | undefined> {
+function readIfExists(abs: string, read: Read, diagnostics: Diagnostic[], file: string, hint: string): TextFile | undefined {
   if (!existsSync(path.dirname(abs))) {
     diagnostics.push({ code: 'content/missing', severity: 'error', message: 'no content/ folder in this root', file: 'content', hint: 'Run gazette in a folder that has content/, or pass --root DIR.' });
     return undefined;

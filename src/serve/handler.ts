@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import path from 'node:path';
 import { loadEnv } from '../env.js';
 import { DiagnosticsError } from '../errors.js';
-import { loadContent } from '../load/index.js';
+import { loadPublication } from '../load/index.js';
 import { openDatabase } from '../state/db.js';
 import { SuppressionList } from '../state/suppression.js';
 import { secretFromEnv } from '../token.js';
@@ -48,7 +48,7 @@ export async function createGazetteHandler(options: GazetteHandlerOptions): Prom
   const root = path.resolve(options.root);
   const dist = path.resolve(root, options.dist ?? 'dist');
   const secret = options.secret ?? secretFromEnv(loadEnv(root));
-  const publication = options.publication ?? (await loadPublication(root));
+  const publication = options.publication ?? publicationOf(root);
   const basePath = new URL(publication.url).pathname.replace(/\/+$/, '');
   const unsubscribePath = new URL(publication.unsubscribeUrl).pathname.replace(/(.)\/+$/, '$1');
   const unsubscribePaths = new Set([unsubscribePath]);
@@ -105,8 +105,9 @@ function requestUrl(target: string): URL | undefined {
   }
 }
 
-async function loadPublication(root: string): Promise<Publication> {
-  const { content, diagnostics } = await loadContent(root);
-  if (!content) throw new DiagnosticsError(`cannot read the publication settings in ${path.join(root, 'content')}`, diagnostics);
-  return content.publication;
+/** Only publication.yml: a broken article must not keep the unsubscribe endpoint down. */
+function publicationOf(root: string): Publication {
+  const { publication, diagnostics } = loadPublication(root);
+  if (!publication) throw new DiagnosticsError(`cannot read the publication settings in ${path.join(root, 'content')}`, diagnostics);
+  return publication;
 }

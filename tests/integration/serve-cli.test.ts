@@ -1,4 +1,6 @@
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
+import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/state/db.js';
@@ -55,6 +57,27 @@ describe('gazette serve', () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('[config/no-secret]');
     expect(r.stderr).toContain('hint: Set GAZETTE_SECRET');
+  });
+
+  it('starts while an article is broken (only publication.yml matters), and names what is wrong with publication.yml', async () => {
+    const { root: broken, cleanup: cleanBroken } = await sampleRoot();
+    try {
+      const articles = path.join(broken, 'content', 'articles');
+      const [first] = (await readdir(articles)).filter((f) => f.endsWith('.md'));
+      const file = path.join(articles, first!);
+      await writeFile(file, (await readFile(file, 'utf8')).replace(/^date: .*$/m, 'date: 2025-13-45'));
+      const serve = await startServe(['--root', broken], envWith({ GAZETTE_SECRET: SECRET }));
+      expect(await serve.stop()).toBe(0);
+
+      const pub = path.join(broken, 'content', 'publication.yml');
+      await writeFile(pub, (await readFile(pub, 'utf8')).replace(/^url: https:/m, 'url: http:'));
+      const r = await runCli(['serve', '--root', broken, '--port', '0'], envWith({ GAZETTE_SECRET: SECRET }));
+      expect(r.code).toBe(1);
+      expect(r.stderr).toMatch(/content\/publication\.yml:\d+:\d+: error: `url` must start with https:\/\//);
+      expect(r.stderr).toContain('cannot read the publication settings');
+    } finally {
+      await cleanBroken();
+    }
   });
 
   it('rejects a bad --port', async () => {
