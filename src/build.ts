@@ -50,14 +50,13 @@ export async function buildIssue(options: BuildOptions): Promise<BuildResult> {
   if (!compiled.theme) return { ok: false, content, issues: [], diagnostics };
   const theme = compiled.theme;
 
+  const unsubscribeSentinel = sentinelFor(UNSUBSCRIBE_TAG);
   const issues: RenderedIssue[] = [];
   for (const source of sources) {
     const composed = composeIssue(content, source);
     diagnostics.push(...composed.diagnostics);
     const { issue } = composed;
-    const unsubscribeSentinel = sentinelFor(UNSUBSCRIBE_TAG);
     const context: TemplateContext = {
-      // The logo path is relative to content/ like article images; the email needs it absolute.
       publication: issue.publication,
       issue: { slug: issue.slug, file: issue.file, title: issue.title, date: issue.date, dateFormatted: issue.dateFormatted, number: issue.number, preheader: issue.preheader, layout: issue.layout, webUrl: issue.webUrl, lang: issue.lang, dir: issue.dir },
       intro: issue.introHtml,

@@ -6,7 +6,8 @@ import type { MergeTag } from './types.js';
 // come back as canonical tags in the built files, and are filled per recipient by `compileFill`
 // without running MJML again.
 
-const TAG_SOURCE = String.raw`\{\{\s*(subscriber\.([A-Za-z_][\w-]*)|unsubscribe_url)\s*(?:\|\s*default:\s*"((?:[^"\\\n]|\\.)*)"\s*)?\}\}`;
+/** A merge tag in canonical or hand-written form (regex source; groups: name, column, fallback). */
+export const TAG_SOURCE = String.raw`\{\{\s*(subscriber\.([A-Za-z_][\w-]*)|unsubscribe_url)\s*(?:\|\s*default:\s*"((?:[^"\\\n]|\\.)*)"\s*)?\}\}`;
 const SENTINEL = /GZMT([0-9a-f]+)TMZG/g;
 const WHOLE_TAG = new RegExp(`^${TAG_SOURCE}$`);
 const WHOLE_SENTINEL = /^GZMT[0-9a-f]+TMZG$/;

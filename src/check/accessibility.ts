@@ -1,17 +1,12 @@
+import { isRtlLanguage } from '../direction.js';
 import { contrastRatio } from '../theme.js';
 import type { Diagnostic } from '../types.js';
 import { ancestorOrSelf, inherited, parseStyle, textOf, type El, type TextRun } from './html.js';
 import { finding, type RuleContext } from './rule.js';
 
-/** Scripts written right to left (primary language subtags). */
-const RTL_LANGUAGES = new Set(['ar', 'arc', 'ckb', 'dv', 'fa', 'he', 'iw', 'ks', 'ps', 'sd', 'ug', 'ur', 'yi']);
 export const MIN_FONT_PX = 14;
 export const AA_NORMAL = 4.5;
 export const AA_LARGE = 3;
-
-export function isRtlLanguage(lang: string | undefined): boolean {
-  return !!lang && RTL_LANGUAGES.has(lang.split('-')[0]!.toLowerCase());
-}
 
 /** lang and dir, heading order, text contrast (WCAG AA) and a readable size on phones. */
 export function checkAccessibility(ctx: RuleContext): Diagnostic[] {

@@ -1,3 +1,4 @@
+import { UNSUBSCRIBE_TAG } from '../merge.js';
 import type { Diagnostic } from '../types.js';
 import { textOf, type El, type ParsedEmail } from './html.js';
 import { hostOf } from './links.js';
@@ -5,8 +6,6 @@ import { finding, type RuleContext } from './rule.js';
 
 /** Subjects longer than this are cut off in most inbox lists (desktop ~70, phones less). */
 export const SUBJECT_MAX_CHARS = 70;
-/** The canonical unsubscribe merge tag (build.ts UNSUBSCRIBE_TAG; not imported: build imports check). */
-const UNSUBSCRIBE_TAG = '{{unsubscribe_url}}';
 
 /** The law and the mail providers: a visible unsubscribe, the postal address, sane headers. */
 export function checkCompliance(ctx: RuleContext): Diagnostic[] {

@@ -1,8 +1,7 @@
-import { canonical } from '../merge.js';
+import { canonical, TAG_SOURCE } from '../merge.js';
 import type { Diagnostic } from '../types.js';
 import { finding, type RuleContext } from './rule.js';
 
-const TAG = String.raw`\{\{\s*(?:subscriber\.[A-Za-z_][\w-]*|unsubscribe_url)\s*(?:\|\s*default:\s*"(?:[^"\\\n]|\\.)*"\s*)?\}\}`;
 const FOREIGN = /\*\|[A-Z0-9_]+\|\*|%%[A-Za-z_]+%%|\{\$[A-Za-z_]+\}/g;
 
 /** Merge tags the subscriber list cannot fill; placeholders that will reach readers verbatim. */
@@ -30,7 +29,7 @@ export function checkHygiene(ctx: RuleContext): Diagnostic[] {
   // In the HTML only text and attribute values count: minified CSS may well contain `}}`.
   const htmlStrings = [...ctx.email.texts.map((t) => t.text), ...ctx.email.elements.flatMap((e) => Object.values(e.attrs))].join('\n');
   for (const [part, source] of [['HTML', htmlStrings], ['text part', r.text]] as const) {
-    const rest = source.replace(new RegExp(TAG, 'g'), '');
+    const rest = source.replace(new RegExp(TAG_SOURCE, 'g'), '');
     for (const m of rest.matchAll(/\{\{[^{}\n]{0,60}(\}\})?|\}\}|GZMT[0-9a-f]*/g)) {
       const snippet = m[0];
       if (seen.has(snippet)) continue;

@@ -2,7 +2,9 @@ import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import type { z } from 'zod';
 import { GazetteError } from '../errors.js';
-import type { Article, Content, Diagnostic, IssueSource, Publication, TextDirection } from '../types.js';
+import { directionOf } from '../direction.js';
+import { SLUG_RULE } from '../scaffold/slug.js';
+import type { Article, Content, Diagnostic, IssueSource, Publication } from '../types.js';
 import { splitFrontMatter } from './frontmatter.js';
 import { readTextFile, type TextFile } from './read.js';
 import { FIELD_HINTS, KNOWN_KEYS, articleSchema, issueSchema, publicationSchema } from './schema.js';
@@ -11,13 +13,6 @@ import { parseYaml, type ParsedYaml } from './yaml.js';
 export interface LoadResult {
   content?: Content;
   diagnostics: Diagnostic[];
-}
-
-const RTL_LANGUAGES = new Set(['ar', 'arc', 'ckb', 'dv', 'fa', 'he', 'ks', 'ps', 'sd', 'ug', 'ur', 'yi']);
-
-export function directionOf(lang: string | undefined): TextDirection {
-  const primary = (lang ?? '').toLowerCase().split('-')[0] ?? '';
-  return RTL_LANGUAGES.has(primary) || /-arab\b/i.test(lang ?? '') ? 'rtl' : 'ltr';
 }
 
 /**
@@ -226,7 +221,7 @@ function slugOf(abs: string): string {
 }
 
 function checkSlug(slug: string, file: string, seen: Map<string, string>): Diagnostic | undefined {
-  if (!/^[\p{L}\p{N}][\p{L}\p{N}_-]*$/u.test(slug)) {
+  if (!SLUG_RULE.test(slug)) {
     return {
       code: 'content/bad-slug',
       severity: 'error',
