@@ -38,13 +38,18 @@ export interface WriteOptions {
   siteFiles?: OutputFile[];
   /** Copy this folder (content/assets) to `<out>/assets`. */
   assetsDir?: string;
+  /**
+   * Keep the previous output's other issues (a `--issue` build). A full build replaces every
+   * issue's output, so an issue deleted from content/ disappears from dist/ too.
+   */
+  keepOtherIssues?: boolean;
 }
 
 /**
  * write: puts a build in `outDir` atomically. Everything is written to a fresh sibling folder
  * first; the old output is swapped out only once the new one is complete, so a failed or
- * interrupted build never leaves a half-written `dist/`. Issues not rebuilt this time (`--issue`)
- * are carried over from the previous output.
+ * interrupted build never leaves a half-written `dist/`. With `keepOtherIssues` (`--issue`),
+ * the issues not rebuilt this time are carried over from the previous output.
  */
 export async function writeBuild(result: BuildResult, outDir: string, options: WriteOptions = {}): Promise<string[]> {
   const out = path.resolve(outDir);
@@ -57,12 +62,14 @@ export async function writeBuild(result: BuildResult, outDir: string, options: W
   try {
     await mkdir(tmp, { recursive: true });
     const rebuilt = new Set(result.issues.map((r) => r.issue.slug));
-    // Carry over what this build did not produce.
+    // Carry over what this build does not produce: other folders (screenshots...) always, other
+    // issues' outputs only for a --issue build.
     if (await exists(out)) {
       for (const entry of await readdir(out, { withFileTypes: true })) {
-        if (entry.isDirectory() && !rebuilt.has(entry.name) && entry.name !== 'assets') {
-          await cp(path.join(out, entry.name), path.join(tmp, entry.name), { recursive: true });
-        }
+        if (!entry.isDirectory() || rebuilt.has(entry.name) || entry.name === 'assets') continue;
+        const issueOutput = entry.name === 'issues' || (await exists(path.join(out, entry.name, 'issue.json')));
+        if (issueOutput && !options.keepOtherIssues) continue;
+        await cp(path.join(out, entry.name), path.join(tmp, entry.name), { recursive: true });
       }
     }
     const files = [...result.issues.flatMap(issueFiles), ...(options.siteFiles ?? [])];

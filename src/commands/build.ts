@@ -28,6 +28,7 @@ export async function run(argv: string[]): Promise<number> {
   }
   await writeBuild(result, out, {
     assetsDir: path.join(root, 'content', 'assets'),
+    keepOtherIssues: values.issue !== undefined,
     siteFiles: await siteFiles(result.content!, result.issues),
   });
   if (!values.quiet) {

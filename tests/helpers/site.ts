@@ -23,5 +23,5 @@ export async function addIssue(root: string, slug: string, frontMatter: Record<s
 export async function buildSite(root: string, issue?: string): Promise<void> {
   const result = await buildIssue({ root, issue });
   if (!result.ok) throw new Error(`build failed: ${JSON.stringify(result.diagnostics.filter((d) => d.severity === 'error'))}`);
-  await writeBuild(result, path.join(root, 'dist'), { siteFiles: await siteFiles(result.content!, result.issues), assetsDir: path.join(root, 'content', 'assets') });
+  await writeBuild(result, path.join(root, 'dist'), { siteFiles: await siteFiles(result.content!, result.issues), assetsDir: path.join(root, 'content', 'assets'), keepOtherIssues: issue !== undefined });
 }

@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -71,6 +71,20 @@ describe('gazette build', () => {
     expect(bad.code).toBe(1);
     expect(bad.stderr).toContain('no issue "nope"');
     expect(bad.stderr).toContain('second, first');
+  });
+
+  it('drops the output of an issue deleted from content/, and keeps other folders', async () => {
+    const r0 = await makeRoot({ articles: { one: article() }, issues: { first: issue(['one']), second: issue(['one'], { date: '2025-11-27' }) } });
+    cleanups.push(r0.cleanup);
+    expect((await gazette(['build', '--root', r0.root])).code).toBe(0);
+    await mkdir(path.join(r0.root, 'dist', 'screenshots'));
+    await writeFile(path.join(r0.root, 'dist', 'screenshots', 'keep.png'), 'x');
+    await rm(path.join(r0.root, 'content', 'issues', 'second.md'));
+    expect((await gazette(['build', '--root', r0.root])).code).toBe(0);
+    expect(existsSync(path.join(r0.root, 'dist', 'second'))).toBe(false);
+    expect(existsSync(path.join(r0.root, 'dist', 'issues', 'second'))).toBe(false);
+    expect(existsSync(path.join(r0.root, 'dist', 'first', 'email.html'))).toBe(true);
+    expect(existsSync(path.join(r0.root, 'dist', 'screenshots', 'keep.png'))).toBe(true);
   });
 
   it('rejects unknown options with usage', async () => {
