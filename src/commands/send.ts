@@ -1,7 +1,6 @@
 import path from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import Database from 'better-sqlite3';
-import { buildIssue } from '../build.js';
 import { parseCommandArgs, printDiagnostics, summarize } from '../cli.js';
 import { loadEnv } from '../env.js';
 import { GazetteError } from '../errors.js';
@@ -9,6 +8,7 @@ import { checkAddress } from '../send/address.js';
 import { SqliteJournal, type AddOutcome, type Journal, type NewRecipient } from '../send/journal.js';
 import { createMessageTemplate, type MessageTemplate } from '../send/message.js';
 import { formatSeconds, progressReporter } from '../send/progress.js';
+import { tuneHeapForSending } from '../send/memory.js';
 import { readRecipients, type CsvHeader } from '../send/recipients.js';
 import { sendLoop } from '../send/run.js';
 import { dkimFromEnv, emlTransport, smtpTransport, type Transport } from '../send/transport.js';
@@ -67,11 +67,15 @@ export async function run(argv: string[]): Promise<number> {
   const retryDelayMs = intOption(values['retry-delay'], '--retry-delay', 2000, 0, 3_600_000);
   const pauseAfter = intOption(values['pause-after'], '--pause-after', 10, 1, 1_000_000);
 
+  tuneHeapForSending();
   const root = path.resolve(values.root!);
   const env = loadEnv(root);
   // Refuse before building anything: unsubscribe links cannot be signed without it.
   const secret = secretFromEnv(env);
 
+  // Imported only now, after the heap is tuned: loading MJML and the rest of the pipeline is
+  // most of a send's start-up allocation.
+  const { buildIssue } = await import('../build.js');
   const built = await buildIssue({ root, issue: values.issue });
   printDiagnostics(built.diagnostics.filter((d) => d.severity === 'error'), root);
   const rendered = built.issues[0];

@@ -15,8 +15,11 @@ export interface OutgoingMessage {
   email: string;
   messageId: string;
   envelope: { from: string; to: string };
-  /** The complete RFC 5322 message, 7-bit ASCII with CRLF line ends. */
-  raw: string;
+  /**
+   * The complete RFC 5322 message, 7-bit ASCII with CRLF line ends, as bytes: assembled once
+   * from pre-encoded pieces, so neither Gazette nor nodemailer converts a string per message.
+   */
+  raw: Buffer;
 }
 
 export interface MessageTemplateOptions {
@@ -65,6 +68,11 @@ export function createMessageTemplate(rendered: RenderedIssue, options: MessageT
   const textHead = `\r\n\r\n--${boundary}\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n`;
   const htmlHead = `\r\n--${boundary}\r\nContent-Type: text/html; charset=utf-8\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n`;
   const tail = `\r\n--${boundary}--\r\n`;
+  // The constant bytes around the three per-recipient headers and the parts' values.
+  const afterHeaders = Buffer.from(`${staticHeaders}${textHead}`, 'utf8');
+  const betweenParts = Buffer.from(htmlHead, 'utf8');
+  const closing = Buffer.from(tail, 'utf8');
+  const fixedBytes = afterHeaders.length + textPart.bytes + betweenParts.length + htmlPart.bytes + closing.length;
   const columns = [...new Set([...textPart.fill.columns, ...htmlPart.fill.columns])];
 
   return {
@@ -79,9 +87,22 @@ export function createMessageTemplate(rendered: RenderedIssue, options: MessageT
       const headers =
         `To: ${mailbox(name, recipient.ascii)}\r\n` +
         `Message-ID: ${messageId}\r\n` +
-        `List-Unsubscribe: <${url}>${mailto ? `,\r\n <${mailto}>` : ''}\r\n` +
-        staticHeaders;
-      const raw = headers + textHead + textPart.render(recipient.fields, url) + htmlHead + htmlPart.render(recipient.fields, url) + tail;
+        `List-Unsubscribe: <${url}>${mailto ? `,\r\n <${mailto}>` : ''}\r\n`;
+      const head = Buffer.from(headers, 'utf8');
+      const textValues = textPart.values(recipient.fields, url);
+      const htmlValues = htmlPart.values(recipient.fields, url);
+      // Encoded values are 7-bit ASCII: one byte per character.
+      let size = fixedBytes + head.length;
+      for (const v of textValues) size += v.length;
+      for (const v of htmlValues) size += v.length;
+      const raw = Buffer.allocUnsafe(size);
+      let at = head.copy(raw, 0);
+      at += afterHeaders.copy(raw, at);
+      at = textPart.write(raw, at, textValues);
+      at += betweenParts.copy(raw, at);
+      at = htmlPart.write(raw, at, htmlValues);
+      at += closing.copy(raw, at);
+      if (at !== size) throw new Error(`message assembly wrote ${at} of ${size} bytes`);
       return { email: recipient.email, messageId, envelope: { from: pub.from.address, to: recipient.ascii }, raw };
     },
   };
@@ -89,22 +110,30 @@ export function createMessageTemplate(rendered: RenderedIssue, options: MessageT
 
 interface EncodedPart {
   fill: Fill;
-  render(fields: Readonly<Record<string, string | undefined>>, unsubscribe: string): string;
+  /** Total bytes of the constant pieces. */
+  bytes: number;
+  /** The recipient's values, quoted-printable encoded (7-bit ASCII). */
+  values(fields: Readonly<Record<string, string | undefined>>, unsubscribe: string): string[];
+  /** Writes statics[0] + values[0] + statics[1] + ... into `out` at `at`; returns the new offset. */
+  write(out: Buffer, at: number, values: readonly string[]): number;
 }
 
 function encodedPart(fill: Fill): EncodedPart {
-  const statics = fill.statics.map((s, i) => quotedPrintable(s, i < fill.statics.length - 1));
+  const statics = fill.statics.map((s, i) => Buffer.from(quotedPrintable(s, i < fill.statics.length - 1), 'latin1'));
   return {
     fill,
-    render(fields, unsubscribe) {
-      const values = fill.values(fields, unsubscribe);
-      let out = statics[0]!;
+    bytes: statics.reduce((n, b) => n + b.length, 0),
+    values(fields, unsubscribe) {
+      // A value never adds a line: HTML collapses the break anyway, text already has none.
+      return fill.values(fields, unsubscribe).map((v) => quotedPrintable(/[\r\n]/.test(v) ? v.replace(/[\r\n]+/g, ' ') : v, true));
+    },
+    write(out, at, values) {
+      at += statics[0]!.copy(out, at);
       for (let i = 0; i < values.length; i++) {
-        // A value never adds a line: HTML collapses the break anyway, text already has none.
-        const v = values[i]!;
-        out += quotedPrintable(/[\r\n]/.test(v) ? v.replace(/[\r\n]+/g, ' ') : v, true) + statics[i + 1]!;
+        at += out.write(values[i]!, at, 'latin1');
+        at += statics[i + 1]!.copy(out, at);
       }
-      return out;
+      return at;
     },
   };
 }

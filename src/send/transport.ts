@@ -2,7 +2,9 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import type { Readable } from 'node:stream';
 import nodemailer from 'nodemailer';
+import DKIM from 'nodemailer/lib/dkim';
 import { GazetteError } from '../errors.js';
 import type { OutgoingMessage } from './message.js';
 
@@ -80,28 +82,54 @@ export function smtpTransport(options: SmtpOptions): Transport {
     connectionTimeout: 30_000,
     greetingTimeout: 30_000,
     socketTimeout: 120_000,
-    ...(options.dkim ? { dkim: { ...options.dkim, headerFieldNames: DKIM_HEADERS } } : {}),
   });
+  // Messages go straight to nodemailer's SMTP pool (connections, reconnects, error codes are all
+  // its own), skipping the Mailer's per-message MailComposer, MIME tree and stream plumbing that
+  // a prebuilt `raw` message does not need: the bytes are written to the connection as they are.
+  const pool = (transporter as unknown as { transporter: RawPool }).transporter;
+  const dkim = options.dkim ? new DKIM({ ...options.dkim, headerFieldNames: DKIM_HEADERS }) : undefined;
   return {
     description: host,
-    async send(message) {
-      try {
-        const info = await transporter.sendMail({
-          envelope: { from: message.envelope.from, to: [message.envelope.to] },
-          raw: message.raw,
-          disableFileAccess: true,
-          disableUrlAccess: true,
+    send(message) {
+      const to = message.envelope.to;
+      const from = message.envelope.from;
+      const mail: RawMail = {
+        data: {},
+        message: {
+          getEnvelope: () => ({ from, to: [to] }),
+          messageId: () => message.messageId,
+          getHeader: (key) => (key.toLowerCase() === 'message-id' ? message.messageId : undefined),
+          createReadStream: () => (dkim ? dkim.sign(message.raw) : message.raw),
+        },
+      };
+      return new Promise<Delivery>((resolve) => {
+        pool.send(mail, (err, info) => {
+          if (err) return resolve(classify(err));
+          if (!info || info.rejected.length > 0) return resolve({ ok: false, kind: 'temporary', errorCode: 'EENVELOPE', response: String(info?.response) });
+          resolve({ ok: true, response: String(info.response) });
         });
-        if (info.rejected.length > 0) return { ok: false, kind: 'temporary', errorCode: 'EENVELOPE', response: String(info.response) };
-        return { ok: true, response: String(info.response) };
-      } catch (err) {
-        return classify(err);
-      }
+      });
     },
     async close() {
       transporter.close();
     },
   };
+}
+
+/** What nodemailer's SMTP pool reads from a queued message (a MailMessage in Mailer's hands). */
+interface RawMail {
+  data: Record<string, never>;
+  message: {
+    getEnvelope(): { from: string; to: string[] };
+    messageId(): string;
+    getHeader(key: string): string | undefined;
+    /** SMTPConnection.send takes a Buffer as well as a stream. */
+    createReadStream(): Buffer | Readable;
+  };
+}
+
+interface RawPool {
+  send(mail: RawMail, callback: (err: Error | null, info?: { response: unknown; rejected: unknown[] }) => void): void;
 }
 
 /** Signed headers: the RFC 6376 set plus both List-Unsubscribe headers (RFC 8058 requires them signed). */
