@@ -61,6 +61,7 @@ export async function run(argv: string[]): Promise<number> {
   }
   if (!values.issue) throw usage('--issue SLUG is required');
   if (!values.to && !values.test) throw usage('--to FILE.csv is required (or --test ADDRESS for a single test copy)');
+  if (values.to && values.test) throw usage('--test sends one copy to one address; leave out --to (or leave out --test to send to the list)');
   const concurrency = intOption(values.concurrency, '--concurrency', 5, 1, 100);
   const rate = values.rate === undefined ? undefined : numberOption(values.rate, '--rate', 0.01, 100_000);
   const maxAttempts = intOption(values['max-attempts'], '--max-attempts', 5, 1, 100);
@@ -155,7 +156,7 @@ export async function run(argv: string[]): Promise<number> {
     const codes = Object.entries(byCode).map(([c, n]) => `${c}: ${n}`).join(', ');
     const out = [
       `${dryRun ? 'Wrote' : 'Sent'} ${result.sent} message${result.sent === 1 ? '' : 's'} of "${slug}" ${dryRun ? 'as .eml files' : `via ${transport.description}`} in ${formatSeconds(seconds)}${result.sent ? ` (${(result.sent / seconds).toFixed(0)} msg/s)` : ''}.`,
-      `  sent:         ${result.sent}`,
+      `  ${dryRun ? 'written:     ' : 'sent:        '} ${result.sent}`,
       `  already sent: ${loaded.outcomes['already-sent']}`,
       `  failed:       ${after.failedPermanent} permanently, ${after.failedTemporary} temporarily${codes ? ` (${codes})` : ''}`,
       `  invalid:      ${loaded.invalid}`,

@@ -35,7 +35,8 @@ export interface MessageTemplate {
   /** CSV columns the issue reads. */
   columns: string[];
   messageIdFor(email: string): string;
-  compose(recipient: { email: string; ascii: string; fields: Readonly<Record<string, string | undefined>> }): OutgoingMessage;
+  /** `messageId`: the one the journal recorded for this row, so a resumed row keeps it even if the secret changed. */
+  compose(recipient: { email: string; ascii: string; fields: Readonly<Record<string, string | undefined>>; messageId?: string }): OutgoingMessage;
 }
 
 export function createMessageTemplate(rendered: RenderedIssue, options: MessageTemplateOptions): MessageTemplate {
@@ -59,7 +60,7 @@ export function createMessageTemplate(rendered: RenderedIssue, options: MessageT
     `List-Id: ${phrase(pub.name)} <${listLabel}>`,
     'List-Unsubscribe-Post: List-Unsubscribe=One-Click',
     ...(options.test ? ['X-Gazette-Test: yes'] : []),
-    `X-Gazette-Issue: ${issue.slug}`,
+    `X-Gazette-Issue: ${unstructured(issue.slug)}`,
     'MIME-Version: 1.0',
     `Content-Type: multipart/alternative; boundary="${boundary}"`,
   ].join('\r\n');
@@ -81,7 +82,7 @@ export function createMessageTemplate(rendered: RenderedIssue, options: MessageT
     columns,
     messageIdFor,
     compose(recipient) {
-      const messageId = messageIdFor(recipient.email);
+      const messageId = recipient.messageId ?? messageIdFor(recipient.email);
       const url = unsubscribeUrl(pub.unsubscribeUrl, signToken({ email: recipient.email, issue: issue.slug }, options.secret));
       const name = recipient.fields.name;
       const headers =

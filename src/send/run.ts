@@ -116,7 +116,7 @@ export async function sendLoop(o: SendLoopOptions): Promise<SendLoopResult> {
   const start = (job: Job, answered?: () => void) => {
     job.attempts++;
     inFlight++;
-    const message = o.template.compose({ email: job.row.email, ascii: job.row.ascii, fields: job.row.fields });
+    const message = o.template.compose({ email: job.row.email, ascii: job.row.ascii, fields: job.row.fields, messageId: job.row.messageId });
     o.transport.send(message).then(
       (d) => {
         answered?.();

@@ -105,6 +105,9 @@ export function smtpTransport(options: SmtpOptions): Transport {
       return new Promise<Delivery>((resolve) => {
         pool.send(mail, (err, info) => {
           if (err) return resolve(classify(err));
+          // A refused recipient is classified by its own reply code, like any other failure.
+          const refused = info?.rejectedErrors?.[0];
+          if (refused) return resolve(classify(refused));
           if (!info || info.rejected.length > 0) return resolve({ ok: false, kind: 'temporary', errorCode: 'EENVELOPE', response: String(info?.response) });
           resolve({ ok: true, response: String(info.response) });
         });
@@ -129,7 +132,7 @@ interface RawMail {
 }
 
 interface RawPool {
-  send(mail: RawMail, callback: (err: Error | null, info?: { response: unknown; rejected: unknown[] }) => void): void;
+  send(mail: RawMail, callback: (err: Error | null, info?: { response: unknown; rejected: unknown[]; rejectedErrors?: unknown[] }) => void): void;
 }
 
 /** Signed headers: the RFC 6376 set plus both List-Unsubscribe headers (RFC 8058 requires them signed). */

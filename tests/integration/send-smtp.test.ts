@@ -212,6 +212,12 @@ describe('gazette send over SMTP', () => {
 });
 
 describe('gazette send without a server', () => {
+  it('refuses --test together with --to', async () => {
+    const r = await gazette(['send', '--root', root, '--issue', ISSUE, '--to', 'x.csv', '--test', 'ed@example.org', '--yes']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('leave out --to');
+  });
+
   it('refuses without GAZETTE_SECRET', async () => {
     const { root: bare, cleanup: done } = await makeRoot({});
     try {

@@ -116,3 +116,24 @@ describe('classify', () => {
     expect(backoff(20, 1000, 60_000, () => 1)).toBe(60_000);
   });
 });
+
+describe('createMessageTemplate', () => {
+  it('keeps the Message-ID the journal recorded, and ASCII headers for a non-ASCII issue slug', async () => {
+    const { buildIssue } = await import('../../src/build.js');
+    const { createMessageTemplate } = await import('../../src/send/message.js');
+    const { REPO } = await import('../helpers/root.js');
+    const result = await buildIssue({ root: REPO, issue: 'kazakhstan-abraham-accords' });
+    const r = result.issues[0]!;
+    const arabic = { ...r, issue: { ...r.issue, slug: 'أمسية-شعرية' } };
+    const template = createMessageTemplate(arabic, { secret: 'test-secret-0123456789abcdef' });
+    const message = template.compose({ email: 'ada@example.org', ascii: 'ada@example.org', fields: { email: 'ada@example.org' }, messageId: '<recorded@thegazelle.org>' });
+    const raw = Buffer.isBuffer(message.raw) ? message.raw : Buffer.from(String(message.raw));
+    const head = raw.toString('latin1').split('\r\n\r\n')[0]!;
+    expect(head).toContain('Message-ID: <recorded@thegazelle.org>');
+    expect(/^[\x00-\x7f]*$/.test(head)).toBe(true);
+    const encoded = String((await simpleParser(raw)).headers.get('x-gazette-issue'));
+    const decoded = [...encoded.matchAll(/=\?UTF-8\?B\?([^?]+)\?=/g)].map((m) => Buffer.from(m[1]!, 'base64').toString('utf8')).join('');
+    expect(decoded).toBe('أمسية-شعرية');
+    expect(template.compose({ email: 'ada@example.org', ascii: 'ada@example.org', fields: {} }).messageId).toBe(template.messageIdFor('ada@example.org'));
+  });
+});
