@@ -7,6 +7,8 @@ import { loadEnv } from '../env.js';
 import { formatDiagnostic, GazetteError } from '../errors.js';
 import { compileFill } from '../merge.js';
 import { SLUG_RULE } from '../scaffold/slug.js';
+import { checkAddress } from '../send/address.js';
+import { readBody } from '../serve/http.js';
 import { signToken, unsubscribeUrl } from '../token.js';
 import type { RenderedIssue } from '../types.js';
 import { emulateScheme, framed, rewriteAssetUrls, SCHEMES, textPage, type Scheme } from './frame.js';
@@ -43,7 +45,6 @@ export interface PreviewServer {
 /** Signs the preview's unsubscribe links when GAZETTE_SECRET is not set; never valid on a real server. */
 const DEV_SECRET = 'gazette-preview-only-dev-secret';
 const MAX_POST_BYTES = 4096;
-const ADDRESS = /^[^\s@<>()[\],;:"\\]+@[^\s@<>()[\],;:"\\]+\.[^\s@<>()[\],;:"\\]+$/;
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
 
 /** Starts the live preview: builds once, then serves and rebuilds on every change. */
@@ -214,12 +215,14 @@ export async function startPreview(options: PreviewOptions): Promise<PreviewServ
     if (origin !== undefined && origin !== `http://${req.headers.host}`) return json(403, { ok: false, message: 'Cross-origin request refused.' });
     let body: { to?: unknown };
     try {
-      body = JSON.parse(await readBody(req));
+      body = JSON.parse((await readBody(req, MAX_POST_BYTES, 10_000)).toString('utf8'));
     } catch {
       return json(400, { ok: false, message: 'The request body is not JSON (or is too large).' });
     }
     const to = typeof body.to === 'string' ? body.to.trim() : '';
-    if (!ADDRESS.test(to) || to.length > 254) return json(400, { ok: false, message: `"${to}" is not an email address.` });
+    // The same address rules as `gazette send`, which the test is handed to.
+    const address = checkAddress(to);
+    if (!address.ok) return json(400, { ok: false, message: `"${to}" is not an email address that Gazette sends to: it ${address.reason}.` });
     if (!session.view(slug)) return json(404, { ok: false, message: `No issue "${slug}".` });
     if (!smtpConfigured()) return json(409, { ok: false, message: 'No SMTP server is configured: set SMTP_URL in the environment or in .env in the root, or use "Download .eml".' });
     log(`sending a test of ${slug} to ${to}`);
@@ -342,18 +345,3 @@ function decodeSegment(seg: string): string | undefined {
   }
 }
 
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    let size = 0;
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => {
-      size += c.length;
-      if (size > MAX_POST_BYTES) {
-        reject(new Error('body too large'));
-        req.destroy();
-      } else chunks.push(c);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
-}

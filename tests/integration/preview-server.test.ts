@@ -117,6 +117,10 @@ describe('gazette preview server', () => {
     expect((await post({ to: 'a@example.org' }, { 'content-type': 'text/plain' })).status).toBe(415);
     expect((await post({ to: 'a@example.org' }, { 'content-type': 'application/json', origin: 'https://evil.example' })).status).toBe(403);
     expect((await post({ to: '--help' })).status).toBe(400);
+    // The same rules as `gazette send`: a quoted local part is refused here too.
+    const quoted = await post({ to: '"a b"@example.org' });
+    expect(quoted.status).toBe(400);
+    expect(((await quoted.json()) as { message: string }).message).toContain('quotes');
     const noSmtp = await post({ to: 'a@example.org' });
     expect(noSmtp.status).toBe(409);
     expect(((await noSmtp.json()) as { message: string }).message).toContain('SMTP_URL');
