@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readTextFile } from '../load/read.js';
 import path from 'node:path';
 import { readTheme } from '../template.js';
 import type { Content, RenderedIssue } from '../types.js';
@@ -30,7 +30,8 @@ export class Sources {
     const files: SourceFile[] = [];
     const read = async (file: string, kind: SourceFile['kind']) => {
       try {
-        files.push({ file, kind, text: (await readFile(path.resolve(root, file), 'utf8')).replace(/\r\n?/g, '\n') });
+        // The loader's reader: an unchanged file comes from its cache, not from disk again.
+        files.push({ file, kind, text: readTextFile(path.resolve(root, file), file).text });
       } catch {
         // A file that vanished since the build: findings fall back to the issue file.
       }

@@ -2,7 +2,7 @@ import { createReadStream } from 'node:fs';
 import { realpath, stat } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import path from 'node:path';
-import { contentType, decodeSegments } from '../http/paths.js';
+import { contentType, decodeSegments, isInside } from '../http/paths.js';
 import { baseHeaders, STATIC_CSP } from './http.js';
 
 export type StaticTarget = { kind: 'file'; file: string; size: number; mtime: Date } | { kind: 'redirect'; location: string };
@@ -29,7 +29,7 @@ export async function resolveStatic(dist: string, pathname: string): Promise<Sta
   } catch {
     return undefined;
   }
-  const inside = (p: string) => p === root || p.startsWith(root + path.sep);
+  const inside = (p: string) => p === root || isInside(root, p);
   let file = path.join(root, ...segments);
   if (!inside(file)) return undefined;
   try {
