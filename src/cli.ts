@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { causeChain, DiagnosticsError, formatDiagnostic, GazetteError } from './errors.js';
+import { causeChain, DiagnosticsError, formatDiagnostic, GazetteError } from './util/errors.js';
 import type { Diagnostic } from './types.js';
 
 /** A command: parses its own arguments and returns the exit code. Only main() exits. */

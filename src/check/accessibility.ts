@@ -1,5 +1,5 @@
-import { isRtlLanguage } from '../direction.js';
-import { contrastRatio } from '../theme.js';
+import { isRtlLanguage } from '../util/direction.js';
+import { contrastRatio } from '../render/theme.js';
 import type { Diagnostic } from '../types.js';
 import { ancestorOrSelf, inherited, parseStyle, textOf, type El, type TextRun } from './html.js';
 import { finding, type RuleContext } from './rule.js';

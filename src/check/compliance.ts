@@ -1,4 +1,4 @@
-import { UNSUBSCRIBE_TAG } from '../merge.js';
+import { UNSUBSCRIBE_TAG } from '../render/merge.js';
 import type { Diagnostic } from '../types.js';
 import { textOf, type El, type ParsedEmail } from './html.js';
 import { hostOf } from './links.js';

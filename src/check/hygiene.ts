@@ -1,4 +1,4 @@
-import { canonical, TAG_SOURCE } from '../merge.js';
+import { canonical, TAG_SOURCE } from '../render/merge.js';
 import type { Diagnostic } from '../types.js';
 import { finding, type RuleContext } from './rule.js';
 

@@ -1,6 +1,6 @@
 import { readTextFile } from '../load/read.js';
 import path from 'node:path';
-import { readTheme } from '../template.js';
+import { readTheme } from '../render/template.js';
 import type { Content, RenderedIssue } from '../types.js';
 
 // Maps a finding in the built HTML back to where an editor can fix it: the article's Markdown or

@@ -1,5 +1,5 @@
-import { compileFill } from '../merge.js';
-import { signToken, unsubscribeUrl } from '../token.js';
+import { compileFill } from '../render/merge.js';
+import { signToken, unsubscribeUrl } from '../util/token.js';
 import type { Diagnostic, RenderedIssue } from '../types.js';
 import { finding, type RuleContext } from './rule.js';
 

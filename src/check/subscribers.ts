@@ -1,6 +1,6 @@
 import { createReadStream } from 'node:fs';
 import { parse } from 'csv-parse';
-import { GazetteError } from '../errors.js';
+import { GazetteError } from '../util/errors.js';
 import type { SubscriberSample } from './rule.js';
 
 /**

@@ -1,8 +1,8 @@
 import path from 'node:path';
-import { buildIssue } from '../build.js';
+import { buildIssue } from '../pipeline/build.js';
 import { parseCommandArgs, printDiagnostics, summarize } from '../cli.js';
-import { siteFiles } from '../publish/index.js';
-import { writeBuild } from '../write.js';
+import { siteFiles } from '../output/site.js';
+import { writeBuild } from '../output/write.js';
 
 const USAGE = 'gazette build [--root DIR] [--out DIR] [--issue SLUG] [--quiet]';
 

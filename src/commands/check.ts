@@ -1,9 +1,9 @@
 import path from 'node:path';
-import { buildIssue } from '../build.js';
+import { buildIssue } from '../pipeline/build.js';
 import { checkIssue, type CheckOptions } from '../check/index.js';
 import { readSubscriberSample } from '../check/subscribers.js';
 import { parseCommandArgs, printDiagnostics, summarize } from '../cli.js';
-import { GazetteError } from '../errors.js';
+import { GazetteError } from '../util/errors.js';
 import type { Diagnostic } from '../types.js';
 
 const USAGE = 'gazette check [--root DIR] [--issue SLUG] [--strict] [--format text|json] [--subscribers FILE.csv] [--links] [--links-timeout MS] [--verbose]';

@@ -1,7 +1,7 @@
 import { mkdir, readdir, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseCommandArgs } from '../cli.js';
-import { GazetteError } from '../errors.js';
+import { GazetteError } from '../util/errors.js';
 import { loadContent } from '../load/index.js';
 import { isRealDate } from '../load/schema.js';
 import { SLUG_RULE, slugify } from '../scaffold/slug.js';

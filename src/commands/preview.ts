@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { parseCommandArgs } from '../cli.js';
-import { GazetteError } from '../errors.js';
+import { GazetteError } from '../util/errors.js';
 import { readSubscriberSample } from '../preview/subscribers.js';
 
 const USAGE = 'gazette preview [--root DIR] [--port N] [--host ADDR] [--open] [--subscribers FILE.csv]';

@@ -1,7 +1,7 @@
 import { access, constants, mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { parseCommandArgs, printDiagnostics, summarize } from '../cli.js';
-import { GazetteError } from '../errors.js';
+import { GazetteError } from '../util/errors.js';
 
 const USAGE = 'gazette screenshot [--root DIR] [--issue SLUG] [--out DIR]';
 

@@ -2,19 +2,19 @@ import path from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import Database from 'better-sqlite3';
 import { parseCommandArgs, printDiagnostics, summarize } from '../cli.js';
-import { loadEnv } from '../env.js';
-import { GazetteError } from '../errors.js';
+import { loadEnv } from '../util/env.js';
+import { GazetteError } from '../util/errors.js';
 import { checkAddress } from '../send/address.js';
-import { SqliteJournal, type AddOutcome, type Journal, type NewRecipient } from '../send/journal.js';
+import { SqliteJournal, type AddOutcome, type Journal, type NewRecipient } from '../store/journal.js';
 import { createMessageTemplate, type MessageTemplate } from '../send/message.js';
 import { formatSeconds, progressReporter } from '../send/progress.js';
 import { tuneHeapForSending } from '../send/memory.js';
 import { readRecipients, type CsvHeader } from '../send/recipients.js';
 import { sendLoop } from '../send/run.js';
 import { dkimFromEnv, emlTransport, smtpTransport, type Transport } from '../send/transport.js';
-import { openDatabase, stateDir } from '../state/db.js';
-import { SuppressionList } from '../state/suppression.js';
-import { secretFromEnv } from '../token.js';
+import { openDatabase, stateDir } from '../store/db.js';
+import { SuppressionList } from '../store/suppression.js';
+import { secretFromEnv } from '../util/token.js';
 import type { RenderedIssue } from '../types.js';
 
 const USAGE = `gazette send --issue SLUG --to FILE.csv [--root DIR] [--smtp URL] [--rate N] [--concurrency N]
@@ -76,7 +76,7 @@ export async function run(argv: string[]): Promise<number> {
 
   // Imported only now, after the heap is tuned: loading MJML and the rest of the pipeline is
   // most of a send's start-up allocation.
-  const { buildIssue } = await import('../build.js');
+  const { buildIssue } = await import('../pipeline/build.js');
   const built = await buildIssue({ root, issue: values.issue });
   printDiagnostics(built.diagnostics.filter((d) => d.severity === 'error'), root);
   const rendered = built.issues[0];

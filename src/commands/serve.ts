@@ -2,8 +2,8 @@ import { existsSync } from 'node:fs';
 import { createServer } from 'node:http';
 import path from 'node:path';
 import { parseCommandArgs } from '../cli.js';
-import { GazetteError } from '../errors.js';
-import { createGazetteHandler } from '../serve/handler.js';
+import { GazetteError } from '../util/errors.js';
+import { createGazetteHandler } from '../server/handler.js';
 
 const USAGE = 'gazette serve [--root DIR] [--port N] [--host HOST]';
 

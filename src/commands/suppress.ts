@@ -1,10 +1,10 @@
 import path from 'node:path';
 import { parseCommandArgs } from '../cli.js';
-import { GazetteError } from '../errors.js';
+import { GazetteError } from '../util/errors.js';
 import { checkAddress } from '../send/address.js';
 import { readRecipients } from '../send/recipients.js';
-import { openDatabase } from '../state/db.js';
-import { SuppressionList } from '../state/suppression.js';
+import { openDatabase } from '../store/db.js';
+import { SuppressionList } from '../store/suppression.js';
 
 const USAGE = `gazette suppress add ADDRESS... | remove ADDRESS... | list | import FILE.csv   [--root DIR]`;
 

@@ -1,5 +1,5 @@
-import { protectMergeTags } from '../merge.js';
-import { themeOf, type Theme } from '../theme.js';
+import { protectMergeTags } from '../render/merge.js';
+import { themeOf, type Theme } from '../render/theme.js';
 import type { Article, ComposedArticle, Content, Diagnostic, Issue, IssueSource, MergeTag, Publication } from '../types.js';
 import { renderMarkdown, resolveUrl } from './markdown.js';
 import { articleUrl, issueWebUrl } from './urls.js';

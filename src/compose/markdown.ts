@@ -1,9 +1,9 @@
 import MarkdownIt from 'markdown-it';
 import type { Token } from 'markdown-it';
 import sanitizeHtml from 'sanitize-html';
-import type { Theme } from '../theme.js';
+import type { Theme } from '../render/theme.js';
 import type { TextDirection } from '../types.js';
-import { isSentinel } from '../merge.js';
+import { isSentinel } from '../render/merge.js';
 import { toPlainText } from './text.js';
 
 export interface MarkdownOptions {

@@ -1,5 +1,5 @@
 import type { Token } from 'markdown-it';
-import { restoreMergeTags } from '../merge.js';
+import { restoreMergeTags } from '../render/merge.js';
 
 const WIDTH = 72;
 

@@ -1,5 +1,5 @@
 import matter from 'gray-matter';
-import { GazetteError } from '../errors.js';
+import { GazetteError } from '../util/errors.js';
 import type { Diagnostic } from '../types.js';
 import { parseYaml, type ParsedYaml } from './yaml.js';
 

@@ -1,8 +1,8 @@
 import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import type { z } from 'zod';
-import { GazetteError } from '../errors.js';
-import { directionOf } from '../direction.js';
+import { GazetteError } from '../util/errors.js';
+import { directionOf } from '../util/direction.js';
 import { SLUG_RULE } from '../scaffold/slug.js';
 import type { Article, Content, Diagnostic, IssueSource, Publication } from '../types.js';
 import { splitFrontMatter } from './frontmatter.js';

@@ -1,5 +1,5 @@
 import { readFileSync, statSync } from 'node:fs';
-import { GazetteError } from '../errors.js';
+import { GazetteError } from '../util/errors.js';
 
 /** Content files larger than this are refused: a newsletter article is never a megabyte of text. */
 export const MAX_CONTENT_BYTES = 1024 * 1024;

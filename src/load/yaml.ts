@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import type { Document, Node } from 'yaml';
 import jsyaml from 'js-yaml';
-import { GazetteError } from '../errors.js';
+import { GazetteError } from '../util/errors.js';
 import type { Diagnostic } from '../types.js';
 
 export interface ParsedYaml {

@@ -1,4 +1,4 @@
-import { escapeHtml } from '../merge.js';
+import { escapeHtml } from '../render/merge.js';
 
 // What the preview's frames show: the built email, with its images served locally and, on
 // request, dark mode emulated. Used by the preview server and by `gazette screenshot`.

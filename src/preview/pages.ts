@@ -1,5 +1,5 @@
 import { GMAIL_CLIP_BYTES, SIZE_WARNING_BYTES } from '../check/index.js';
-import { escapeHtml as esc } from '../merge.js';
+import { escapeHtml as esc } from '../render/merge.js';
 import type { Diagnostic, IssueSource } from '../types.js';
 import { PREVIEW_CLIENT } from './client.js';
 import type { Scheme } from './frame.js';

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { EventEmitter } from 'node:events';
-import { buildIssue } from '../build.js';
+import { buildIssue } from '../pipeline/build.js';
 import { checkIssue, type CheckOptions } from '../check/index.js';
 import type { BuildResult, Diagnostic, Publication, RenderedIssue } from '../types.js';
 

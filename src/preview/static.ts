@@ -1,6 +1,6 @@
 import { realpath, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { contentType, decodeSegments, isInside } from '../http/paths.js';
+import { contentType, decodeSegments, isInside } from '../server/paths.js';
 
 export { contentType };
 

@@ -1,6 +1,6 @@
 import { createHash, createHmac, randomBytes } from 'node:crypto';
-import { compileFill, type Fill } from '../merge.js';
-import { signToken, unsubscribeUrl } from '../token.js';
+import { compileFill, type Fill } from '../render/merge.js';
+import { signToken, unsubscribeUrl } from '../util/token.js';
 import type { Publication, RenderedIssue } from '../types.js';
 import { headerSafe, mailbox, phrase, quotedPrintable, rfc5322Date, unstructured } from './mime.js';
 

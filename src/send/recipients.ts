@@ -1,6 +1,6 @@
 import { createReadStream } from 'node:fs';
 import { parse } from 'csv-parse';
-import { GazetteError } from '../errors.js';
+import { GazetteError } from '../util/errors.js';
 import { checkAddress } from './address.js';
 
 // The subscriber CSV is streamed record by record (csv-parse), never loaded whole: a 100k-row

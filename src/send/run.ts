@@ -1,4 +1,4 @@
-import type { Journal, JournalRow } from './journal.js';
+import type { Journal, JournalRow } from '../store/journal.js';
 import type { MessageTemplate } from './message.js';
 import { backoff, RateLimiter } from './rate.js';
 import { CONNECTION_CODES, type Delivery, type Transport } from './transport.js';

@@ -5,7 +5,7 @@ import path from 'node:path';
 import type { Readable } from 'node:stream';
 import nodemailer from 'nodemailer';
 import DKIM from 'nodemailer/lib/dkim';
-import { GazetteError } from '../errors.js';
+import { GazetteError } from '../util/errors.js';
 import type { OutgoingMessage } from './message.js';
 
 // Transports are an interface (nodemailer's json/stream transports are the model): the SMTP pool

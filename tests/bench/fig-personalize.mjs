@@ -1,7 +1,7 @@
 // Per-recipient cost: filling Gazette's built issue (html + text, split once per issue by
 // compileFill) against re-rendering Handlebars + MJML for every recipient.
-import { compileFill } from '../../lib/merge.js';
-import { signToken, unsubscribeUrl } from '../../lib/token.js';
+import { compileFill } from '../../lib/render/merge.js';
+import { signToken, unsubscribeUrl } from '../../lib/util/token.js';
 import { buildDigest, ISSUE_SLUG, makeRoot, removeRoot } from './fixtures.mjs';
 import { loadContext, renderEmail } from './peer-render.mjs';
 import { collectGarbage, emit, flag, progress, row, summary } from './stats.mjs';

@@ -1,6 +1,6 @@
 // Warm render of an N-article digest, in-process: Gazette's buildIssue (files unchanged, and one
 // article saved between iterations) against the bare-library peer, interleaved after a warm-up.
-import { buildIssue } from '../../lib/build.js';
+import { buildIssue } from '../../lib/pipeline/build.js';
 import { editArticle, ISSUE_SLUG, makeRoot, removeRoot } from './fixtures.mjs';
 import { peerBuild } from './peer-render.mjs';
 import { collectGarbage, emit, flag, progress, row, summary, timed } from './stats.mjs';

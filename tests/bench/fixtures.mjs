@@ -81,7 +81,7 @@ export function writeRecipients(file, rows) {
 
 /** Gazette's build of the bench digest in `root` (lib/ loaded on first use); throws if it fails. */
 export async function buildDigest(root) {
-  const { buildIssue } = await import('../../lib/build.js');
+  const { buildIssue } = await import('../../lib/pipeline/build.js');
   const r = await buildIssue({ root, issue: ISSUE_SLUG });
   if (!r.ok) throw new Error(`Gazette build failed: ${JSON.stringify(r.diagnostics.slice(0, 3))}`);
   return { rendered: r.issues[0], content: r.content };

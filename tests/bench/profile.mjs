@@ -9,7 +9,7 @@ import os from 'node:os';
 import { Session } from 'node:inspector/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { buildIssue } from '../../lib/build.js';
+import { buildIssue } from '../../lib/pipeline/build.js';
 import { CLI, editArticle, ISSUE_SLUG, makeRoot, removeRoot, REPO } from './fixtures.mjs';
 import { peerBuild } from './peer-render.mjs';
 

@@ -6,8 +6,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildIssue } from '../../src/build.js';
-import { compileFill } from '../../src/merge.js';
+import { buildIssue } from '../../src/pipeline/build.js';
+import { compileFill } from '../../src/render/merge.js';
 import type { RenderedIssue } from '../../src/types.js';
 import { composeEml } from './helpers/eml.js';
 

@@ -1,6 +1,6 @@
 import { createServer, request, type Server } from 'node:http';
 import { connect, type AddressInfo } from 'node:net';
-import { createGazetteHandler, type GazetteHandler, type GazetteHandlerOptions } from '../../src/serve/handler.js';
+import { createGazetteHandler, type GazetteHandler, type GazetteHandlerOptions } from '../../src/server/handler.js';
 import { buildSite, sampleRoot, SECRET } from './site.js';
 
 export interface Served {

@@ -1,8 +1,8 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { buildIssue } from '../../src/build.js';
-import { siteFiles } from '../../src/publish/index.js';
-import { writeBuild } from '../../src/write.js';
+import { buildIssue } from '../../src/pipeline/build.js';
+import { siteFiles } from '../../src/output/site.js';
+import { writeBuild } from '../../src/output/write.js';
 import { CLI, copySample } from './root.js';
 
 export { REPO } from './root.js';

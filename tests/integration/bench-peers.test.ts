@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterAll, describe, expect, it } from 'vitest';
-import { buildIssue } from '../../src/build.js';
+import { buildIssue } from '../../src/pipeline/build.js';
 // @ts-expect-error plain ESM benchmark helpers without type declarations
 import { ISSUE_SLUG, makeRoot, removeRoot } from '../bench/fixtures.mjs';
 // @ts-expect-error plain ESM benchmark helpers without type declarations

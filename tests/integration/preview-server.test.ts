@@ -2,7 +2,7 @@ import { readFile, writeFile, symlink } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { simpleParser } from 'mailparser';
-import { buildIssue } from '../../src/build.js';
+import { buildIssue } from '../../src/pipeline/build.js';
 import { startPreview, type PreviewServer } from '../../src/preview/server.js';
 import { DIGEST, FEATURE, listenEvents, rawGet, tempRoot } from '../helpers/preview.js';
 

@@ -1,7 +1,7 @@
 import { readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildIssue } from '../../src/build.js';
+import { buildIssue } from '../../src/pipeline/build.js';
 import { runCli, tempRoot } from '../helpers/preview.js';
 
 let root: string;

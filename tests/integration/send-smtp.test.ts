@@ -5,7 +5,7 @@ import Database from 'better-sqlite3';
 import { simpleParser } from 'mailparser';
 import { dkimVerify } from 'mailauth/lib/dkim/verify.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { verifyToken } from '../../src/token.js';
+import { verifyToken } from '../../src/util/token.js';
 import { csvOf, gazette, ISSUE, makeRoot, SECRET, startSink, type Sink } from '../helpers/send.js';
 
 // Real smtp-server sink in a child process, real CLI, real SQLite journal.

@@ -3,9 +3,9 @@ import { createServer } from 'node:net';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDatabase } from '../../src/state/db.js';
-import { SuppressionList } from '../../src/state/suppression.js';
-import { signToken } from '../../src/token.js';
+import { openDatabase } from '../../src/store/db.js';
+import { SuppressionList } from '../../src/store/suppression.js';
+import { signToken } from '../../src/util/token.js';
 import { envWith, runCli, startServe } from '../helpers/cli.js';
 import { rawSocket } from '../helpers/http.js';
 import { buildSite, sampleRoot, SECRET } from '../helpers/site.js';
@@ -103,7 +103,7 @@ describe('gazette serve', () => {
 
 describe('the exported handler', () => {
   it("is importable as 'gazette/serve' (package exports) and serves a root", async () => {
-    const mod = (await import('gazette/serve')) as typeof import('../../src/serve/handler.js');
+    const mod = (await import('gazette/serve')) as typeof import('../../src/server/handler.js');
     const handler = await mod.createGazetteHandler({ root, secret: SECRET });
     try {
       expect(handler.unsubscribePath).toBe('/newsletter/unsubscribe');

@@ -5,7 +5,7 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { signToken } from '../../src/token.js';
+import { signToken } from '../../src/util/token.js';
 import { envWith, runCli } from '../helpers/cli.js';
 import { rawRequest, servedSample, type Served } from '../helpers/http.js';
 import { SECRET } from '../helpers/site.js';

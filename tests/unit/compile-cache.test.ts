@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compileMjml } from '../../src/compile.js';
+import { compileMjml } from '../../src/render/compile.js';
 
 const doc = (text: string) => `<mjml><mj-body><mj-section><mj-column><mj-text>${text}</mj-text></mj-column></mj-section></mj-body></mjml>`;
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { renderMarkdown } from '../../src/compose/markdown.js';
-import { themeOf } from '../../src/theme.js';
+import { themeOf } from '../../src/render/theme.js';
 import type { Publication } from '../../src/types.js';
 
 const publication = { url: 'https://news.example.org', accentColor: '#8a1c2b' } as Publication;

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { renderMarkdown } from '../../src/compose/markdown.js';
-import { compileFill, findMergeTags, isSentinel, protectMergeTags, restoreMergeTags, sentinelFor } from '../../src/merge.js';
-import { safeUrl } from '../../src/template.js';
-import { themeOf } from '../../src/theme.js';
+import { compileFill, findMergeTags, isSentinel, protectMergeTags, restoreMergeTags, sentinelFor } from '../../src/render/merge.js';
+import { safeUrl } from '../../src/render/template.js';
+import { themeOf } from '../../src/render/theme.js';
 import type { Publication } from '../../src/types.js';
 
 describe('merge tags', () => {

@@ -5,7 +5,7 @@ import Database from 'better-sqlite3';
 import { simpleParser } from 'mailparser';
 import { describe, expect, it } from 'vitest';
 import { checkAddress } from '../../src/send/address.js';
-import { SqliteJournal } from '../../src/send/journal.js';
+import { SqliteJournal } from '../../src/store/journal.js';
 import { encodedWords, quotedPrintable, unstructured } from '../../src/send/mime.js';
 import { backoff } from '../../src/send/rate.js';
 import { readRecipients } from '../../src/send/recipients.js';
@@ -119,7 +119,7 @@ describe('classify', () => {
 
 describe('createMessageTemplate', () => {
   it('keeps the Message-ID the journal recorded, and ASCII headers for a non-ASCII issue slug', async () => {
-    const { buildIssue } = await import('../../src/build.js');
+    const { buildIssue } = await import('../../src/pipeline/build.js');
     const { createMessageTemplate } = await import('../../src/send/message.js');
     const { REPO } = await import('../helpers/root.js');
     const result = await buildIssue({ root: REPO, issue: 'kazakhstan-abraham-accords' });

@@ -1,8 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { buildIssue } from '../../src/build.js';
-import { safeUrl } from '../../src/template.js';
+import { buildIssue } from '../../src/pipeline/build.js';
+import { safeUrl } from '../../src/render/template.js';
 import { article, issue, makeRoot, REPO } from '../helpers/root.js';
 
 const cleanups: (() => Promise<void>)[] = [];

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import nodemailer from 'nodemailer';
-import { compileFill } from '../../../src/merge.js';
-import { signToken, unsubscribeUrl } from '../../../src/token.js';
+import { compileFill } from '../../../src/render/merge.js';
+import { signToken, unsubscribeUrl } from '../../../src/util/token.js';
 import type { RenderedIssue } from '../../../src/types.js';
 
 // A test-only message composer: the built issue filled for one recipient, with the headers a

@@ -2,7 +2,7 @@ import { cp, mkdtemp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { buildIssue } from '../../../src/build.js';
+import { buildIssue } from '../../../src/pipeline/build.js';
 import { checkIssue, type CheckOptions } from '../../../src/check/index.js';
 import type { Diagnostic } from '../../../src/types.js';
 

@@ -1,4 +1,4 @@
-import type { Publication } from './types.js';
+import type { Publication } from '../types.js';
 
 /** Colors and fonts the templates and the Markdown styles share, derived from publication.yml. */
 export interface Theme {

@@ -1,5 +1,5 @@
-import { escapeHtml as e } from '../merge.js';
-import { themeOf } from '../theme.js';
+import { escapeHtml as e } from '../render/merge.js';
+import { themeOf } from '../render/theme.js';
 import type { Publication } from '../types.js';
 
 // The unsubscribe pages: tiny, self-contained (inline CSS only, no scripts, no external requests),

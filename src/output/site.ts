@@ -1,5 +1,5 @@
 import type { Content, RenderedIssue } from '../types.js';
-import type { OutputFile } from '../write.js';
+import type { OutputFile } from './write.js';
 import { renderArchive } from './archive.js';
 import { issueEntries } from './entries.js';
 import { renderFeed } from './feed.js';

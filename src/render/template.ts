@@ -5,10 +5,10 @@ import Handlebars from 'handlebars';
 import { label } from './labels.js';
 import { escapeHtml, isSentinel, protectMergeTags } from './merge.js';
 import type { Theme } from './theme.js';
-import type { Diagnostic, Issue, MergeTag } from './types.js';
+import type { Diagnostic, Issue, MergeTag } from '../types.js';
 
 /** The built-in theme shipped with Gazette. */
-export const BUILTIN_TEMPLATES = fileURLToPath(new URL('../templates/', import.meta.url));
+export const BUILTIN_TEMPLATES = fileURLToPath(new URL('../../templates/', import.meta.url));
 
 export interface TemplateFile {
   /** Relative to its templates folder, e.g. `partials/footer.mjml.hbs`. */

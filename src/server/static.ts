@@ -2,7 +2,7 @@ import { createReadStream } from 'node:fs';
 import { realpath, stat } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import path from 'node:path';
-import { contentType, decodeSegments, isInside } from '../http/paths.js';
+import { contentType, decodeSegments, isInside } from './paths.js';
 import { baseHeaders, STATIC_CSP } from './http.js';
 
 export type StaticTarget = { kind: 'file'; file: string; size: number; mtime: Date } | { kind: 'redirect'; location: string };

@@ -1,4 +1,4 @@
-import type { MergeTag } from './types.js';
+import type { MergeTag } from '../types.js';
 
 // Per-recipient merge tags: `{{subscriber.name}}`, `{{subscriber.name | default: "reader"}}`
 // (the fallback is used when the CSV cell is empty or the column absent) and `{{unsubscribe_url}}`.

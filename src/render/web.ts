@@ -1,6 +1,6 @@
 import { fillWithFallbacks, escapeHtml } from './merge.js';
 import { themeOf } from './theme.js';
-import type { Issue } from './types.js';
+import type { Issue } from '../types.js';
 
 const EMAIL_ONLY = /<!--\s*gazette:email-only\s*-->[\s\S]*?<!--\s*\/gazette:email-only\s*-->/g;
 

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { escapeHtml as e } from '../merge.js';
-import type { SuppressionList } from '../state/suppression.js';
-import { verifyToken, type TokenClaims } from '../token.js';
+import { escapeHtml as e } from '../render/merge.js';
+import type { SuppressionList } from '../store/suppression.js';
+import { verifyToken, type TokenClaims } from '../util/token.js';
 import type { Publication } from '../types.js';
 import { BodyError, readBody, send } from './http.js';
 import { maskEmail, page } from './pages.js';

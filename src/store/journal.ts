@@ -1,4 +1,4 @@
-import { ensureSchema, type Db } from '../state/db.js';
+import { ensureSchema, type Db } from './db.js';
 
 // The send journal: one row per (issue, recipient), written for the whole list before the first
 // message goes out, so that a crash can never lose track of anyone (listmonk #3022 moved its

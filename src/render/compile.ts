@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import mjml2html from 'mjml';
 import { BUILTIN_TEMPLATES, type TemplateFile } from './template.js';
-import type { Diagnostic } from './types.js';
+import type { Diagnostic } from '../types.js';
 
 export interface CompiledMjml {
   html?: string;

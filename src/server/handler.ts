@@ -1,11 +1,11 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import path from 'node:path';
-import { loadEnv } from '../env.js';
-import { DiagnosticsError } from '../errors.js';
+import { loadEnv } from '../util/env.js';
+import { DiagnosticsError } from '../util/errors.js';
 import { loadPublication } from '../load/index.js';
-import { openDatabase } from '../state/db.js';
-import { SuppressionList } from '../state/suppression.js';
-import { secretFromEnv } from '../token.js';
+import { openDatabase } from '../store/db.js';
+import { SuppressionList } from '../store/suppression.js';
+import { secretFromEnv } from '../util/token.js';
 import type { Publication } from '../types.js';
 import { send } from './http.js';
 import { page } from './pages.js';

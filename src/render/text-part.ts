@@ -1,5 +1,5 @@
-import { wrap } from './compose/text.js';
-import type { ComposedArticle, Issue } from './types.js';
+import { wrap } from '../compose/text.js';
+import type { ComposedArticle, Issue } from '../types.js';
 
 const RULE = '-'.repeat(40);
 

@@ -1,15 +1,15 @@
 import path from 'node:path';
-import { checkRendered } from './check/rendered.js';
-import { compileMjml } from './compile.js';
-import { composeIssue } from './compose/index.js';
-import { hasErrors } from './errors.js';
-import { loadContent } from './load/index.js';
-import { findMergeTags, restoreMergeTags, sentinelFor, UNSUBSCRIBE_TAG } from './merge.js';
-import { compileTheme, handlebarsDiagnostic, readTheme, type TemplateContext } from './template.js';
-import { renderTextPart } from './text-part.js';
-import { themeOf } from './theme.js';
-import type { BuildResult, Diagnostic, MergeTag, RenderedIssue } from './types.js';
-import { renderWebVersion } from './web.js';
+import { checkRendered } from '../check/rendered.js';
+import { compileMjml } from '../render/compile.js';
+import { composeIssue } from '../compose/index.js';
+import { hasErrors } from '../util/errors.js';
+import { loadContent } from '../load/index.js';
+import { findMergeTags, restoreMergeTags, sentinelFor, UNSUBSCRIBE_TAG } from '../render/merge.js';
+import { compileTheme, handlebarsDiagnostic, readTheme, type TemplateContext } from '../render/template.js';
+import { renderTextPart } from '../render/text-part.js';
+import { themeOf } from '../render/theme.js';
+import type { BuildResult, Diagnostic, MergeTag, RenderedIssue } from '../types.js';
+import { renderWebVersion } from '../render/web.js';
 
 export interface BuildOptions {
   /** Folder holding content/ and optionally templates/. */

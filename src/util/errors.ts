@@ -1,4 +1,4 @@
-import type { Diagnostic, Severity } from './types.js';
+import type { Diagnostic, Severity } from '../types.js';
 
 export interface ErrorDetails {
   code: string;

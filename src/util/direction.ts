@@ -1,4 +1,4 @@
-import type { TextDirection } from './types.js';
+import type { TextDirection } from '../types.js';
 
 /** Languages written right to left (primary subtags; `iw` is Hebrew's old code). */
 const RTL_LANGUAGES = new Set(['ar', 'arc', 'ckb', 'dv', 'fa', 'he', 'iw', 'ks', 'ps', 'sd', 'ug', 'ur', 'yi']);

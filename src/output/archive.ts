@@ -1,5 +1,5 @@
-import { escapeHtml } from '../merge.js';
-import { themeOf } from '../theme.js';
+import { escapeHtml } from '../render/merge.js';
+import { themeOf } from '../render/theme.js';
 import type { Publication } from '../types.js';
 import type { IssueEntry } from './entries.js';
 

@@ -1,7 +1,7 @@
 import { cp, mkdir, rename, rm, readdir, writeFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import type { BuildResult, RenderedIssue } from './types.js';
+import type { BuildResult, RenderedIssue } from '../types.js';
 
 export interface OutputFile {
   /** Relative to the output folder, with forward slashes. */

@@ -1,5 +1,5 @@
 import { Feed } from 'feed';
-import { escapeHtml } from '../merge.js';
+import { escapeHtml } from '../render/merge.js';
 import type { Publication } from '../types.js';
 import type { IssueEntry } from './entries.js';
 
