@@ -9,12 +9,27 @@ export type Command = (argv: string[]) => Promise<number>;
 // Lazy imports: `gazette build` must not load nodemailer, SQLite or the browser.
 const COMMANDS: Record<string, { load: () => Promise<{ run: Command }>; summary: string }> = {
   build: { load: () => import('./commands/build.js'), summary: 'build every issue (or --issue SLUG) into dist/' },
-  check: { load: () => import('./commands/check.js'), summary: 'lint an issue the way mail clients and providers will see it' },
+  check: {
+    load: () => import('./commands/check.js'),
+    summary: 'lint an issue the way mail clients and providers will see it',
+  },
   preview: { load: () => import('./commands/preview.js'), summary: 'live-reloading preview on 127.0.0.1' },
-  send: { load: () => import('./commands/send.js'), summary: 'send an issue to a CSV list over SMTP, journaled and resumable' },
-  serve: { load: () => import('./commands/serve.js'), summary: 'serve the web archive and the one-click unsubscribe endpoint' },
-  suppress: { load: () => import('./commands/suppress.js'), summary: 'add, remove, list or import suppressed addresses' },
-  screenshot: { load: () => import('./commands/screenshot.js'), summary: 'PNGs of the email at 375 and 600 px, light and dark' },
+  send: {
+    load: () => import('./commands/send.js'),
+    summary: 'send an issue to a CSV list over SMTP, journaled and resumable',
+  },
+  serve: {
+    load: () => import('./commands/serve.js'),
+    summary: 'serve the web archive and the one-click unsubscribe endpoint',
+  },
+  suppress: {
+    load: () => import('./commands/suppress.js'),
+    summary: 'add, remove, list or import suppressed addresses',
+  },
+  screenshot: {
+    load: () => import('./commands/screenshot.js'),
+    summary: 'PNGs of the email at 375 and 600 px, light and dark',
+  },
   new: { load: () => import('./commands/new.js'), summary: 'scaffold a new article or issue' },
 };
 
@@ -66,17 +81,31 @@ export type ParsedCommandArgs<T extends NonNullable<ParseArgsConfig['options']>>
   typeof parseArgs<{ args: string[]; options: T & HelpOption; allowPositionals: true; strict: true }>
 >;
 
-export function parseCommandArgs<T extends NonNullable<ParseArgsConfig['options']>>(argv: string[], options: T, usage: string, allowPositionals = false): ParsedCommandArgs<T> {
+export function parseCommandArgs<T extends NonNullable<ParseArgsConfig['options']>>(
+  argv: string[],
+  options: T,
+  usage: string,
+  allowPositionals = false,
+): ParsedCommandArgs<T> {
   try {
     const help: HelpOption = { help: { type: 'boolean', short: 'h' } };
-    return parseArgs({ args: argv, options: { ...options, ...help }, allowPositionals, strict: true }) as ParsedCommandArgs<T>;
+    return parseArgs({
+      args: argv,
+      options: { ...options, ...help },
+      allowPositionals,
+      strict: true,
+    }) as ParsedCommandArgs<T>;
   } catch (cause) {
     throw new GazetteError((cause as Error).message, { code: 'cli/usage', hint: usage, cause });
   }
 }
 
 /** Prints diagnostics to stderr, paths relative to the current folder so editors can jump to them. */
-export function printDiagnostics(diagnostics: readonly Diagnostic[], root: string, stream: NodeJS.WritableStream = process.stderr): void {
+export function printDiagnostics(
+  diagnostics: readonly Diagnostic[],
+  root: string,
+  stream: NodeJS.WritableStream = process.stderr,
+): void {
   for (const d of diagnostics) {
     const file = d.file ? path.relative(process.cwd(), path.resolve(root, d.file)) || d.file : undefined;
     stream.write(formatDiagnostic({ ...d, file }) + '\n');
@@ -86,7 +115,8 @@ export function printDiagnostics(diagnostics: readonly Diagnostic[], root: strin
 export function printError(err: unknown): void {
   if (err instanceof DiagnosticsError) {
     // Every finding with its own message; the error's message says what could not be done.
-    for (const d of err.diagnostics.filter((x) => x.severity !== 'info')) process.stderr.write(formatDiagnostic(d) + '\n');
+    for (const d of err.diagnostics.filter((x) => x.severity !== 'info'))
+      process.stderr.write(formatDiagnostic(d) + '\n');
     process.stderr.write(`gazette: ${err.message}\n`);
   } else if (err instanceof GazetteError) {
     process.stderr.write(formatDiagnostic(err.toDiagnostic()) + '\n');

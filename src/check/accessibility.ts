@@ -18,12 +18,28 @@ export function checkAccessibility(ctx: RuleContext): Diagnostic[] {
   // MJML writes lang="und" (undetermined) when the layout gives none.
   const lang = html?.attrs.lang?.trim().toLowerCase();
   if (!lang || lang === 'und') {
-    out.push(finding('a11y/html-lang', 'error', `<html> has ${lang ? 'lang="und" (undetermined)' : 'no lang attribute'}`, 'Write `<mjml lang="{{issue.lang}}">` in the layout, and set `language:` in publication.yml; screen readers pick their voice from it.', layoutAt));
+    out.push(
+      finding(
+        'a11y/html-lang',
+        'error',
+        `<html> has ${lang ? 'lang="und" (undetermined)' : 'no lang attribute'}`,
+        'Write `<mjml lang="{{issue.lang}}">` in the layout, and set `language:` in publication.yml; screen readers pick their voice from it.',
+        layoutAt,
+      ),
+    );
   }
 
   for (const a of r.issue.articles) {
     if (isRtlLanguage(a.lang) && a.dir !== 'rtl') {
-      out.push(finding('a11y/rtl-dir', 'error', `article "${a.title}" is in a right-to-left language (${a.lang}) but is laid out left to right`, 'Remove `dir: ltr` from the article (Gazette derives rtl from `lang`) or write `dir: rtl`.', sources.keyLine('article', 'dir', a.file) ?? { file: a.file, line: 1 }));
+      out.push(
+        finding(
+          'a11y/rtl-dir',
+          'error',
+          `article "${a.title}" is in a right-to-left language (${a.lang}) but is laid out left to right`,
+          'Remove `dir: ltr` from the article (Gazette derives rtl from `lang`) or write `dir: rtl`.',
+          sources.keyLine('article', 'dir', a.file) ?? { file: a.file, line: 1 },
+        ),
+      );
     }
   }
   const reportedLang = new Set<string>();
@@ -31,9 +47,20 @@ export function checkAccessibility(ctx: RuleContext): Diagnostic[] {
     const elLang = el.attrs.lang;
     if (!isRtlLanguage(elLang) || reportedLang.has(elLang!)) continue;
     const withDir = ancestorOrSelf(el, (e) => e.attrs.dir !== undefined);
-    if (withDir?.attrs.dir?.toLowerCase() !== 'rtl' && !r.issue.articles.some((a) => isRtlLanguage(a.lang) && a.dir !== 'rtl')) {
+    if (
+      withDir?.attrs.dir?.toLowerCase() !== 'rtl' &&
+      !r.issue.articles.some((a) => isRtlLanguage(a.lang) && a.dir !== 'rtl')
+    ) {
       reportedLang.add(elLang!);
-      out.push(finding('a11y/rtl-dir', 'error', `text in lang="${elLang}" is not marked dir="rtl"`, 'Put dir="rtl" (e.g. `dir="{{dir}}"`) on the element that carries the right-to-left lang.', sources.locate([`lang="${elLang}"`], ['template', 'article'])));
+      out.push(
+        finding(
+          'a11y/rtl-dir',
+          'error',
+          `text in lang="${elLang}" is not marked dir="rtl"`,
+          'Put dir="rtl" (e.g. `dir="{{dir}}"`) on the element that carries the right-to-left lang.',
+          sources.locate([`lang="${elLang}"`], ['template', 'article']),
+        ),
+      );
     }
   }
 
@@ -44,7 +71,15 @@ export function checkAccessibility(ctx: RuleContext): Diagnostic[] {
     const level = Number(m[1]);
     if (previous && level > previous + 1) {
       const text = textOf(email, el);
-      out.push(finding('a11y/heading-order', 'warning', `heading "${text}" (h${level}) skips a level after an h${previous}`, `Use h${previous + 1} here (${'#'.repeat(previous + 1)} in Markdown); screen-reader users navigate by heading levels.`, sources.locate([text])));
+      out.push(
+        finding(
+          'a11y/heading-order',
+          'warning',
+          `heading "${text}" (h${level}) skips a level after an h${previous}`,
+          `Use h${previous + 1} here (${'#'.repeat(previous + 1)} in Markdown); screen-reader users navigate by heading levels.`,
+          sources.locate([text]),
+        ),
+      );
     }
     previous = level;
   }
@@ -69,10 +104,19 @@ function contrastFindings(ctx: RuleContext): Diagnostic[] {
     seen.add(key);
     const text = t.text.replace(/\s+/g, ' ').trim();
     const pub = ctx.content.publication;
-    const at = fg === pub.accentColor.toLowerCase() || bg === pub.accentColor.toLowerCase()
-      ? (ctx.sources.keyLine('publication', 'accentColor') ?? ctx.sources.fallback)
-      : ctx.sources.locate([text.slice(0, 40), fg], ['article', 'issue', 'template']);
-    out.push(finding('a11y/contrast', 'error', `text "${text.slice(0, 40)}" is ${fg} on ${bg}: contrast ${ratio.toFixed(2)}:1, below WCAG AA's ${needed}:1 for ${large ? 'large' : 'normal'} text`, 'Darken the text or lighten the background (publication.yml `accentColor`, or the template colors) until the ratio reaches the WCAG AA minimum.', at));
+    const at =
+      fg === pub.accentColor.toLowerCase() || bg === pub.accentColor.toLowerCase()
+        ? (ctx.sources.keyLine('publication', 'accentColor') ?? ctx.sources.fallback)
+        : ctx.sources.locate([text.slice(0, 40), fg], ['article', 'issue', 'template']);
+    out.push(
+      finding(
+        'a11y/contrast',
+        'error',
+        `text "${text.slice(0, 40)}" is ${fg} on ${bg}: contrast ${ratio.toFixed(2)}:1, below WCAG AA's ${needed}:1 for ${large ? 'large' : 'normal'} text`,
+        'Darken the text or lighten the background (publication.yml `accentColor`, or the template colors) until the ratio reaches the WCAG AA minimum.',
+        at,
+      ),
+    );
   }
   return out;
 }
@@ -86,7 +130,18 @@ function smallTextFindings(ctx: RuleContext): Diagnostic[] {
     if (size === undefined || size >= MIN_FONT_PX || seen.has(size)) continue;
     seen.add(size);
     const text = t.text.replace(/\s+/g, ' ').trim();
-    out.push(finding('a11y/small-text', 'warning', `text "${text.slice(0, 40)}" is ${size}px, smaller than ${MIN_FONT_PX}px on phones`, `Use font-size ${MIN_FONT_PX}px or more; iOS enlarges smaller text unpredictably and it is hard to read on a phone.`, ctx.sources.locate([text.slice(0, 40), `font-size:${size}px`, `font-size="${size}px"`], ['article', 'issue', 'template'])));
+    out.push(
+      finding(
+        'a11y/small-text',
+        'warning',
+        `text "${text.slice(0, 40)}" is ${size}px, smaller than ${MIN_FONT_PX}px on phones`,
+        `Use font-size ${MIN_FONT_PX}px or more; iOS enlarges smaller text unpredictably and it is hard to read on a phone.`,
+        ctx.sources.locate(
+          [text.slice(0, 40), `font-size:${size}px`, `font-size="${size}px"`],
+          ['article', 'issue', 'template'],
+        ),
+      ),
+    );
   }
   // Mobile overrides in <style> media queries.
   for (const block of ctx.email.styles) {
@@ -95,7 +150,15 @@ function smallTextFindings(ctx: RuleContext): Diagnostic[] {
         const size = cssPx(parseStyle(rule[2]!)['font-size']);
         if (size !== undefined && size < MIN_FONT_PX) {
           const sel = rule[1]!.trim();
-          out.push(finding('a11y/small-text', 'warning', `the mobile style for "${sel}" sets font-size ${size}px, smaller than ${MIN_FONT_PX}px`, `Use ${MIN_FONT_PX}px or more in the phone media query.`, ctx.sources.locate([`${sel} {`, sel], ['template'])));
+          out.push(
+            finding(
+              'a11y/small-text',
+              'warning',
+              `the mobile style for "${sel}" sets font-size ${size}px, smaller than ${MIN_FONT_PX}px`,
+              `Use ${MIN_FONT_PX}px or more in the phone media query.`,
+              ctx.sources.locate([`${sel} {`, sel], ['template']),
+            ),
+          );
         }
       }
     }
@@ -130,7 +193,14 @@ function backgroundOf(el: El): string | undefined {
   for (let cur: El | undefined = el; cur; cur = cur.parent) {
     const candidates = [cur.style['background-color'], cur.style.background, cur.attrs.bgcolor];
     for (const c of candidates) {
-      const h = c ? hex(c.replace(/\s*!important\s*$/i, '').split(/\s+/).find((w) => hex(w)) ?? '') : undefined;
+      const h = c
+        ? hex(
+            c
+              .replace(/\s*!important\s*$/i, '')
+              .split(/\s+/)
+              .find((w) => hex(w)) ?? '',
+          )
+        : undefined;
       if (h) return h;
     }
   }

@@ -31,12 +31,44 @@ export const TARGET_CLIENTS: TargetClient[] = [
  * client does not support one of these at all, the finding is a warning, otherwise information.
  */
 const LAYOUT_CRITICAL = new Set([
-  'css-display-flex', 'css-display-grid', 'css-position', 'css-float', 'css-variables', 'css-background-image',
-  'css-at-font-face', 'css-at-import', 'css-function-clamp', 'css-function-min', 'css-function-max', 'css-unit-calc',
-  'css-modern-color', 'css-function-light-dark', 'css-grid-template', 'css-transform',
-  'html-form', 'html-video', 'html-audio', 'html-svg', 'html-object', 'html-dialog', 'html-picture', 'html-srcset',
-  'html-input-text', 'html-input-checkbox', 'html-input-radio', 'html-select', 'html-textarea', 'html-marquee',
-  'image-svg', 'image-webp', 'image-avif', 'image-heif', 'image-base64', 'image-tiff', 'image-bmp', 'image-mp4',
+  'css-display-flex',
+  'css-display-grid',
+  'css-position',
+  'css-float',
+  'css-variables',
+  'css-background-image',
+  'css-at-font-face',
+  'css-at-import',
+  'css-function-clamp',
+  'css-function-min',
+  'css-function-max',
+  'css-unit-calc',
+  'css-modern-color',
+  'css-function-light-dark',
+  'css-grid-template',
+  'css-transform',
+  'html-form',
+  'html-video',
+  'html-audio',
+  'html-svg',
+  'html-object',
+  'html-dialog',
+  'html-picture',
+  'html-srcset',
+  'html-input-text',
+  'html-input-checkbox',
+  'html-input-radio',
+  'html-select',
+  'html-textarea',
+  'html-marquee',
+  'image-svg',
+  'image-webp',
+  'image-avif',
+  'image-heif',
+  'image-base64',
+  'image-tiff',
+  'image-bmp',
+  'image-mp4',
 ]);
 
 type Support = 'full' | 'partial' | 'none' | 'unknown';
@@ -49,7 +81,9 @@ interface FeatureData {
   notes_by_num?: Record<string, string> | null;
 }
 
-const FEATURES = new Map<string, FeatureData>((rawData as unknown as { data: FeatureData[] }).data.map((f) => [f.slug, f]));
+const FEATURES = new Map<string, FeatureData>(
+  (rawData as unknown as { data: FeatureData[] }).data.map((f) => [f.slug, f]),
+);
 
 /** What caniemail says of one feature in one client's latest tested version. */
 export function supportOf(slug: string, client: TargetClient): { support: Support; notes: string[] } {
@@ -59,7 +93,13 @@ export function supportOf(slug: string, client: TargetClient): { support: Suppor
   // The package reads the last version in sorted order as "latest"; do the same.
   const latest = versions[Object.keys(versions).sort().at(-1)!] ?? 'u';
   const notes = [...latest.matchAll(/#(\d+)/g)].map((m) => f.notes_by_num?.[m[1]!]).filter((n): n is string => !!n);
-  const support: Support = latest.startsWith('y') ? 'full' : latest.startsWith('n') ? 'none' : latest.startsWith('a') ? 'partial' : 'unknown';
+  const support: Support = latest.startsWith('y')
+    ? 'full'
+    : latest.startsWith('n')
+      ? 'none'
+      : latest.startsWith('a')
+        ? 'partial'
+        : 'unknown';
   return { support, notes };
 }
 
@@ -69,21 +109,78 @@ interface Use {
   sample: string;
 }
 
-const SEMANTIC = new Set(['article', 'aside', 'details', 'figcaption', 'figure', 'footer', 'header', 'main', 'mark', 'nav', 'section', 'summary', 'time']);
+const SEMANTIC = new Set([
+  'article',
+  'aside',
+  'details',
+  'figcaption',
+  'figure',
+  'footer',
+  'header',
+  'main',
+  'mark',
+  'nav',
+  'section',
+  'summary',
+  'time',
+]);
 const ATTRIBUTES: Record<string, string> = {
-  align: 'html-align', background: 'html-background', cellpadding: 'html-cellpadding', cellspacing: 'html-cellspacing', dir: 'html-dir',
-  height: 'html-height', hidden: 'html-hidden', lang: 'html-lang', loading: 'html-loading-attribute', popover: 'html-popover',
-  required: 'html-required', role: 'html-role', srcset: 'html-srcset', sizes: 'html-srcset', target: 'html-target', valign: 'html-valign',
-  width: 'html-width', 'aria-hidden': 'html-aria-hidden', 'aria-label': 'html-aria-label', 'aria-labelledby': 'html-aria-labelledby',
-  'aria-describedby': 'html-aria-describedby', 'aria-live': 'html-aria-live',
+  align: 'html-align',
+  background: 'html-background',
+  cellpadding: 'html-cellpadding',
+  cellspacing: 'html-cellspacing',
+  dir: 'html-dir',
+  height: 'html-height',
+  hidden: 'html-hidden',
+  lang: 'html-lang',
+  loading: 'html-loading-attribute',
+  popover: 'html-popover',
+  required: 'html-required',
+  role: 'html-role',
+  srcset: 'html-srcset',
+  sizes: 'html-srcset',
+  target: 'html-target',
+  valign: 'html-valign',
+  width: 'html-width',
+  'aria-hidden': 'html-aria-hidden',
+  'aria-label': 'html-aria-label',
+  'aria-labelledby': 'html-aria-labelledby',
+  'aria-describedby': 'html-aria-describedby',
+  'aria-live': 'html-aria-live',
 };
-const IMAGE_FORMATS: Record<string, string> = { png: 'image-png', jpg: 'image-jpg', jpeg: 'image-jpg', gif: 'image-gif', webp: 'image-webp', svg: 'image-svg', avif: 'image-avif', bmp: 'image-bmp', ico: 'image-ico', tif: 'image-tiff', tiff: 'image-tiff', heic: 'image-heif', heif: 'image-heif' };
+const IMAGE_FORMATS: Record<string, string> = {
+  png: 'image-png',
+  jpg: 'image-jpg',
+  jpeg: 'image-jpg',
+  gif: 'image-gif',
+  webp: 'image-webp',
+  svg: 'image-svg',
+  avif: 'image-avif',
+  bmp: 'image-bmp',
+  ico: 'image-ico',
+  tif: 'image-tiff',
+  tiff: 'image-tiff',
+  heic: 'image-heif',
+  heif: 'image-heif',
+};
 const SHORTHAND_PARENT = /^(margin|padding|border)-/;
 const UNITS = ['px', 'em', 'rem', 'pt', 'vh', 'vw', 'vmin', 'vmax', 'ch', 'ex', 'cm', 'mm', 'in', 'pc'];
 const FUNCTIONS: Record<string, string> = {
-  rgb: 'css-rgb', rgba: 'css-rgba', calc: 'css-unit-calc', var: 'css-variables', min: 'css-function-min', max: 'css-function-max', clamp: 'css-function-clamp',
-  'light-dark': 'css-function-light-dark', 'linear-gradient': 'css-linear-gradient', 'radial-gradient': 'css-radial-gradient',
-  'conic-gradient': 'css-conic-gradient', lch: 'css-modern-color', oklch: 'css-modern-color', lab: 'css-modern-color', oklab: 'css-modern-color',
+  rgb: 'css-rgb',
+  rgba: 'css-rgba',
+  calc: 'css-unit-calc',
+  var: 'css-variables',
+  min: 'css-function-min',
+  max: 'css-function-max',
+  clamp: 'css-function-clamp',
+  'light-dark': 'css-function-light-dark',
+  'linear-gradient': 'css-linear-gradient',
+  'radial-gradient': 'css-radial-gradient',
+  'conic-gradient': 'css-conic-gradient',
+  lch: 'css-modern-color',
+  oklch: 'css-modern-color',
+  lab: 'css-modern-color',
+  oklab: 'css-modern-color',
 };
 
 /** The caniemail features an email uses (slug -> first use). */
@@ -98,8 +195,14 @@ export function featuresUsed(email: ParsedEmail): Map<string, Use> {
     if (/^h[1-6]$/.test(tag)) use('html-h1-h6', el.start, `<${tag}>`);
     else if (tag === 'ul' || tag === 'ol' || tag === 'dl') use('html-lists', el.start, `<${tag}>`);
     else if (SEMANTIC.has(tag)) use('html-semantics', el.start, `<${tag}>`);
-    else if (tag === 'input' || tag === 'button') use(`html-${tag}-${(el.attrs.type ?? 'text').toLowerCase()}`, el.start, `<${tag} type="${el.attrs.type ?? 'text'}">`);
-    else if (tag === 'meta' && /color-scheme/i.test(el.attrs.name ?? '')) use('html-meta-color-scheme', el.start, `<meta name="${el.attrs.name}">`);
+    else if (tag === 'input' || tag === 'button')
+      use(
+        `html-${tag}-${(el.attrs.type ?? 'text').toLowerCase()}`,
+        el.start,
+        `<${tag} type="${el.attrs.type ?? 'text'}">`,
+      );
+    else if (tag === 'meta' && /color-scheme/i.test(el.attrs.name ?? ''))
+      use('html-meta-color-scheme', el.start, `<meta name="${el.attrs.name}">`);
     else use(`html-${tag}`, el.start, `<${tag}>`);
     for (const name of Object.keys(el.attrs)) use(ATTRIBUTES[name], el.start, `${name}="${el.attrs[name]}"`);
     if (tag === 'a') {
@@ -112,7 +215,8 @@ export function featuresUsed(email: ParsedEmail): Map<string, Use> {
       if (/^data:/i.test(src)) use('image-base64', el.start, 'src="data:..."');
       else use(IMAGE_FORMATS[/\.([a-z0-9]+)(?:[?#]|$)/i.exec(src)?.[1]?.toLowerCase() ?? ''], el.start, `src="${src}"`);
     }
-    for (const [prop, value] of Object.entries(el.style)) declarationFeatures(prop, value, (slug, sample) => use(slug, el.start, sample));
+    for (const [prop, value] of Object.entries(el.style))
+      declarationFeatures(prop, value, (slug, sample) => use(slug, el.start, sample));
   }
   for (const block of email.styles) {
     let sheet: ReturnType<typeof parseCss>;
@@ -122,16 +226,27 @@ export function featuresUsed(email: ParsedEmail): Map<string, Use> {
       continue; // MJML validated the CSS; a parse failure here is caniemail's parser, not the email
     }
     const visit = (rules: unknown[]) => {
-      for (const rule of rules as Array<{ type: string; media?: string; rules?: unknown[]; selectors?: string[]; declarations?: Array<{ type: string; property?: string; value?: string }> }>) {
+      for (const rule of rules as Array<{
+        type: string;
+        media?: string;
+        rules?: unknown[];
+        selectors?: string[];
+        declarations?: Array<{ type: string; property?: string; value?: string }>;
+      }>) {
         if (rule.type === 'media') {
           use('css-at-media', block.start, `@media ${rule.media}`);
-          if (/prefers-color-scheme/.test(rule.media ?? '')) use('css-at-media-prefers-color-scheme', block.start, `@media ${rule.media}`);
-          if (/orientation/.test(rule.media ?? '')) use('css-at-media-orientation', block.start, `@media ${rule.media}`);
+          if (/prefers-color-scheme/.test(rule.media ?? ''))
+            use('css-at-media-prefers-color-scheme', block.start, `@media ${rule.media}`);
+          if (/orientation/.test(rule.media ?? ''))
+            use('css-at-media-orientation', block.start, `@media ${rule.media}`);
           if (/hover/.test(rule.media ?? '')) use('css-at-media-hover', block.start, `@media ${rule.media}`);
           visit(rule.rules ?? []);
         } else if (rule.type === 'rule') {
-          for (const sel of rule.selectors ?? []) selectorFeatures(sel, (slug, sample) => use(slug, block.start, sample));
-          for (const d of rule.declarations ?? []) if (d.type === 'declaration' && d.property && d.value) declarationFeatures(d.property, d.value, (slug, sample) => use(slug, block.start, sample));
+          for (const sel of rule.selectors ?? [])
+            selectorFeatures(sel, (slug, sample) => use(slug, block.start, sample));
+          for (const d of rule.declarations ?? [])
+            if (d.type === 'declaration' && d.property && d.value)
+              declarationFeatures(d.property, d.value, (slug, sample) => use(slug, block.start, sample));
         } else if (['font-face', 'import', 'keyframes', 'supports'].includes(rule.type)) {
           use(`css-at-${rule.type}`, block.start, `@${rule.type}`);
         }
@@ -171,10 +286,11 @@ function selectorFeatures(sel: string, use: (slug: string, sample: string) => vo
   if (/\+/.test(sel)) use('css-selector-adjacent-sibling', sel);
   if (/~/.test(sel)) use('css-selector-general-sibling', sel);
   if (/\*/.test(sel)) use('css-selector-universal', sel);
-  if (/[\w\]\)]\s+[\w.#[:*]/.test(sel.replace(/\s*[>+~]\s*/g, '>'))) use('css-selector-descendant', sel);
+  if (/[\w\])]\s+[\w.#[:*]/.test(sel.replace(/\s*[>+~]\s*/g, '>'))) use('css-selector-descendant', sel);
   if (/(^|[\s>+~])[a-z][a-z0-9]*(?=[.#[:\s]|$)/i.test(sel)) use('css-selector-type', sel);
   if (/[\w\]][.#[][\w-]/.test(sel)) use('css-selector-chaining', sel);
-  for (const m of sel.matchAll(/(::?)([a-z-]+)/gi)) use(`css-pseudo-${m[1] === '::' ? 'element' : 'class'}-${m[2]!.toLowerCase()}`, sel);
+  for (const m of sel.matchAll(/(::?)([a-z-]+)/gi))
+    use(`css-pseudo-${m[1] === '::' ? 'element' : 'class'}-${m[2]!.toLowerCase()}`, sel);
 }
 
 /** The same HTML as Outlook for Windows sees it: its conditional blocks in, the others out. */
@@ -208,16 +324,23 @@ export function checkClientSupport(ctx: RuleContext): Diagnostic[] {
     if (!none.length && !partial.length) continue;
     const f = FEATURES.get(slug)!;
     const severity: Severity = none.length && LAYOUT_CRITICAL.has(slug) ? 'warning' : 'info';
-    const parts = [none.length ? `not supported by ${none.join(', ')}` : '', partial.length ? `only partly supported by ${partial.join(', ')}` : ''].filter(Boolean);
+    const parts = [
+      none.length ? `not supported by ${none.join(', ')}` : '',
+      partial.length ? `only partly supported by ${partial.join(', ')}` : '',
+    ].filter(Boolean);
     // Not written in any source: MJML generated it from the layout.
-    const at = ctx.sources.find([use.sample, use.sample.replace(/:/, ': ')], ['template', 'article', 'issue']) ?? ctx.sources.layout();
-    out.push(finding(
-      none.length ? 'client/unsupported' : 'client/partial',
-      severity,
-      `${f.title} (${truncate(use.sample)}) is ${parts.join('; ')}`,
-      `${notes.size ? `${[...notes].slice(0, 3).join(' ')} ` : ''}Make sure the email still reads well without it; details: ${f.url}`,
-      at,
-    ));
+    const at =
+      ctx.sources.find([use.sample, use.sample.replace(/:/, ': ')], ['template', 'article', 'issue']) ??
+      ctx.sources.layout();
+    out.push(
+      finding(
+        none.length ? 'client/unsupported' : 'client/partial',
+        severity,
+        `${f.title} (${truncate(use.sample)}) is ${parts.join('; ')}`,
+        `${notes.size ? `${[...notes].slice(0, 3).join(' ')} ` : ''}Make sure the email still reads well without it; details: ${f.url}`,
+        at,
+      ),
+    );
   }
   return out;
 }
@@ -226,4 +349,3 @@ function truncate(s: string): string {
   const one = s.replace(/\s+/g, ' ');
   return one.length > 60 ? `${one.slice(0, 57)}...` : one;
 }
-

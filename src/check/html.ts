@@ -52,10 +52,18 @@ export function parseEmail(html: string): ParsedEmail {
       if (node.type === 'directive') {
         if (/^!doctype/i.test(node.data)) hasDoctype = true;
       } else if (node.type === 'text') {
-        if (node.data.trim() && parent.tag !== 'title') texts.push({ text: node.data, parent, start: node.startIndex ?? parent.start });
+        if (node.data.trim() && parent.tag !== 'title')
+          texts.push({ text: node.data, parent, start: node.startIndex ?? parent.start });
       } else if (node.type === 'tag' || node.type === 'script' || node.type === 'style') {
         const style = parseStyle(node.attribs.style ?? '');
-        const el: El = { tag: node.name.toLowerCase(), attrs: { ...node.attribs }, style, start: node.startIndex ?? 0, parent: parent === root ? undefined : parent, hidden: parent.hidden || isHidden(style, node.attribs) };
+        const el: El = {
+          tag: node.name.toLowerCase(),
+          attrs: { ...node.attribs },
+          style,
+          start: node.startIndex ?? 0,
+          parent: parent === root ? undefined : parent,
+          hidden: parent.hidden || isHidden(style, node.attribs),
+        };
         elements.push(el);
         if (node.type === 'style') {
           const css = node.children.map((c) => ('data' in c ? c.data : '')).join('');
@@ -98,7 +106,11 @@ export function parseStyle(s: string): Record<string, string> {
 }
 
 function isHidden(style: Record<string, string>, attrs: Record<string, string>): boolean {
-  const v = (p: string) => (style[p] ?? '').replace(/\s*!important\s*$/i, '').trim().toLowerCase();
+  const v = (p: string) =>
+    (style[p] ?? '')
+      .replace(/\s*!important\s*$/i, '')
+      .trim()
+      .toLowerCase();
   if (v('display') === 'none' || v('visibility') === 'hidden' || 'hidden' in attrs) return true;
   if (v('opacity') === '0') return true;
   if (/^0(px)?$/.test(v('max-height')) && v('overflow') === 'hidden') return true;

@@ -18,29 +18,67 @@ export function checkHygiene(ctx: RuleContext): Diagnostic[] {
       const at = tag.file ? { file: tag.file, line: tag.line ?? 1 } : sources.fallback;
       const has = sample.columns.length ? `it has: ${sample.columns.join(', ')}` : 'it has no header';
       if (tag.fallback !== undefined) {
-        out.push(finding('hygiene/unknown-column', 'warning', `${canonical(tag)} reads column "${tag.column}", which the subscriber list lacks: every reader gets "${tag.fallback}"`, `Add a "${tag.column}" column to the CSV or use one it has (${has}).`, at));
+        out.push(
+          finding(
+            'hygiene/unknown-column',
+            'warning',
+            `${canonical(tag)} reads column "${tag.column}", which the subscriber list lacks: every reader gets "${tag.fallback}"`,
+            `Add a "${tag.column}" column to the CSV or use one it has (${has}).`,
+            at,
+          ),
+        );
       } else {
-        out.push(finding('hygiene/unknown-column', 'error', `${canonical(tag)} reads column "${tag.column}", which the subscriber list lacks: every reader gets an empty value`, `Add a "${tag.column}" column to the CSV, use one it has (${has}), or give a fallback: {{subscriber.${tag.column} | default: "..."}}.`, at));
+        out.push(
+          finding(
+            'hygiene/unknown-column',
+            'error',
+            `${canonical(tag)} reads column "${tag.column}", which the subscriber list lacks: every reader gets an empty value`,
+            `Add a "${tag.column}" column to the CSV, use one it has (${has}), or give a fallback: {{subscriber.${tag.column} | default: "..."}}.`,
+            at,
+          ),
+        );
       }
     }
   }
 
   const seen = new Set<string>();
   // In the HTML only text and attribute values count: minified CSS may well contain `}}`.
-  const htmlStrings = [...ctx.email.texts.map((t) => t.text), ...ctx.email.elements.flatMap((e) => Object.values(e.attrs))].join('\n');
-  for (const [part, source] of [['HTML', htmlStrings], ['text part', r.text]] as const) {
+  const htmlStrings = [
+    ...ctx.email.texts.map((t) => t.text),
+    ...ctx.email.elements.flatMap((e) => Object.values(e.attrs)),
+  ].join('\n');
+  for (const [part, source] of [
+    ['HTML', htmlStrings],
+    ['text part', r.text],
+  ] as const) {
     const rest = source.replace(new RegExp(TAG_SOURCE, 'g'), '');
     for (const m of rest.matchAll(/\{\{[^{}\n]{0,60}(\}\})?|\}\}|GZMT[0-9a-f]*/g)) {
       const snippet = m[0];
       if (seen.has(snippet)) continue;
       seen.add(snippet);
       const at = sources.locate([snippet.slice(0, 40)], ['article', 'issue', 'template']);
-      out.push(finding('hygiene/placeholder', 'error', `the ${part} contains the unfilled placeholder "${snippet.trim()}"`, 'Merge tags are written {{subscriber.<column>}}, {{subscriber.<column> | default: "..."}} or {{unsubscribe_url}}; fix the spelling and the braces, or remove it.', at));
+      out.push(
+        finding(
+          'hygiene/placeholder',
+          'error',
+          `the ${part} contains the unfilled placeholder "${snippet.trim()}"`,
+          'Merge tags are written {{subscriber.<column>}}, {{subscriber.<column> | default: "..."}} or {{unsubscribe_url}}; fix the spelling and the braces, or remove it.',
+          at,
+        ),
+      );
     }
     for (const m of rest.matchAll(FOREIGN)) {
       if (seen.has(m[0])) continue;
       seen.add(m[0]);
-      out.push(finding('hygiene/foreign-merge-tag', 'error', `the ${part} contains "${m[0]}", a merge tag of another mailing tool that Gazette does not fill`, 'Use Gazette\'s form: {{subscriber.<column>}} (e.g. {{subscriber.name | default: "reader"}}).', sources.locate([m[0]], ['article', 'issue', 'template'])));
+      out.push(
+        finding(
+          'hygiene/foreign-merge-tag',
+          'error',
+          `the ${part} contains "${m[0]}", a merge tag of another mailing tool that Gazette does not fill`,
+          'Use Gazette\'s form: {{subscriber.<column>}} (e.g. {{subscriber.name | default: "reader"}}).',
+          sources.locate([m[0]], ['article', 'issue', 'template']),
+        ),
+      );
     }
   }
   return out;

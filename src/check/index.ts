@@ -1,4 +1,4 @@
-import type { Content, Diagnostic, RenderedIssue } from '../types.js';
+import type { Diagnostic, RenderedIssue } from '../types.js';
 import { checkAccessibility } from './accessibility.js';
 import { checkClientSupport } from './client-support.js';
 import { checkCompliance } from './compliance.js';
@@ -23,11 +23,22 @@ const DEFAULT_COLUMN_PX = 600;
  * images, links, email-client support, compliance, accessibility and template hygiene. Returns
  * all of the issue's findings, the cheap ones of checkRendered included (size re-measured).
  */
-export async function checkIssue(r: RenderedIssue, ctx: CheckContext, options: CheckOptions = {}): Promise<Diagnostic[]> {
+export async function checkIssue(
+  r: RenderedIssue,
+  ctx: CheckContext,
+  options: CheckOptions = {},
+): Promise<Diagnostic[]> {
   const email = parseEmail(r.html);
   const sources = await Sources.load(r, ctx.content);
   const width = /<mj-body\b[^>]*\bwidth="(\d+)(?:px)?"/.exec(r.mjml);
-  const rule: RuleContext = { r, content: ctx.content, email, sources, options, columnWidth: width ? Number(width[1]) : DEFAULT_COLUMN_PX };
+  const rule: RuleContext = {
+    r,
+    content: ctx.content,
+    email,
+    sources,
+    options,
+    columnWidth: width ? Number(width[1]) : DEFAULT_COLUMN_PX,
+  };
   const found: Diagnostic[] = [
     ...checkSize(rule),
     ...mjmlLeft(r),

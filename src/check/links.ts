@@ -3,7 +3,8 @@ import { textOf, type El } from './html.js';
 import { finding, type RuleContext } from './rule.js';
 
 const PLACEHOLDER_HOST = /(^|\.)(example\.(com|org|net|edu)|example|invalid|test)$/i;
-const LOCAL_HOST = /^(localhost|.*\.localhost|.*\.local|127(?:\.\d+){3}|0\.0\.0\.0|\[::1?\]|10(?:\.\d+){3}|192\.168(?:\.\d+){2}|172\.(?:1[6-9]|2\d|3[01])(?:\.\d+){2})$/i;
+const LOCAL_HOST =
+  /^(localhost|.*\.localhost|.*\.local|127(?:\.\d+){3}|0\.0\.0\.0|\[::1?\]|10(?:\.\d+){3}|192\.168(?:\.\d+){2}|172\.(?:1[6-9]|2\d|3[01])(?:\.\d+){2})$/i;
 
 interface LinkRef {
   el: El;
@@ -27,16 +28,28 @@ export function checkLinks(ctx: RuleContext): Diagnostic[] {
       const key = `${code}|${value}`;
       if (seen.has(key)) return;
       seen.add(key);
-      out.push(finding(code, severity, message, hint, ctx.sources.locate([value, text ? `[${text}]` : undefined, text])));
+      out.push(
+        finding(code, severity, message, hint, ctx.sources.locate([value, text ? `[${text}]` : undefined, text])),
+      );
     };
     if (value === '' || value === '#') {
-      add('link/placeholder', 'error', `${label} has ${href === undefined ? 'no' : 'an empty or "#"'} href`, 'Point the link at a real https URL; Markdown links need `[text](https://...)`, and only http(s), mailto: and tel: survive sanitizing.');
+      add(
+        'link/placeholder',
+        'error',
+        `${label} has ${href === undefined ? 'no' : 'an empty or "#"'} href`,
+        'Point the link at a real https URL; Markdown links need `[text](https://...)`, and only http(s), mailto: and tel: survive sanitizing.',
+      );
       continue;
     }
     if (/^(mailto|tel):/i.test(value) || value.startsWith('#')) continue;
     const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(value)?.[1]?.toLowerCase();
     if (!scheme) {
-      add('link/relative', 'error', `${label} points at the relative URL "${value}", which does not work in an inbox`, 'Write a full https URL, or a path in Markdown that Gazette resolves against publication.url.');
+      add(
+        'link/relative',
+        'error',
+        `${label} points at the relative URL "${value}", which does not work in an inbox`,
+        'Write a full https URL, or a path in Markdown that Gazette resolves against publication.url.',
+      );
       continue;
     }
     if (scheme !== 'http' && scheme !== 'https') {
@@ -45,22 +58,40 @@ export function checkLinks(ctx: RuleContext): Diagnostic[] {
     }
     const host = hostOf(value);
     if (host && LOCAL_HOST.test(host)) {
-      add('link/localhost', 'error', `${label} points at ${host}, which only exists on your machine or network`, 'Replace it with the public https URL (e.g. the page on publication.url).');
+      add(
+        'link/localhost',
+        'error',
+        `${label} points at ${host}, which only exists on your machine or network`,
+        'Replace it with the public https URL (e.g. the page on publication.url).',
+      );
       continue;
     }
     if (host && PLACEHOLDER_HOST.test(host) && !PLACEHOLDER_HOST.test(ownHost)) {
-      add('link/placeholder', 'error', `${label} points at the placeholder address ${host}`, 'Replace the example URL with the real one before sending.');
+      add(
+        'link/placeholder',
+        'error',
+        `${label} points at the placeholder address ${host}`,
+        'Replace the example URL with the real one before sending.',
+      );
       continue;
     }
     if (scheme === 'http') {
-      add('link/insecure', 'warning', `${label} uses http:`, 'Use the https address: mail providers score plain http links as riskier and browsers warn about them.');
+      add(
+        'link/insecure',
+        'warning',
+        `${label} uses http:`,
+        'Use the https address: mail providers score plain http links as riskier and browsers warn about them.',
+      );
     }
   }
   return out;
 }
 
 /** `--links`: requests every distinct http(s) link and image once, with a timeout. */
-export async function checkLinksOnline(ctx: RuleContext, opts: { timeoutMs?: number; concurrency?: number } = {}): Promise<Diagnostic[]> {
+export async function checkLinksOnline(
+  ctx: RuleContext,
+  opts: { timeoutMs?: number; concurrency?: number } = {},
+): Promise<Diagnostic[]> {
   const timeoutMs = opts.timeoutMs ?? 8000;
   const refs = new Map<string, LinkRef>();
   for (const el of ctx.email.elements) {
@@ -93,12 +124,27 @@ async function probe(ref: LinkRef, timeoutMs: number, ctx: RuleContext): Promise
       await res.body?.cancel();
     }
     if (res.status >= 400) {
-      return finding('link/broken', 'error', `${what} ${ref.url} answers HTTP ${res.status}`, 'Fix or remove the URL; readers who click it get an error page.', at);
+      return finding(
+        'link/broken',
+        'error',
+        `${what} ${ref.url} answers HTTP ${res.status}`,
+        'Fix or remove the URL; readers who click it get an error page.',
+        at,
+      );
     }
     return undefined;
   } catch (err) {
-    const reason = (err as Error).name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : ((err as { cause?: { code?: string } }).cause?.code ?? (err as Error).message);
-    return finding('link/unreachable', 'warning', `${what} ${ref.url} could not be reached (${reason})`, 'Check the URL in a browser; if the site is up, this machine may have no network (run without --links).', at);
+    const reason =
+      (err as Error).name === 'TimeoutError'
+        ? `no answer within ${timeoutMs} ms`
+        : ((err as { cause?: { code?: string } }).cause?.code ?? (err as Error).message);
+    return finding(
+      'link/unreachable',
+      'warning',
+      `${what} ${ref.url} could not be reached (${reason})`,
+      'Check the URL in a browser; if the site is up, this machine may have no network (run without --links).',
+      at,
+    );
   }
 }
 

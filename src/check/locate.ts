@@ -90,7 +90,8 @@ export class Sources {
   /** A URL as an editor may have written it: absolute, relative to the site, or escaped. */
   private variants(needle: string): string[] {
     const out = [needle];
-    if (needle.startsWith(this.baseUrl + '/')) out.push(needle.slice(this.baseUrl.length + 1), needle.slice(this.baseUrl.length));
+    if (needle.startsWith(this.baseUrl + '/'))
+      out.push(needle.slice(this.baseUrl.length + 1), needle.slice(this.baseUrl.length));
     try {
       const decoded = decodeURI(needle);
       if (decoded !== needle) out.push(decoded);

@@ -22,6 +22,15 @@ export function checkRendered(r: Omit<RenderedIssue, 'diagnostics'>, _ctx: Check
 
 export function mjmlLeft(r: Omit<RenderedIssue, 'diagnostics'>): Diagnostic[] {
   if (!/<\/?mj-[a-z]/.test(r.html)) return [];
-  return [{ code: 'html/mjml-left', severity: 'error', file: r.issue.file, line: 1, issue: r.issue.slug, message: 'the email still contains MJML tags after compiling', hint: 'An mj- tag was written inside <mj-text> or <mj-raw>; move it out, MJML does not compile tags there.' }];
+  return [
+    {
+      code: 'html/mjml-left',
+      severity: 'error',
+      file: r.issue.file,
+      line: 1,
+      issue: r.issue.slug,
+      message: 'the email still contains MJML tags after compiling',
+      hint: 'An mj- tag was written inside <mj-text> or <mj-raw>; move it out, MJML does not compile tags there.',
+    },
+  ];
 }
-

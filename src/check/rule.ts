@@ -27,6 +27,13 @@ export interface RuleContext {
   columnWidth: number;
 }
 
-export function finding(code: string, severity: Severity, message: string, hint: string, at: Location, extra: Partial<Diagnostic> = {}): Diagnostic {
+export function finding(
+  code: string,
+  severity: Severity,
+  message: string,
+  hint: string,
+  at: Location,
+  extra: Partial<Diagnostic> = {},
+): Diagnostic {
   return { code, severity, message, hint, file: at.file, line: at.line, ...extra };
 }

@@ -16,21 +16,39 @@ const TYPICAL_LONG_EMAIL = 'firstname.lastname.department@students.example.edu';
 export function htmlSizeFinding(bytes: number, file: string, measured = 'email HTML'): Diagnostic | undefined {
   const at = { file, line: 1 };
   if (bytes > GMAIL_CLIP_BYTES) {
-    return finding('size/gmail-clip', 'error', `${measured} is ${kb(bytes)}, over Gmail's 102 KB clipping limit`, 'Use fewer articles or shorter excerpts, or move long articles to the web and link to them.', at);
+    return finding(
+      'size/gmail-clip',
+      'error',
+      `${measured} is ${kb(bytes)}, over Gmail's 102 KB clipping limit`,
+      'Use fewer articles or shorter excerpts, or move long articles to the web and link to them.',
+      at,
+    );
   }
   if (bytes > SIZE_WARNING_BYTES) {
-    return finding('size/gmail-clip', 'warning', `${measured} is ${kb(bytes)}, close to Gmail's 102 KB clipping limit`, 'Trim the issue before it grows past 102 KB, where Gmail hides the rest behind "View entire message".', at);
+    return finding(
+      'size/gmail-clip',
+      'warning',
+      `${measured} is ${kb(bytes)}, close to Gmail's 102 KB clipping limit`,
+      'Trim the issue before it grows past 102 KB, where Gmail hides the rest behind "View entire message".',
+      at,
+    );
   }
   return undefined;
 }
 
 /** The largest message a subscriber will get: longest CSV values, a real-length unsubscribe URL. */
-export function largestVariant(r: RenderedIssue, ctx: Pick<RuleContext, 'options' | 'content'>): { html: string; text: string; who: string } {
+export function largestVariant(
+  r: RenderedIssue,
+  ctx: Pick<RuleContext, 'options' | 'content'>,
+): { html: string; text: string; who: string } {
   const sample = ctx.options.subscribers;
   const fields = sample?.longest ?? {};
   const email = fields.email && fields.email.length > TYPICAL_LONG_EMAIL.length ? fields.email : TYPICAL_LONG_EMAIL;
   // The secret only changes the MAC's bytes, never its length.
-  const url = unsubscribeUrl(ctx.content.publication.unsubscribeUrl, signToken({ email, issue: r.issue.slug }, 'x'.repeat(32)));
+  const url = unsubscribeUrl(
+    ctx.content.publication.unsubscribeUrl,
+    signToken({ email, issue: r.issue.slug }, 'x'.repeat(32)),
+  );
   return {
     html: compileFill(r.html, 'html').fill(fields, url),
     text: compileFill(r.text, 'text').fill(fields, url),
@@ -47,7 +65,15 @@ export function checkSize(ctx: RuleContext): Diagnostic[] {
   if (html) out.push(html);
   const textBytes = Buffer.byteLength(variant.text);
   if (textBytes > TEXT_BUDGET_BYTES) {
-    out.push(finding('size/text-budget', 'warning', `the plain-text part is ${kb(textBytes)}, over the ${kb(TEXT_BUDGET_BYTES)} budget`, 'Use teasers (layout: digest) or excerpts instead of full articles; readers of the text part follow links to the web.', { file: r.issue.file, line: 1 }));
+    out.push(
+      finding(
+        'size/text-budget',
+        'warning',
+        `the plain-text part is ${kb(textBytes)}, over the ${kb(TEXT_BUDGET_BYTES)} budget`,
+        'Use teasers (layout: digest) or excerpts instead of full articles; readers of the text part follow links to the web.',
+        { file: r.issue.file, line: 1 },
+      ),
+    );
   }
   return out;
 }

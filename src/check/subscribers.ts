@@ -30,12 +30,28 @@ export async function readSubscriberSample(file: string): Promise<SubscriberSamp
   } catch (cause) {
     const e = cause as NodeJS.ErrnoException & { lines?: number };
     if (e.code === 'ENOENT' || e.code === 'EISDIR' || e.code === 'EACCES') {
-      throw new GazetteError(`cannot read the subscriber list ${file}`, { code: 'check/subscribers', file, hint: 'Give --subscribers the path of a CSV file with a header row (email,name,...).', cause });
+      throw new GazetteError(`cannot read the subscriber list ${file}`, {
+        code: 'check/subscribers',
+        file,
+        hint: 'Give --subscribers the path of a CSV file with a header row (email,name,...).',
+        cause,
+      });
     }
-    throw new GazetteError(`the subscriber list is not valid CSV: ${e.message}`, { code: 'check/subscribers', file, line: e.lines, hint: 'Quote fields that contain commas or quotes ("Mash\'Al, Dana"), and keep one record per line.', cause });
+    throw new GazetteError(`the subscriber list is not valid CSV: ${e.message}`, {
+      code: 'check/subscribers',
+      file,
+      line: e.lines,
+      hint: 'Quote fields that contain commas or quotes ("Mash\'Al, Dana"), and keep one record per line.',
+      cause,
+    });
   }
   if (!columns) {
-    throw new GazetteError('the subscriber list is empty', { code: 'check/subscribers', file, line: 1, hint: 'The first line must be a header such as `email,name`.' });
+    throw new GazetteError('the subscriber list is empty', {
+      code: 'check/subscribers',
+      file,
+      line: 1,
+      hint: 'The first line must be a header such as `email,name`.',
+    });
   }
   return { columns, longest };
 }

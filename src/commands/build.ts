@@ -7,12 +7,16 @@ import { writeBuild } from '../output/write.js';
 const USAGE = 'gazette build [--root DIR] [--out DIR] [--issue SLUG] [--quiet]';
 
 export async function run(argv: string[]): Promise<number> {
-  const { values } = parseCommandArgs(argv, {
-    root: { type: 'string', default: '.' },
-    out: { type: 'string' },
-    issue: { type: 'string' },
-    quiet: { type: 'boolean', short: 'q', default: false },
-  }, USAGE);
+  const { values } = parseCommandArgs(
+    argv,
+    {
+      root: { type: 'string', default: '.' },
+      out: { type: 'string' },
+      issue: { type: 'string' },
+      quiet: { type: 'boolean', short: 'q', default: false },
+    },
+    USAGE,
+  );
   if (values.help) {
     process.stdout.write(`${USAGE}\n\nBuilds every issue in <root>/content/issues (or one) into <root>/dist.\n`);
     return 0;
@@ -21,9 +25,14 @@ export async function run(argv: string[]): Promise<number> {
   const out = path.resolve(root, values.out ?? 'dist');
   const started = performance.now();
   const result = await buildIssue({ root, issue: values.issue });
-  printDiagnostics(result.diagnostics.filter((d) => d.severity !== 'info'), root);
+  printDiagnostics(
+    result.diagnostics.filter((d) => d.severity !== 'info'),
+    root,
+  );
   if (!result.ok) {
-    process.stderr.write(`\nBuild failed: ${summarize(result.diagnostics)}. Nothing was written; ${path.relative(process.cwd(), out) || out} is unchanged.\n`);
+    process.stderr.write(
+      `\nBuild failed: ${summarize(result.diagnostics)}. Nothing was written; ${path.relative(process.cwd(), out) || out} is unchanged.\n`,
+    );
     return 1;
   }
   await writeBuild(result, out, {
@@ -34,11 +43,17 @@ export async function run(argv: string[]): Promise<number> {
   if (!values.quiet) {
     const ms = Math.round(performance.now() - started);
     const rel = (p: string) => path.relative(process.cwd(), p) || '.';
-    process.stdout.write(`Built ${result.issues.length} issue${result.issues.length === 1 ? '' : 's'} in ${ms} ms (${summarize(result.diagnostics)}):\n`);
+    process.stdout.write(
+      `Built ${result.issues.length} issue${result.issues.length === 1 ? '' : 's'} in ${ms} ms (${summarize(result.diagnostics)}):\n`,
+    );
     for (const r of result.issues) {
-      process.stdout.write(`  ${r.issue.slug}\n    email: ${rel(path.join(out, r.issue.slug, 'email.html'))} (${(r.bytes.html / 1024).toFixed(1)} KB)\n    text:  ${rel(path.join(out, r.issue.slug, 'email.txt'))}\n    web:   ${rel(path.join(out, r.issue.slug, 'web.html'))}\n`);
+      process.stdout.write(
+        `  ${r.issue.slug}\n    email: ${rel(path.join(out, r.issue.slug, 'email.html'))} (${(r.bytes.html / 1024).toFixed(1)} KB)\n    text:  ${rel(path.join(out, r.issue.slug, 'email.txt'))}\n    web:   ${rel(path.join(out, r.issue.slug, 'web.html'))}\n`,
+      );
     }
-    process.stdout.write(`Open ${rel(path.join(out, result.issues[0]!.issue.slug, 'email.html'))} in a browser, or run \`npx gazette preview\` for a live preview.\n`);
+    process.stdout.write(
+      `Open ${rel(path.join(out, result.issues[0]!.issue.slug, 'email.html'))} in a browser, or run \`npx gazette preview\` for a live preview.\n`,
+    );
   }
   return 0;
 }

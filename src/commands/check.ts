@@ -6,7 +6,8 @@ import { parseCommandArgs, printDiagnostics, summarize } from '../cli.js';
 import { GazetteError } from '../util/errors.js';
 import type { Diagnostic } from '../types.js';
 
-const USAGE = 'gazette check [--root DIR] [--issue SLUG] [--strict] [--format text|json] [--subscribers FILE.csv] [--links] [--links-timeout MS] [--verbose]';
+const USAGE =
+  'gazette check [--root DIR] [--issue SLUG] [--strict] [--format text|json] [--subscribers FILE.csv] [--links] [--links-timeout MS] [--verbose]';
 
 const HELP = `${USAGE}
 
@@ -25,26 +26,36 @@ Exit: 0 clean, 1 errors (or warnings with --strict). Every code is explained in 
 `;
 
 export async function run(argv: string[]): Promise<number> {
-  const { values } = parseCommandArgs(argv, {
-    root: { type: 'string', default: '.' },
-    issue: { type: 'string' },
-    strict: { type: 'boolean', default: false },
-    format: { type: 'string', default: 'text' },
-    subscribers: { type: 'string' },
-    links: { type: 'boolean', default: false },
-    'links-timeout': { type: 'string' },
-    verbose: { type: 'boolean', short: 'v', default: false },
-  }, USAGE);
+  const { values } = parseCommandArgs(
+    argv,
+    {
+      root: { type: 'string', default: '.' },
+      issue: { type: 'string' },
+      strict: { type: 'boolean', default: false },
+      format: { type: 'string', default: 'text' },
+      subscribers: { type: 'string' },
+      links: { type: 'boolean', default: false },
+      'links-timeout': { type: 'string' },
+      verbose: { type: 'boolean', short: 'v', default: false },
+    },
+    USAGE,
+  );
   if (values.help) {
     process.stdout.write(HELP);
     return 0;
   }
   if (values.format !== 'text' && values.format !== 'json') {
-    throw new GazetteError(`unknown format "${values.format}"`, { code: 'cli/usage', hint: 'Use --format text (default) or --format json.' });
+    throw new GazetteError(`unknown format "${values.format}"`, {
+      code: 'cli/usage',
+      hint: 'Use --format text (default) or --format json.',
+    });
   }
   const timeout = values['links-timeout'] === undefined ? undefined : Number(values['links-timeout']);
   if (timeout !== undefined && !(Number.isInteger(timeout) && timeout > 0)) {
-    throw new GazetteError(`--links-timeout must be a positive number of milliseconds, not "${values['links-timeout']}"`, { code: 'cli/usage', hint: 'e.g. --links-timeout 5000' });
+    throw new GazetteError(
+      `--links-timeout must be a positive number of milliseconds, not "${values['links-timeout']}"`,
+      { code: 'cli/usage', hint: 'e.g. --links-timeout 5000' },
+    );
   }
   const root = path.resolve(values.root!);
   const options: CheckOptions = {};
@@ -67,12 +78,22 @@ export async function run(argv: string[]): Promise<number> {
   const failed = summary.errors > 0 || (values.strict! && summary.warnings > 0);
 
   if (values.format === 'json') {
-    process.stdout.write(JSON.stringify({ ok: !failed, strict: values.strict, summary, issues, diagnostics }, null, 2) + '\n');
+    process.stdout.write(
+      JSON.stringify({ ok: !failed, strict: values.strict, summary, issues, diagnostics }, null, 2) + '\n',
+    );
     return failed ? 1 : 0;
   }
-  printDiagnostics(diagnostics.filter((d) => values.verbose || d.severity !== 'info'), root);
-  const notes = summary.info && !values.verbose ? ` and ${summary.info} note${summary.info === 1 ? '' : 's'} (--verbose shows them)` : '';
+  printDiagnostics(
+    diagnostics.filter((d) => values.verbose || d.severity !== 'info'),
+    root,
+  );
+  const notes =
+    summary.info && !values.verbose
+      ? ` and ${summary.info} note${summary.info === 1 ? '' : 's'} (--verbose shows them)`
+      : '';
   const verdict = failed ? 'FAILED' : 'passed';
-  process.stdout.write(`Checked ${issues.length} issue${issues.length === 1 ? '' : 's'}: ${summarize(diagnostics)}${notes}. ${verdict}${values.strict ? ' (--strict)' : ''}.\n`);
+  process.stdout.write(
+    `Checked ${issues.length} issue${issues.length === 1 ? '' : 's'}: ${summarize(diagnostics)}${notes}. ${verdict}${values.strict ? ' (--strict)' : ''}.\n`,
+  );
   return failed ? 1 : 0;
 }

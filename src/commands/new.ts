@@ -18,62 +18,100 @@ date: issue-YYYY-MM-DD); the date defaults to today. Never overwrites an existin
 `;
 
 export async function run(argv: string[]): Promise<number> {
-  const { values, positionals } = parseCommandArgs(argv, {
-    root: { type: 'string', default: '.' },
-    slug: { type: 'string' },
-    date: { type: 'string' },
-    layout: { type: 'string', default: 'digest' },
-  }, USAGE, true);
+  const { values, positionals } = parseCommandArgs(
+    argv,
+    {
+      root: { type: 'string', default: '.' },
+      slug: { type: 'string' },
+      date: { type: 'string' },
+      layout: { type: 'string', default: 'digest' },
+    },
+    USAGE,
+    true,
+  );
   if (values.help) {
     process.stdout.write(HELP);
     return 0;
   }
   const [kind, title, ...extra] = positionals;
   if ((kind !== 'article' && kind !== 'issue') || extra.length) {
-    throw new GazetteError(kind ? `cannot create "${[kind, title, ...extra].filter(Boolean).join(' ')}"` : 'what should be created?', {
-      code: 'cli/usage',
-      hint: `${USAGE}\n  (quote a title with spaces: gazette new article "My title")`,
-    });
+    throw new GazetteError(
+      kind ? `cannot create "${[kind, title, ...extra].filter(Boolean).join(' ')}"` : 'what should be created?',
+      {
+        code: 'cli/usage',
+        hint: `${USAGE}\n  (quote a title with spaces: gazette new article "My title")`,
+      },
+    );
   }
   const root = path.resolve(values.root!);
   await requireContentDir(root);
   const date = values.date ?? today();
-  if (!isRealDate(date)) throw new GazetteError(`--date "${date}" is not a date`, { code: 'cli/usage', hint: 'Write it as YYYY-MM-DD, e.g. --date 2025-11-21.' });
+  if (!isRealDate(date))
+    throw new GazetteError(`--date "${date}" is not a date`, {
+      code: 'cli/usage',
+      hint: 'Write it as YYYY-MM-DD, e.g. --date 2025-11-21.',
+    });
   if (values.layout !== 'digest' && values.layout !== 'feature') {
-    throw new GazetteError(`unknown layout "${values.layout}"`, { code: 'cli/usage', field: 'layout', hint: 'Use --layout digest (several teasers) or --layout feature (one article in full).' });
+    throw new GazetteError(`unknown layout "${values.layout}"`, {
+      code: 'cli/usage',
+      field: 'layout',
+      hint: 'Use --layout digest (several teasers) or --layout feature (one article in full).',
+    });
   }
 
   if (kind === 'article') {
-    if (!title?.trim()) throw new GazetteError('an article needs a title', { code: 'cli/usage', hint: 'gazette new article "Winter arts festival returns"' });
+    if (!title?.trim())
+      throw new GazetteError('an article needs a title', {
+        code: 'cli/usage',
+        hint: 'gazette new article "Winter arts festival returns"',
+      });
     const slug = pickSlug(values.slug, title);
     const file = await create(root, 'articles', slug, articleFile({ title, date }));
-    process.stdout.write(`Created ${file}\nNext: write it, add "${slug}" to an issue's \`articles:\` list, and run \`gazette preview\`.\n`);
+    process.stdout.write(
+      `Created ${file}\nNext: write it, add "${slug}" to an issue's \`articles:\` list, and run \`gazette preview\`.\n`,
+    );
     return 0;
   }
 
   const loaded = await loadContent(root);
   const content = loaded.content;
   const slug = pickSlug(values.slug, title, `issue-${date}`);
-  const issueTitle = title?.trim() || (content ? `${content.publication.name}: ${longDate(date, content.publication.language)}` : `Issue of ${longDate(date, 'en')}`);
+  const issueTitle =
+    title?.trim() ||
+    (content
+      ? `${content.publication.name}: ${longDate(date, content.publication.language)}`
+      : `Issue of ${longDate(date, 'en')}`);
   // Suggest the articles no issue uses yet, newest first; else the newest article.
   const all = content
-    ? [...content.articles.values()].sort((a, b) => b.date.localeCompare(a.date) || a.slug.localeCompare(b.slug)).map((a) => a.slug)
+    ? [...content.articles.values()]
+        .sort((a, b) => b.date.localeCompare(a.date) || a.slug.localeCompare(b.slug))
+        .map((a) => a.slug)
     : await articleSlugsOnDisk(root);
   const used = new Set(content?.issues.flatMap((i) => i.articles) ?? []);
   const fresh = all.filter((s) => !used.has(s));
   const pool = fresh.length ? fresh : all.slice(0, 1);
   const chosen = values.layout === 'feature' ? pool.slice(0, 1) : pool.slice(0, 6);
   const numbers = content?.issues.map((i) => i.number).filter((n): n is number => n !== undefined) ?? [];
-  const file = await create(root, 'issues', slug, issueFile({
-    title: issueTitle,
-    date,
-    number: numbers.length ? Math.max(...numbers) + 1 : undefined,
-    layout: values.layout,
-    articles: chosen,
-    others: all.filter((s) => !chosen.includes(s)).slice(0, 20),
-  }));
-  process.stdout.write(`Created ${file}${chosen.length ? ` with ${chosen.length} article${chosen.length === 1 ? '' : 's'}` : ''}\n`);
-  if (!chosen.length) process.stdout.write('It lists no article yet: create one with `gazette new article "Title"` and add its slug under `articles:`.\n');
+  const file = await create(
+    root,
+    'issues',
+    slug,
+    issueFile({
+      title: issueTitle,
+      date,
+      number: numbers.length ? Math.max(...numbers) + 1 : undefined,
+      layout: values.layout,
+      articles: chosen,
+      others: all.filter((s) => !chosen.includes(s)).slice(0, 20),
+    }),
+  );
+  process.stdout.write(
+    `Created ${file}${chosen.length ? ` with ${chosen.length} article${chosen.length === 1 ? '' : 's'}` : ''}\n`,
+  );
+  if (!chosen.length)
+    process.stdout.write(
+      'It lists no article yet: create one with `gazette new article "Title"` and add its slug under `articles:`.\n',
+    );
   process.stdout.write('Next: edit it and run `gazette preview`.\n');
   return 0;
 }
@@ -81,12 +119,20 @@ export async function run(argv: string[]): Promise<number> {
 function pickSlug(given: string | undefined, title: string | undefined, fallback?: string): string {
   if (given !== undefined) {
     const slug = given.normalize('NFC');
-    if (!SLUG_RULE.test(slug)) throw new GazetteError(`--slug "${given}" cannot be used as a file name`, { code: 'new/bad-slug', hint: 'Use letters, digits and dashes only, e.g. --slug campus-arts-festival.' });
+    if (!SLUG_RULE.test(slug))
+      throw new GazetteError(`--slug "${given}" cannot be used as a file name`, {
+        code: 'new/bad-slug',
+        hint: 'Use letters, digits and dashes only, e.g. --slug campus-arts-festival.',
+      });
     return slug;
   }
   if (!title?.trim() && fallback) return fallback;
   const slug = slugify(title ?? '');
-  if (!slug) throw new GazetteError(`no slug can be made from the title "${title}"`, { code: 'new/bad-slug', hint: 'The title has no letters or digits; give the file name with --slug my-article.' });
+  if (!slug)
+    throw new GazetteError(`no slug can be made from the title "${title}"`, {
+      code: 'new/bad-slug',
+      hint: 'The title has no letters or digits; give the file name with --slug my-article.',
+    });
   return slug;
 }
 
@@ -106,7 +152,13 @@ async function create(root: string, kind: 'articles' | 'issues', slug: string, t
   try {
     await writeFile(path.join(dir, `${slug}.md`), text, { flag: 'wx' }); // wx: never overwrite, even in a race
   } catch (cause) {
-    if ((cause as NodeJS.ErrnoException).code === 'EEXIST') throw new GazetteError(`${rel} already exists; not overwriting it`, { code: 'new/exists', file: rel, hint: 'Choose another title, or give another file name with --slug.', cause });
+    if ((cause as NodeJS.ErrnoException).code === 'EEXIST')
+      throw new GazetteError(`${rel} already exists; not overwriting it`, {
+        code: 'new/exists',
+        file: rel,
+        hint: 'Choose another title, or give another file name with --slug.',
+        cause,
+      });
     throw cause;
   }
   return rel;
@@ -118,7 +170,11 @@ async function requireContentDir(root: string): Promise<void> {
   } catch {
     // reported below
   }
-  throw new GazetteError(`no content/ folder in ${root}`, { code: 'content/missing', file: 'content', hint: 'Run gazette new in a publication folder (one with content/publication.yml), or pass --root DIR.' });
+  throw new GazetteError(`no content/ folder in ${root}`, {
+    code: 'content/missing',
+    file: 'content',
+    hint: 'Run gazette new in a publication folder (one with content/publication.yml), or pass --root DIR.',
+  });
 }
 
 async function listFiles(dir: string): Promise<string[]> {
@@ -130,7 +186,10 @@ async function listFiles(dir: string): Promise<string[]> {
 }
 
 async function articleSlugsOnDisk(root: string): Promise<string[]> {
-  return (await listFiles(path.join(root, 'content', 'articles'))).filter((f) => f.endsWith('.md')).map((f) => path.basename(f, '.md')).sort();
+  return (await listFiles(path.join(root, 'content', 'articles')))
+    .filter((f) => f.endsWith('.md'))
+    .map((f) => path.basename(f, '.md'))
+    .sort();
 }
 
 function today(): string {

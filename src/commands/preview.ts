@@ -15,19 +15,27 @@ the preview reachable from other machines: only do that on a trusted network.
 `;
 
 export async function run(argv: string[]): Promise<number> {
-  const { values } = parseCommandArgs(argv, {
-    root: { type: 'string', default: '.' },
-    port: { type: 'string', default: '3000' },
-    host: { type: 'string', default: '127.0.0.1' },
-    open: { type: 'boolean', default: false },
-    subscribers: { type: 'string' },
-  }, USAGE);
+  const { values } = parseCommandArgs(
+    argv,
+    {
+      root: { type: 'string', default: '.' },
+      port: { type: 'string', default: '3000' },
+      host: { type: 'string', default: '127.0.0.1' },
+      open: { type: 'boolean', default: false },
+      subscribers: { type: 'string' },
+    },
+    USAGE,
+  );
   if (values.help) {
     process.stdout.write(HELP);
     return 0;
   }
   const port = Number(values.port);
-  if (!/^\d+$/.test(values.port!) || port > 65535) throw new GazetteError(`--port "${values.port}" is not a port number`, { code: 'cli/usage', hint: 'Use a number from 1024 to 65535, or 0 for any free port.' });
+  if (!/^\d+$/.test(values.port!) || port > 65535)
+    throw new GazetteError(`--port "${values.port}" is not a port number`, {
+      code: 'cli/usage',
+      hint: 'Use a number from 1024 to 65535, or 0 for any free port.',
+    });
   const root = path.resolve(values.root!);
   const subscribers = values.subscribers ? await readSubscriberSample(path.resolve(values.subscribers)) : [];
   const log = (line: string) => process.stdout.write(`[${new Date().toTimeString().slice(0, 8)}] ${line}\n`);
@@ -41,7 +49,8 @@ export async function run(argv: string[]): Promise<number> {
     `  ${r.issues.length} issue${r.issues.length === 1 ? '' : 's'} built${errors ? `, ${errors} error${errors === 1 ? '' : 's'} (shown in the page)` : ''}; watching ${displayPath(root)}/content/ and templates/. Press Ctrl+C to stop.`,
   ];
   if (port !== 0 && server.port !== port) lines.push(`  (port ${port} was busy; using ${server.port})`);
-  if (values.host !== '127.0.0.1' && values.host !== 'localhost') lines.push(`  warning: listening on ${values.host}; anyone who can reach this machine can read unsent issues.`);
+  if (values.host !== '127.0.0.1' && values.host !== 'localhost')
+    lines.push(`  warning: listening on ${values.host}; anyone who can reach this machine can read unsent issues.`);
   process.stdout.write(lines.join('\n') + '\n');
   if (values.open) openBrowser(server.url);
 
@@ -59,7 +68,12 @@ export async function run(argv: string[]): Promise<number> {
 
 /** Best effort: the page works without it, and the URL is printed anyway. */
 function openBrowser(url: string): void {
-  const [cmd, args] = process.platform === 'darwin' ? ['open', [url]] : process.platform === 'win32' ? ['cmd', ['/c', 'start', '', url]] : ['xdg-open', [url]];
+  const [cmd, args] =
+    process.platform === 'darwin'
+      ? ['open', [url]]
+      : process.platform === 'win32'
+        ? ['cmd', ['/c', 'start', '', url]]
+        : ['xdg-open', [url]];
   try {
     const child = spawn(cmd, args, { stdio: 'ignore', detached: true });
     child.on('error', () => {});

@@ -20,14 +20,26 @@ export const SHOTS = [
   { name: 'desktop-dark', width: 600, scheme: 'dark' },
 ] as const;
 
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
 
 export async function run(argv: string[]): Promise<number> {
-  const { values } = parseCommandArgs(argv, {
-    root: { type: 'string', default: '.' },
-    issue: { type: 'string' },
-    out: { type: 'string' },
-  }, USAGE);
+  const { values } = parseCommandArgs(
+    argv,
+    {
+      root: { type: 'string', default: '.' },
+      issue: { type: 'string' },
+      out: { type: 'string' },
+    },
+    USAGE,
+  );
   if (values.help) {
     process.stdout.write(HELP);
     return 0;
@@ -45,11 +57,20 @@ export async function run(argv: string[]): Promise<number> {
     const result = server.session.result;
     const wanted = values.issue ? result.issues.filter((r) => r.issue.slug === values.issue) : result.issues;
     if (!wanted.length) {
-      printDiagnostics(result.diagnostics.filter((d) => d.severity === 'error'), root);
+      printDiagnostics(
+        result.diagnostics.filter((d) => d.severity === 'error'),
+        root,
+      );
       if (values.issue && result.content && !result.content.issues.some((i) => i.slug === values.issue)) {
-        throw new GazetteError(`no issue "${values.issue}"`, { code: 'build/unknown-issue', file: 'content/issues', hint: `Issues in this root: ${result.content.issues.map((i) => i.slug).join(', ') || 'none'}.` });
+        throw new GazetteError(`no issue "${values.issue}"`, {
+          code: 'build/unknown-issue',
+          file: 'content/issues',
+          hint: `Issues in this root: ${result.content.issues.map((i) => i.slug).join(', ') || 'none'}.`,
+        });
       }
-      process.stderr.write(`\nNothing to photograph: ${summarize(result.diagnostics)}. Fix the errors above (\`gazette preview\` shows them live).\n`);
+      process.stderr.write(
+        `\nNothing to photograph: ${summarize(result.diagnostics)}. Fix the errors above (\`gazette preview\` shows them live).\n`,
+      );
       return 1;
     }
     const { chromium } = await import('playwright-core');
@@ -63,7 +84,10 @@ export async function run(argv: string[]): Promise<number> {
       for (const shot of SHOTS) {
         await page.setViewportSize({ width: shot.width, height: 800 });
         await page.emulateMedia({ colorScheme: shot.scheme });
-        await page.goto(`${server.url}issues/${encodeURIComponent(r.issue.slug)}/frame?part=html&scheme=light&sub=sample`, { waitUntil: 'load' });
+        await page.goto(
+          `${server.url}issues/${encodeURIComponent(r.issue.slug)}/frame?part=html&scheme=light&sub=sample`,
+          { waitUntil: 'load' },
+        );
         const file = path.join(dir, `${shot.name}.png`);
         await page.screenshot({ path: file, fullPage: true });
         written.push(file);

@@ -41,27 +41,32 @@ Without any SMTP configured, messages go to <root>/.gazette/outbox/<issue>/ as .
 Exit codes: 0 all sent, 2 some addresses failed, 1 error, paused or stopped (re-run to resume).`;
 
 export async function run(argv: string[]): Promise<number> {
-  const { values } = parseCommandArgs(argv, {
-    root: { type: 'string', default: '.' },
-    issue: { type: 'string' },
-    to: { type: 'string' },
-    smtp: { type: 'string' },
-    rate: { type: 'string' },
-    concurrency: { type: 'string' },
-    'dry-run': { type: 'string' },
-    test: { type: 'string' },
-    yes: { type: 'boolean', short: 'y', default: false },
-    'max-attempts': { type: 'string' },
-    'retry-delay': { type: 'string' },
-    'pause-after': { type: 'string' },
-  }, USAGE);
+  const { values } = parseCommandArgs(
+    argv,
+    {
+      root: { type: 'string', default: '.' },
+      issue: { type: 'string' },
+      to: { type: 'string' },
+      smtp: { type: 'string' },
+      rate: { type: 'string' },
+      concurrency: { type: 'string' },
+      'dry-run': { type: 'string' },
+      test: { type: 'string' },
+      yes: { type: 'boolean', short: 'y', default: false },
+      'max-attempts': { type: 'string' },
+      'retry-delay': { type: 'string' },
+      'pause-after': { type: 'string' },
+    },
+    USAGE,
+  );
   if (values.help) {
     process.stdout.write(HELP + '\n');
     return 0;
   }
   if (!values.issue) throw usage('--issue SLUG is required');
   if (!values.to && !values.test) throw usage('--to FILE.csv is required (or --test ADDRESS for a single test copy)');
-  if (values.to && values.test) throw usage('--test sends one copy to one address; leave out --to (or leave out --test to send to the list)');
+  if (values.to && values.test)
+    throw usage('--test sends one copy to one address; leave out --to (or leave out --test to send to the list)');
   const concurrency = intOption(values.concurrency, '--concurrency', 5, 1, 100);
   const rate = values.rate === undefined ? undefined : numberOption(values.rate, '--rate', 0.01, 100_000);
   const maxAttempts = intOption(values['max-attempts'], '--max-attempts', 5, 1, 100);
@@ -78,7 +83,10 @@ export async function run(argv: string[]): Promise<number> {
   // most of a send's start-up allocation.
   const { buildIssue } = await import('../pipeline/build.js');
   const built = await buildIssue({ root, issue: values.issue });
-  printDiagnostics(built.diagnostics.filter((d) => d.severity === 'error'), root);
+  printDiagnostics(
+    built.diagnostics.filter((d) => d.severity === 'error'),
+    root,
+  );
   const rendered = built.issues[0];
   if (!built.ok || !rendered) {
     process.stderr.write(`\nThe issue does not build (${summarize(built.diagnostics)}); nothing was sent.\n`);
@@ -95,7 +103,9 @@ export async function run(argv: string[]): Promise<number> {
     const outbox = path.join(stateDir(root), 'outbox', rendered.issue.slug);
     transport = emlTransport(outbox);
     dryRun = true;
-    process.stderr.write(`No SMTP server configured (--smtp or SMTP_URL): writing .eml files to ${rel(outbox)} instead. Nobody is marked sent.\n`);
+    process.stderr.write(
+      `No SMTP server configured (--smtp or SMTP_URL): writing .eml files to ${rel(outbox)} instead. Nobody is marked sent.\n`,
+    );
   } else {
     transport = smtpTransport({ url: smtpUrl, concurrency, dkim: dkimFromEnv(env, root) });
   }
@@ -115,19 +125,23 @@ export async function run(argv: string[]): Promise<number> {
     process.stderr.write(
       `${loaded.rows} rows: ${toSend} to send, ${loaded.outcomes['already-sent']} already sent, ${loaded.invalid} invalid, ${loaded.outcomes.duplicate} duplicate${loaded.outcomes.resumed ? ` (${loaded.outcomes.resumed} resumed from an earlier run)` : ''}.\n`,
     );
-    if (!(await confirm(values.yes!, [
-      `Issue:      ${slug}`,
-      `Subject:    ${template.subject}`,
-      `Recipients: ${toSend}`,
-      `Server:     ${transport.description}`,
-    ]))) {
+    if (
+      !(await confirm(values.yes!, [
+        `Issue:      ${slug}`,
+        `Subject:    ${template.subject}`,
+        `Recipients: ${toSend}`,
+        `Server:     ${transport.description}`,
+      ]))
+    ) {
       process.stderr.write('Not sent.\n');
       return 1;
     }
 
     const controller = new AbortController();
     const onSigint = () => {
-      process.stderr.write('\nStopping: finishing the messages in flight (Ctrl-C again to quit at once; the journal resumes either way)...\n');
+      process.stderr.write(
+        '\nStopping: finishing the messages in flight (Ctrl-C again to quit at once; the journal resumes either way)...\n',
+      );
       controller.abort();
     };
     process.once('SIGINT', onSigint);
@@ -135,14 +149,25 @@ export async function run(argv: string[]): Promise<number> {
     let failureLines = 0;
     const started = performance.now();
     const result = await sendLoop({
-      issue: slug, loadId: loaded.loadId, journal, template, transport,
+      issue: slug,
+      loadId: loaded.loadId,
+      journal,
+      template,
+      transport,
       isSuppressed: (email) => suppressions.has(email),
-      concurrency, rate, maxAttempts, retryDelayMs, retryCapMs: 60_000, pauseAfter,
+      concurrency,
+      rate,
+      maxAttempts,
+      retryDelayMs,
+      retryCapMs: 60_000,
+      pauseAfter,
       signal: controller.signal,
       onProgress: (p) => progress.update(p),
       onFailure: (email, d, willRetry) => {
         if (willRetry || failureLines++ >= 50) return;
-        process.stderr.write(`\r\x1b[2K${email}: ${d.kind === 'permanent' ? 'failed' : 'deferred'} (${d.smtpCode ?? d.errorCode}): ${d.response.replace(/\s+/g, ' ').slice(0, 160)}\n`);
+        process.stderr.write(
+          `\r\x1b[2K${email}: ${d.kind === 'permanent' ? 'failed' : 'deferred'} (${d.smtpCode ?? d.errorCode}): ${d.response.replace(/\s+/g, ' ').slice(0, 160)}\n`,
+        );
       },
     }).finally(() => {
       process.removeListener('SIGINT', onSigint);
@@ -153,7 +178,9 @@ export async function run(argv: string[]): Promise<number> {
 
     const after = await journal.counts(slug, loaded.loadId);
     const byCode = await journal.failuresByCode(slug, loaded.loadId);
-    const codes = Object.entries(byCode).map(([c, n]) => `${c}: ${n}`).join(', ');
+    const codes = Object.entries(byCode)
+      .map(([c, n]) => `${c}: ${n}`)
+      .join(', ');
     const out = [
       `${dryRun ? 'Wrote' : 'Sent'} ${result.sent} message${result.sent === 1 ? '' : 's'} of "${slug}" ${dryRun ? 'as .eml files' : `via ${transport.description}`} in ${formatSeconds(seconds)}${result.sent ? ` (${(result.sent / seconds).toFixed(0)} msg/s)` : ''}.`,
       `  ${dryRun ? 'written:     ' : 'sent:        '} ${result.sent}`,
@@ -173,14 +200,19 @@ export async function run(argv: string[]): Promise<number> {
       });
     }
     if (result.stop === 'paused') {
-      process.stderr.write(`\nPaused after ${pauseAfter} consecutive failures (last: ${result.cause?.smtpCode ?? result.cause?.errorCode}: ${result.cause?.response.slice(0, 160)}).\nThe server looks down or is refusing everyone; nothing was given up on. Re-run the same command to resume.\n`);
+      process.stderr.write(
+        `\nPaused after ${pauseAfter} consecutive failures (last: ${result.cause?.smtpCode ?? result.cause?.errorCode}: ${result.cause?.response.slice(0, 160)}).\nThe server looks down or is refusing everyone; nothing was given up on. Re-run the same command to resume.\n`,
+      );
       return 1;
     }
     if (result.stop === 'interrupted') {
       process.stderr.write('Stopped. Re-run the same command to resume where it left off.\n');
       return 1;
     }
-    if (after.failedTemporary > 0) process.stderr.write(`${after.failedTemporary} address${after.failedTemporary === 1 ? ' was' : 'es were'} deferred; re-run the same command later to retry them.\n`);
+    if (after.failedTemporary > 0)
+      process.stderr.write(
+        `${after.failedTemporary} address${after.failedTemporary === 1 ? ' was' : 'es were'} deferred; re-run the same command later to retry them.\n`,
+      );
     return after.failedPermanent + after.failedTemporary > 0 ? 2 : 0;
   } finally {
     await journal.close();
@@ -196,7 +228,12 @@ interface Loaded {
 }
 
 /** Streams the CSV into the journal, in batches, before anything is sent. */
-async function loadList(file: string, rendered: RenderedIssue, template: MessageTemplate, journal: Journal): Promise<Loaded> {
+async function loadList(
+  file: string,
+  rendered: RenderedIssue,
+  template: MessageTemplate,
+  journal: Journal,
+): Promise<Loaded> {
   const slug = rendered.issue.slug;
   const display = rel(path.resolve(file));
   const loadId = await journal.beginLoad(slug);
@@ -215,10 +252,17 @@ async function loadList(file: string, rendered: RenderedIssue, template: Message
     rows++;
     if (row.kind === 'invalid') {
       invalid++;
-      if (invalid <= 50) process.stderr.write(`${display}:${row.line}: warning: ${row.reason}; not sent [send/invalid-address]\n`);
+      if (invalid <= 50)
+        process.stderr.write(`${display}:${row.line}: warning: ${row.reason}; not sent [send/invalid-address]\n`);
       bad.push(row);
     } else {
-      batch.push({ email: row.email, ascii: row.ascii, fields: row.fields, line: row.line, messageId: template.messageIdFor(row.email) });
+      batch.push({
+        email: row.email,
+        ascii: row.ascii,
+        fields: row.fields,
+        line: row.line,
+        messageId: template.messageIdFor(row.email),
+      });
     }
     if (batch.length + bad.length >= 500) await flush();
   }
@@ -232,29 +276,45 @@ function checkColumns(header: CsvHeader, rendered: RenderedIssue, display: strin
   const have = new Set(header.columns);
   const missing = rendered.mergeTags.filter((t) => t.column && !have.has(t.column));
   for (const t of missing.filter((t) => t.fallback !== undefined)) {
-    process.stderr.write(`${t.file ?? 'template'}:${t.line ?? 1}:1: warning: ${display} has no \`${t.column}\` column; every subscriber gets "${t.fallback}" [send/missing-column]\n`);
+    process.stderr.write(
+      `${t.file ?? 'template'}:${t.line ?? 1}:1: warning: ${display} has no \`${t.column}\` column; every subscriber gets "${t.fallback}" [send/missing-column]\n`,
+    );
   }
   const fatal = missing.find((t) => t.fallback === undefined);
   if (fatal) {
     const names = [...new Set(missing.filter((t) => t.fallback === undefined).map((t) => t.column))].join('`, `');
     throw new GazetteError(`the issue uses {{subscriber.${fatal.column}}} but ${display} has no \`${names}\` column`, {
-      code: 'send/missing-column', file: fatal.file, line: fatal.line, field: `subscriber.${fatal.column}`,
+      code: 'send/missing-column',
+      file: fatal.file,
+      line: fatal.line,
+      field: `subscriber.${fatal.column}`,
       hint: `Add the column to the CSV (its header row has: ${header.columns.join(', ')}), or give the tag a fallback: {{subscriber.${fatal.column} | default: "..."}}. Nothing was sent.`,
     });
   }
 }
 
-async function sendTest(rendered: RenderedIssue, secret: string, address: string, transport: Transport): Promise<number> {
+async function sendTest(
+  rendered: RenderedIssue,
+  secret: string,
+  address: string,
+  transport: Transport,
+): Promise<number> {
   const check = checkAddress(address);
   if (!check.ok) throw usage(`--test ${JSON.stringify(address)} ${check.reason}`);
   const template = createMessageTemplate(rendered, { secret, test: true });
-  const result = await transport.send(template.compose({ email: check.email, ascii: check.ascii, fields: { email: check.email } }));
+  const result = await transport.send(
+    template.compose({ email: check.email, ascii: check.ascii, fields: { email: check.email } }),
+  );
   await transport.close();
   if (result.ok) {
-    process.stdout.write(`Sent a test copy of "${rendered.issue.slug}" to ${check.email} via ${transport.description} (not journaled).\n`);
+    process.stdout.write(
+      `Sent a test copy of "${rendered.issue.slug}" to ${check.email} via ${transport.description} (not journaled).\n`,
+    );
     return 0;
   }
-  process.stderr.write(`The test copy to ${check.email} failed (${result.smtpCode ?? result.errorCode}): ${result.response}\n`);
+  process.stderr.write(
+    `The test copy to ${check.email} failed (${result.smtpCode ?? result.errorCode}): ${result.response}\n`,
+  );
   return result.kind === 'permanent' ? 2 : 1;
 }
 
@@ -275,7 +335,8 @@ function usage(message: string): GazetteError {
 
 function numberOption(v: string, name: string, min: number, max: number): number {
   const n = Number(v);
-  if (!Number.isFinite(n) || n < min || n > max) throw usage(`${name} must be a number from ${min} to ${max}, not ${JSON.stringify(v)}`);
+  if (!Number.isFinite(n) || n < min || n > max)
+    throw usage(`${name} must be a number from ${min} to ${max}, not ${JSON.stringify(v)}`);
   return n;
 }
 

@@ -8,25 +8,41 @@ import { createGazetteHandler } from '../server/handler.js';
 const USAGE = 'gazette serve [--root DIR] [--port N] [--host HOST]';
 
 export async function run(argv: string[]): Promise<number> {
-  const { values } = parseCommandArgs(argv, {
-    root: { type: 'string', default: '.' },
-    port: { type: 'string', default: '8080' },
-    host: { type: 'string', default: '127.0.0.1' },
-  }, USAGE);
+  const { values } = parseCommandArgs(
+    argv,
+    {
+      root: { type: 'string', default: '.' },
+      port: { type: 'string', default: '8080' },
+      host: { type: 'string', default: '127.0.0.1' },
+    },
+    USAGE,
+  );
   if (values.help) {
-    process.stdout.write(`${USAGE}\n\nServes <root>/dist (the archive, web versions and feed) and the one-click unsubscribe\nendpoint at the path of publication.unsubscribeUrl. Listens on 127.0.0.1:8080 by default;\n--port 0 picks a free port. Needs GAZETTE_SECRET (environment or <root>/.env).\n`);
+    process.stdout.write(
+      `${USAGE}\n\nServes <root>/dist (the archive, web versions and feed) and the one-click unsubscribe\nendpoint at the path of publication.unsubscribeUrl. Listens on 127.0.0.1:8080 by default;\n--port 0 picks a free port. Needs GAZETTE_SECRET (environment or <root>/.env).\n`,
+    );
     return 0;
   }
   const port = Number(values.port);
   if (!/^\d+$/.test(values.port!) || port > 65535) {
-    throw new GazetteError(`invalid --port "${values.port}"`, { code: 'cli/usage', field: 'port', hint: 'Give a port number from 0 to 65535 (0 picks a free one).' });
+    throw new GazetteError(`invalid --port "${values.port}"`, {
+      code: 'cli/usage',
+      field: 'port',
+      hint: 'Give a port number from 0 to 65535 (0 picks a free one).',
+    });
   }
   const root = path.resolve(values.root!);
   const dist = path.join(root, 'dist');
-  const handler = await createGazetteHandler({ root, log: (line) => process.stdout.write(`${new Date().toISOString()} ${line}\n`) });
+  const handler = await createGazetteHandler({
+    root,
+    log: (line) => process.stdout.write(`${new Date().toISOString()} ${line}\n`),
+  });
 
   // Bad clients must not hold the server: whole requests within 15 s, headers within 10 s.
-  const server = createServer({ requestTimeout: 15_000, headersTimeout: 10_000, keepAliveTimeout: 5_000, maxHeaderSize: 16_384 }, handler);
+  const server = createServer(
+    { requestTimeout: 15_000, headersTimeout: 10_000, keepAliveTimeout: 5_000, maxHeaderSize: 16_384 },
+    handler,
+  );
   server.on('clientError', (_err, socket) => {
     if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
     else socket.destroy();
@@ -40,7 +56,10 @@ export async function run(argv: string[]): Promise<number> {
     handler.close();
     throw new GazetteError(`cannot listen on ${values.host}:${port}: ${(cause as Error).message}`, {
       code: 'serve/listen',
-      hint: (cause as NodeJS.ErrnoException).code === 'EADDRINUSE' ? 'Another program uses that port: pick another with --port, or --port 0 for a free one.' : 'Check --host and --port.',
+      hint:
+        (cause as NodeJS.ErrnoException).code === 'EADDRINUSE'
+          ? 'Another program uses that port: pick another with --port, or --port 0 for a free one.'
+          : 'Check --host and --port.',
       cause,
     });
   }

@@ -23,10 +23,18 @@ export async function run(argv: string[]): Promise<number> {
   const [action, ...args] = positionals;
   const root = path.resolve(values.root!);
   if (!action || !['add', 'remove', 'list', 'import'].includes(action)) {
-    throw new GazetteError(action ? `unknown action "${action}"` : 'an action is required', { code: 'cli/usage', hint: USAGE });
+    throw new GazetteError(action ? `unknown action "${action}"` : 'an action is required', {
+      code: 'cli/usage',
+      hint: USAGE,
+    });
   }
-  if (action !== 'list' && args.length === 0) throw new GazetteError(`\`suppress ${action}\` needs ${action === 'import' ? 'a CSV file' : 'at least one address'}`, { code: 'cli/usage', hint: USAGE });
-  if (action === 'list' && args.length > 0) throw new GazetteError('`suppress list` takes no arguments', { code: 'cli/usage', hint: USAGE });
+  if (action !== 'list' && args.length === 0)
+    throw new GazetteError(
+      `\`suppress ${action}\` needs ${action === 'import' ? 'a CSV file' : 'at least one address'}`,
+      { code: 'cli/usage', hint: USAGE },
+    );
+  if (action === 'list' && args.length > 0)
+    throw new GazetteError('`suppress list` takes no arguments', { code: 'cli/usage', hint: USAGE });
 
   const db = openDatabase(root);
   try {
@@ -44,7 +52,9 @@ export async function run(argv: string[]): Promise<number> {
         for await (const row of readRecipients(file, display)) {
           if (row.kind === 'invalid') {
             invalid++;
-            process.stderr.write(`${display}:${row.line}: warning: ${row.reason}; skipped [suppress/invalid-address]\n`);
+            process.stderr.write(
+              `${display}:${row.line}: warning: ${row.reason}; skipped [suppress/invalid-address]\n`,
+            );
             continue;
           }
           batch.push(row.email);
@@ -56,13 +66,19 @@ export async function run(argv: string[]): Promise<number> {
         added += list.addMany(batch, 'import', display);
         batch = [];
       }
-      process.stdout.write(`Imported ${added} new suppressed address${added === 1 ? '' : 'es'}${invalid ? ` (${invalid} invalid rows skipped)` : ''}.\n`);
+      process.stdout.write(
+        `Imported ${added} new suppressed address${added === 1 ? '' : 'es'}${invalid ? ` (${invalid} invalid rows skipped)` : ''}.\n`,
+      );
       return invalid > 0 ? 1 : 0;
     }
     // add / remove: validate every address first, so a typo changes nothing.
     const emails = args.map((a) => {
       const c = checkAddress(a);
-      if (!c.ok) throw new GazetteError(`${JSON.stringify(a)} ${c.reason}`, { code: 'suppress/invalid-address', hint: 'Give plain addresses, e.g. gazette suppress add name@example.org' });
+      if (!c.ok)
+        throw new GazetteError(`${JSON.stringify(a)} ${c.reason}`, {
+          code: 'suppress/invalid-address',
+          hint: 'Give plain addresses, e.g. gazette suppress add name@example.org',
+        });
       return c.email;
     });
     let changed = 0;
@@ -70,7 +86,9 @@ export async function run(argv: string[]): Promise<number> {
       for (const e of emails) if (action === 'add' ? list.add(e, 'manual') : list.remove(e)) changed++;
     })();
     const verb = action === 'add' ? 'Suppressed' : 'Removed';
-    process.stdout.write(`${verb} ${changed} address${changed === 1 ? '' : 'es'}${changed < emails.length ? ` (${emails.length - changed} ${action === 'add' ? 'already suppressed' : 'were not suppressed'})` : ''}.\n`);
+    process.stdout.write(
+      `${verb} ${changed} address${changed === 1 ? '' : 'es'}${changed < emails.length ? ` (${emails.length - changed} ${action === 'add' ? 'already suppressed' : 'were not suppressed'})` : ''}.\n`,
+    );
     return 0;
   } finally {
     db.close();

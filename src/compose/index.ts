@@ -1,6 +1,15 @@
 import { protectMergeTags } from '../render/merge.js';
 import { themeOf, type Theme } from '../render/theme.js';
-import type { Article, ComposedArticle, Content, Diagnostic, Issue, IssueSource, MergeTag, Publication } from '../types.js';
+import type {
+  Article,
+  ComposedArticle,
+  Content,
+  Diagnostic,
+  Issue,
+  IssueSource,
+  MergeTag,
+  Publication,
+} from '../types.js';
 import { renderMarkdown, resolveUrl } from './markdown.js';
 import { articleUrl, issueWebUrl } from './urls.js';
 
@@ -56,7 +65,11 @@ export function composeIssue(content: Content, source: IssueSource): ComposeResu
   return { issue, mergeTags, diagnostics };
 }
 
-function composeArticle(article: Article, publication: Publication, theme: Theme): { article: ComposedArticle; tags: MergeTag[] } {
+function composeArticle(
+  article: Article,
+  publication: Publication,
+  theme: Theme,
+): { article: ComposedArticle; tags: MergeTag[] } {
   // Loading hands out the same Article object while its file is unchanged.
   const key = `${publication.url}\0${publication.language}\0${publication.accentColor}`;
   const hit = articleCache.get(article);
@@ -75,7 +88,10 @@ function composeArticle(article: Article, publication: Publication, theme: Theme
     date: article.date,
     dateFormatted: formatDate(article.date, lang),
     authors: article.authors,
-    byline: formatList(article.authors.map((a) => a.name), lang),
+    byline: formatList(
+      article.authors.map((a) => a.name),
+      lang,
+    ),
     dek: article.dek,
     image,
     section: article.section,
@@ -97,12 +113,20 @@ const listFormats = new Map<string, Intl.ListFormat | null>();
 
 export function formatDate(iso: string, lang: string): string {
   const [y, m, d] = iso.split('-').map(Number) as [number, number, number];
-  if (!dateFormats.has(lang)) dateFormats.set(lang, tryCreate(() => new Intl.DateTimeFormat(lang, { dateStyle: 'long', timeZone: 'UTC' })));
+  if (!dateFormats.has(lang))
+    dateFormats.set(
+      lang,
+      tryCreate(() => new Intl.DateTimeFormat(lang, { dateStyle: 'long', timeZone: 'UTC' })),
+    );
   return dateFormats.get(lang)?.format(new Date(Date.UTC(y, m - 1, d))) ?? iso;
 }
 
 function formatList(names: string[], lang: string): string {
-  if (!listFormats.has(lang)) listFormats.set(lang, tryCreate(() => new Intl.ListFormat(lang, { style: 'long', type: 'conjunction' })));
+  if (!listFormats.has(lang))
+    listFormats.set(
+      lang,
+      tryCreate(() => new Intl.ListFormat(lang, { style: 'long', type: 'conjunction' })),
+    );
   return listFormats.get(lang)?.format(names) ?? names.join(', ');
 }
 

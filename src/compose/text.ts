@@ -78,7 +78,13 @@ export function toPlainText(tokens: Token[], resolve: (href: string) => string |
         break;
       case 'code_block':
       case 'fence':
-        blocks.push(t.content.replace(/\n$/, '').split('\n').map((l) => prefixes.join('') + '    ' + l).join('\n'));
+        blocks.push(
+          t.content
+            .replace(/\n$/, '')
+            .split('\n')
+            .map((l) => prefixes.join('') + '    ' + l)
+            .join('\n'),
+        );
         break;
       case 'html_block': {
         const text = stripTags(t.content).trim();
@@ -143,7 +149,13 @@ function inlineText(children: Token[], resolve: (href: string) => string | undef
 }
 
 function stripTags(html: string): string {
-  return html.replace(/<[^>]*>/g, '').replace(/&nbsp;/g, ' ').replace(/&amp;/g, '&').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"');
+  return html
+    .replace(/<[^>]*>/g, '')
+    .replace(/&nbsp;/g, ' ')
+    .replace(/&amp;/g, '&')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"');
 }
 
 /** Greedy word wrap; long words (URLs) stay whole on their own line. Keeps explicit newlines. */

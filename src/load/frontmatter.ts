@@ -59,7 +59,11 @@ export function splitFrontMatter(text: string, file: string): FrontMatter {
   let yamlDiagnostics: Diagnostic[] = [];
   let parsed: ParsedYaml | undefined;
   const refuse = () => {
-    throw new GazetteError('executable front-matter is not allowed', { code: 'content/front-matter-language', file, line: 1 });
+    throw new GazetteError('executable front-matter is not allowed', {
+      code: 'content/front-matter-language',
+      file,
+      line: 1,
+    });
   };
   const yamlEngine = {
     parse: (src: string) => {

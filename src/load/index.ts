@@ -125,7 +125,9 @@ export async function loadContent(root: string): Promise<LoadResult> {
   }
 
   // Newest first, the order of the archive and the preview's list.
-  issues.sort((a, b) => b.date.localeCompare(a.date) || (b.number ?? 0) - (a.number ?? 0) || a.slug.localeCompare(b.slug));
+  issues.sort(
+    (a, b) => b.date.localeCompare(a.date) || (b.number ?? 0) - (a.number ?? 0) || a.slug.localeCompare(b.slug),
+  );
   if (!publication || diagnostics.some((d) => d.severity === 'error')) return { diagnostics };
   return { content: { root, publication, articles, issues }, diagnostics };
 }
@@ -155,9 +157,19 @@ function reader(root: string, diagnostics: Diagnostic[]): Read {
   };
 }
 
-function readPublication(root: string, read: Read, diagnostics: Diagnostic[]): { publication?: Publication; found: boolean } {
+function readPublication(
+  root: string,
+  read: Read,
+  diagnostics: Diagnostic[],
+): { publication?: Publication; found: boolean } {
   const pubPath = path.join(root, 'content', 'publication.yml');
-  const pubFile = readIfExists(pubPath, read, diagnostics, 'content/publication.yml', 'Create content/publication.yml with name, url, from, address and unsubscribeUrl (see README, "Content reference").');
+  const pubFile = readIfExists(
+    pubPath,
+    read,
+    diagnostics,
+    'content/publication.yml',
+    'Create content/publication.yml with name, url, from, address and unsubscribeUrl (see README, "Content reference").',
+  );
   if (!pubFile) return { found: false };
   const { yd, v } = parseCached('publication', pubFile, () => {
     const { parsed, diagnostics: yd } = parseYaml(pubFile.text, pubFile.file, 0);
@@ -169,7 +181,8 @@ function readPublication(root: string, read: Read, diagnostics: Diagnostic[]): {
   if (!v.value) return { found: true };
   const publication: Publication = { ...v.value, file: pubFile.file };
   // The logo is referenced from emails: make it absolute like every other image.
-  if (publication.logo) publication.logo = { ...publication.logo, src: new URL(publication.logo.src, publication.url + '/').href };
+  if (publication.logo)
+    publication.logo = { ...publication.logo, src: new URL(publication.logo.src, publication.url + '/').href };
   return { publication, found: true };
 }
 
@@ -191,9 +204,21 @@ function parseCached<T>(kind: string, f: TextFile, parse: () => T): T {
 /** The same Article object for the same file and publication language, so compose can cache by identity. */
 const articleObjects = new WeakMap<TextFile, { language: string | undefined; article: Article }>();
 
-function readIfExists(abs: string, read: Read, diagnostics: Diagnostic[], file: string, hint: string): TextFile | undefined {
+function readIfExists(
+  abs: string,
+  read: Read,
+  diagnostics: Diagnostic[],
+  file: string,
+  hint: string,
+): TextFile | undefined {
   if (!existsSync(path.dirname(abs))) {
-    diagnostics.push({ code: 'content/missing', severity: 'error', message: 'no content/ folder in this root', file: 'content', hint: 'Run gazette in a folder that has content/, or pass --root DIR.' });
+    diagnostics.push({
+      code: 'content/missing',
+      severity: 'error',
+      message: 'no content/ folder in this root',
+      file: 'content',
+      hint: 'Run gazette in a folder that has content/, or pass --root DIR.',
+    });
     return undefined;
   }
   if (!existsSync(abs)) {
@@ -253,12 +278,26 @@ interface Validated<T> {
 }
 
 /** Validates parsed YAML with a zod schema; each failing field becomes a diagnostic at its line. */
-function validate<S extends z.ZodType>(schema: S, parsed: ParsedYaml, file: string, known: readonly string[]): Validated<z.output<S>> {
+function validate<S extends z.ZodType>(
+  schema: S,
+  parsed: ParsedYaml,
+  file: string,
+  known: readonly string[],
+): Validated<z.output<S>> {
   const diagnostics: Diagnostic[] = [];
   const data = parsed.data ?? {};
   if (typeof data !== 'object' || Array.isArray(data)) {
     return {
-      diagnostics: [{ code: 'content/not-a-mapping', severity: 'error', message: 'front-matter must be a set of `key: value` fields', file, line: parsed.locate([]).line, hint: 'Write one `key: value` per line.' }],
+      diagnostics: [
+        {
+          code: 'content/not-a-mapping',
+          severity: 'error',
+          message: 'front-matter must be a set of `key: value` fields',
+          file,
+          line: parsed.locate([]).line,
+          hint: 'Write one `key: value` per line.',
+        },
+      ],
     };
   }
   for (const key of parsed.keysAt([])) {

@@ -19,7 +19,12 @@ export function readTextFile(absPath: string, file: string, maxBytes = MAX_CONTE
   try {
     st = statSync(absPath, { bigint: true });
   } catch (cause) {
-    throw new GazetteError(`cannot read ${file}`, { code: 'content/unreadable', file, cause, hint: 'Check that the file exists and is readable.' });
+    throw new GazetteError(`cannot read ${file}`, {
+      code: 'content/unreadable',
+      file,
+      cause,
+      hint: 'Check that the file exists and is readable.',
+    });
   }
   const size = Number(st.size);
   if (size > maxBytes) {

@@ -22,8 +22,14 @@ const httpsUrl = z
   .trim()
   .url('must be a full URL')
   .refine((u) => u.startsWith('https://'), 'must start with https://');
-const bcp47 = z.string().trim().regex(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, 'must be a language tag such as en, ar, pt-BR');
-const hexColor = z.string().trim().regex(/^#[0-9a-fA-F]{6}$/, 'must be a color written #rrggbb');
+const bcp47 = z
+  .string()
+  .trim()
+  .regex(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, 'must be a language tag such as en, ar, pt-BR');
+const hexColor = z
+  .string()
+  .trim()
+  .regex(/^#[0-9a-fA-F]{6}$/, 'must be a color written #rrggbb');
 
 export const authorSchema = z.object({ name: text, role: optionalText, email: email.optional() });
 
@@ -57,7 +63,8 @@ export const articleSchema = z
   })
   .superRefine((a, ctx) => {
     if (!a.author && !a.authors) ctx.addIssue({ code: 'custom', path: ['author'], message: 'missing required field' });
-    if (a.author && a.authors) ctx.addIssue({ code: 'custom', path: ['authors'], message: 'give either `author` or `authors`, not both' });
+    if (a.author && a.authors)
+      ctx.addIssue({ code: 'custom', path: ['authors'], message: 'give either `author` or `authors`, not both' });
   });
 
 export const issueSchema = z.object({
@@ -66,7 +73,10 @@ export const issueSchema = z.object({
   number: z.number().int().positive().optional(),
   preheader: optionalText,
   // digest and feature are built in; a root may add its own layouts/<name>.mjml.hbs.
-  layout: z.string().trim().regex(/^[a-z0-9][a-z0-9_-]*$/, 'must be a layout name such as digest or feature'),
+  layout: z
+    .string()
+    .trim()
+    .regex(/^[a-z0-9][a-z0-9_-]*$/, 'must be a layout name such as digest or feature'),
   articles: z.array(z.string().trim().min(1)).min(1, 'must list at least one article slug'),
 });
 
@@ -80,14 +90,16 @@ export const KNOWN_KEYS = {
 export const FIELD_HINTS: Record<string, string> = {
   title: 'Add a line such as `title: Kazakhstan Joins the Abraham Accords`.',
   date: 'Write the date as YYYY-MM-DD, e.g. `date: 2025-11-18`.',
-  author: 'Add `author: {name: Dana Mash\'Al, role: Staff Writer}` or a list under `authors:`.',
+  author: "Add `author: {name: Dana Mash'Al, role: Staff Writer}` or a list under `authors:`.",
   authors: 'Write `authors:` as a list of `{name, role}` entries.',
   name: 'Add `name: ...`.',
   url: 'Write a full https URL, e.g. `url: https://example.org`.',
-  unsubscribeUrl: 'Point it at the path `gazette serve` answers, e.g. `unsubscribeUrl: https://example.org/unsubscribe`.',
-  address: 'Add the publication\'s postal address; anti-spam laws require it in every email.',
+  unsubscribeUrl:
+    'Point it at the path `gazette serve` answers, e.g. `unsubscribeUrl: https://example.org/unsubscribe`.',
+  address: "Add the publication's postal address; anti-spam laws require it in every email.",
   from: 'Write `from: {name: The Gazelle, address: newsletter@example.org}`.',
-  layout: 'Use `layout: digest` (several teasers) or `layout: feature` (one article in full), or the name of your own templates/layouts/<name>.mjml.hbs.',
+  layout:
+    'Use `layout: digest` (several teasers) or `layout: feature` (one article in full), or the name of your own templates/layouts/<name>.mjml.hbs.',
   articles: 'List article slugs (file names without .md) under `articles:`, one per line as `- slug`.',
   number: 'Write the issue number as a whole number, e.g. `number: 42`.',
   accentColor: 'Write the color as #rrggbb, e.g. `accentColor: "#8a1c2b"` (quoted: # starts a YAML comment).',

@@ -20,7 +20,11 @@ export interface ParsedYaml {
  * well-formed front-matter in microseconds; the `yaml` package, which keeps positions, runs only
  * when js-yaml refuses the text or when a diagnostic asks where a field is.
  */
-export function parseYaml(src: string, file: string, lineOffset: number): { parsed?: ParsedYaml; diagnostics: Diagnostic[] } {
+export function parseYaml(
+  src: string,
+  file: string,
+  lineOffset: number,
+): { parsed?: ParsedYaml; diagnostics: Diagnostic[] } {
   let data: unknown;
   try {
     data = jsyaml.safeLoad(src, { schema: jsyaml.CORE_SCHEMA, filename: file });
@@ -34,7 +38,10 @@ export function parseYaml(src: string, file: string, lineOffset: number): { pars
       data,
       locate: (path) => positions()?.locate(path) ?? { line: 1 + lineOffset, column: 1 },
       keysAt: (path) => {
-        const value = path.reduce<unknown>((cur, k) => (cur && typeof cur === 'object' ? (cur as Record<PropertyKey, unknown>)[k] : undefined), data);
+        const value = path.reduce<unknown>(
+          (cur, k) => (cur && typeof cur === 'object' ? (cur as Record<PropertyKey, unknown>)[k] : undefined),
+          data,
+        );
         return value && typeof value === 'object' && !Array.isArray(value) ? Object.keys(value) : [];
       },
     },
@@ -46,7 +53,11 @@ export function parseYaml(src: string, file: string, lineOffset: number): { pars
 let yamlModule: typeof import('yaml') | undefined;
 const loadYaml = () => (yamlModule ??= createRequire(import.meta.url)('yaml') as typeof import('yaml'));
 
-function parseWithPositions(src: string, file: string, lineOffset: number): { parsed?: ParsedYaml; diagnostics: Diagnostic[] } {
+function parseWithPositions(
+  src: string,
+  file: string,
+  lineOffset: number,
+): { parsed?: ParsedYaml; diagnostics: Diagnostic[] } {
   const { LineCounter, parseDocument, isMap, isScalar } = loadYaml();
   const lineCounter = new LineCounter();
   const doc = parseDocument(src, { lineCounter, uniqueKeys: true, prettyErrors: false, schema: 'core' });
@@ -69,7 +80,13 @@ function parseWithPositions(src: string, file: string, lineOffset: number): { pa
     // maxAliasCount bounds "billion laughs" expansion.
     data = doc.toJS({ maxAliasCount: 100 });
   } catch (cause) {
-    throw new GazetteError('YAML could not be read', { code: 'content/yaml-syntax', file, line: 1 + lineOffset, cause, hint: 'Remove YAML aliases (*name) and anchors (&name).' });
+    throw new GazetteError('YAML could not be read', {
+      code: 'content/yaml-syntax',
+      file,
+      line: 1 + lineOffset,
+      cause,
+      hint: 'Remove YAML aliases (*name) and anchors (&name).',
+    });
   }
 
   const locate = (path: readonly PropertyKey[]) => {

@@ -38,7 +38,10 @@ export function renderFeed(publication: Publication, entries: IssueEntry[]): str
 /** A short HTML body: the preheader and the issue's articles, linked; the full issue is one click away. */
 function entryHtml(e: IssueEntry): string {
   const items = e.articles
-    .map((a) => `<li><a href="${escapeHtml(a.url)}">${escapeHtml(a.title)}</a>${a.dek ? ` — ${escapeHtml(a.dek)}` : ''}</li>`)
+    .map(
+      (a) =>
+        `<li><a href="${escapeHtml(a.url)}">${escapeHtml(a.title)}</a>${a.dek ? ` — ${escapeHtml(a.dek)}` : ''}</li>`,
+    )
     .join('');
   return [
     e.preheader ? `<p>${escapeHtml(e.preheader)}</p>` : '',

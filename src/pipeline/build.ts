@@ -58,7 +58,19 @@ export async function buildIssue(options: BuildOptions): Promise<BuildResult> {
     const { issue } = composed;
     const context: TemplateContext = {
       publication: issue.publication,
-      issue: { slug: issue.slug, file: issue.file, title: issue.title, date: issue.date, dateFormatted: issue.dateFormatted, number: issue.number, preheader: issue.preheader, layout: issue.layout, webUrl: issue.webUrl, lang: issue.lang, dir: issue.dir },
+      issue: {
+        slug: issue.slug,
+        file: issue.file,
+        title: issue.title,
+        date: issue.date,
+        dateFormatted: issue.dateFormatted,
+        number: issue.number,
+        preheader: issue.preheader,
+        layout: issue.layout,
+        webUrl: issue.webUrl,
+        lang: issue.lang,
+        dir: issue.dir,
+      },
       intro: issue.introHtml,
       articles: issue.articles,
       feature: issue.articles[0]!,
@@ -73,8 +85,23 @@ export async function buildIssue(options: BuildOptions): Promise<BuildResult> {
       const known = (err as { gazette?: Diagnostic }).gazette;
       diagnostics.push(
         known
-          ? { ...known, severity: 'error', message: (err as Error).message, issue: issue.slug, file: issue.file, line: 1, field: 'layout' }
-          : { ...(handlebarsDiagnostic(err, undefined) ?? { code: 'template/error', severity: 'error', message: String(err) }), issue: issue.slug },
+          ? {
+              ...known,
+              severity: 'error',
+              message: (err as Error).message,
+              issue: issue.slug,
+              file: issue.file,
+              line: 1,
+              field: 'layout',
+            }
+          : {
+              ...(handlebarsDiagnostic(err, undefined) ?? {
+                code: 'template/error',
+                severity: 'error',
+                message: String(err),
+              }),
+              issue: issue.slug,
+            },
       );
       continue;
     }

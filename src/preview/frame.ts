@@ -32,7 +32,8 @@ export function emulateScheme(html: string, scheme: Scheme): string {
       .replace(/\(\s*prefers-color-scheme\s*:\s*light\s*\)/gi, '(max-width: 0px)');
     style = ':root{color-scheme:dark}';
   } else {
-    style = 'html{filter:invert(1) hue-rotate(180deg);background:#fff}img,picture,video,[style*="background-image"]{filter:invert(1) hue-rotate(180deg)}';
+    style =
+      'html{filter:invert(1) hue-rotate(180deg);background:#fff}img,picture,video,[style*="background-image"]{filter:invert(1) hue-rotate(180deg)}';
   }
   return injectHead(out, `<style data-gazette-preview="${scheme}">${style}</style>`);
 }

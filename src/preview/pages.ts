@@ -21,7 +21,15 @@ export interface PageState {
 export const MOBILE_WIDTH = 375;
 export const DESKTOP_WIDTH = 640;
 
-function shell(o: { title: string; nonce: string; state: object; body: string; view?: View; scheme?: Scheme; version: number }): string {
+function shell(o: {
+  title: string;
+  nonce: string;
+  state: object;
+  body: string;
+  view?: View;
+  scheme?: Scheme;
+  version: number;
+}): string {
   // The state is JSON inside <script>: escape `<` so no value can close the element.
   const state = JSON.stringify(o.state).replace(/</g, '\\u003c');
   return `<!doctype html>
@@ -52,7 +60,13 @@ export interface IndexRow {
   source?: IssueSource;
 }
 
-export function indexPage(o: { publicationName?: string; rows: IndexRow[]; globalDiagnostics: Diagnostic[]; version: number; nonce: string }): string {
+export function indexPage(o: {
+  publicationName?: string;
+  rows: IndexRow[];
+  globalDiagnostics: Diagnostic[];
+  version: number;
+  nonce: string;
+}): string {
   const rows = o.rows
     .map(({ slug, view, source }) => {
       const r = view?.rendered;
@@ -63,14 +77,22 @@ export function indexPage(o: { publicationName?: string; rows: IndexRow[]; globa
       return `<tr><td><a href="/issues/${encodeURIComponent(slug)}/">${esc(title)}</a>${view?.stale ? ' <span class="gz-pill error">stale</span>' : ''}<div class="gz-mono">${esc(slug)}</div></td><td>${esc(date)}</td><td>${esc(layout)}</td><td>${size}</td><td>${counts(view?.diagnostics ?? [])}</td></tr>`;
     })
     .join('\n');
-  const global = o.globalDiagnostics.length ? `<section class="gz-card" id="gz-meta"><h2>Problems</h2>${diagnosticList(o.globalDiagnostics)}</section><br>` : '';
+  const global = o.globalDiagnostics.length
+    ? `<section class="gz-card" id="gz-meta"><h2>Problems</h2>${diagnosticList(o.globalDiagnostics)}</section><br>`
+    : '';
   const body = `${bar(`<span class="gz-crumb">${esc(o.publicationName ?? 'Preview')}</span>`)}
 <main class="gz-wrap">
 <h1 class="gz-h">Issues</h1>
 ${global}
 ${o.rows.length ? `<table class="gz-table"><thead><tr><th>Issue</th><th>Date</th><th>Layout</th><th>HTML size</th><th>Diagnostics</th></tr></thead><tbody>\n${rows}\n</tbody></table>` : '<p>No issues yet. Create one with <code>gazette new issue</code>.</p>'}
 </main>`;
-  return shell({ title: `${o.publicationName ?? 'Gazette'} · preview`, nonce: o.nonce, state: { page: 'index', version: o.version }, body, version: o.version });
+  return shell({
+    title: `${o.publicationName ?? 'Gazette'} · preview`,
+    nonce: o.nonce,
+    state: { page: 'index', version: o.version },
+    body,
+    version: o.version,
+  });
 }
 
 function counts(diagnostics: readonly Diagnostic[]): string {
@@ -85,10 +107,14 @@ export function diagnosticList(diagnostics: readonly Diagnostic[]): string {
     const where = d.file ? `${d.file}:${d.line ?? 1}${d.column ? `:${d.column}` : ''}` : '';
     return `<li class="gz-diag ${d.severity}"><span class="gz-sev">${d.severity}</span>${esc(d.message)}${d.field ? ` <code>${esc(d.field)}</code>` : ''}<span class="gz-where gz-mono">${esc(where)}${where ? ' · ' : ''}${esc(d.code)}</span>${d.hint ? `<span class="gz-hint"><strong>Hint:</strong> ${esc(d.hint)}</span>` : ''}</li>`;
   };
-  const problems = diagnostics.filter((d) => d.severity !== 'info').sort((a, b) => (a.severity === b.severity ? 0 : a.severity === 'error' ? -1 : 1));
+  const problems = diagnostics
+    .filter((d) => d.severity !== 'info')
+    .sort((a, b) => (a.severity === b.severity ? 0 : a.severity === 'error' ? -1 : 1));
   // Notes (e.g. email-client support details) are folded away: they never fail a check.
   const notes = diagnostics.filter((d) => d.severity === 'info');
-  const head = problems.length ? `<ul class="gz-diags">${problems.map(item).join('')}</ul>` : '<p class="gz-clean">No problems found.</p>';
+  const head = problems.length
+    ? `<ul class="gz-diags">${problems.map(item).join('')}</ul>`
+    : '<p class="gz-clean">No problems found.</p>';
   const tail = notes.length
     ? `<details class="gz-notes"><summary>${notes.length} note${notes.length === 1 ? '' : 's'}</summary><ul class="gz-diags">${notes.map(item).join('')}</ul></details>`
     : '';
@@ -119,9 +145,33 @@ export function issuePage(o: IssuePageOptions): string {
     `<figure class="gz-device ${cls}"><figcaption>${label} · ${width} px</figcaption><iframe class="gz-frame" title="Email at ${width} px" sandbox="allow-same-origin allow-popups allow-popups-to-escape-sandbox" src="${esc(frameSrc)}"></iframe></figure>`;
 
   const body = `${bar(`<span class="gz-crumb" title="${esc(title)}">${esc(title)}</span>
-${seg('tab', [['html', 'HTML'], ['text', 'Text'], ['web', 'Web']], 'Part')}
-${seg('view', [['mobile', 'Mobile'], ['desktop', 'Desktop'], ['both', 'Both']], 'Width')}
-${seg('scheme', [['light', 'Light'], ['dark', 'Dark'], ['invert', 'Inverted']], 'Color scheme')}
+${seg(
+  'tab',
+  [
+    ['html', 'HTML'],
+    ['text', 'Text'],
+    ['web', 'Web'],
+  ],
+  'Part',
+)}
+${seg(
+  'view',
+  [
+    ['mobile', 'Mobile'],
+    ['desktop', 'Desktop'],
+    ['both', 'Both'],
+  ],
+  'Width',
+)}
+${seg(
+  'scheme',
+  [
+    ['light', 'Light'],
+    ['dark', 'Dark'],
+    ['invert', 'Inverted'],
+  ],
+  'Color scheme',
+)}
 <label class="gz-sel">View as <select id="gz-sub">${o.subscribers.map(([v, label]) => `<option value="${esc(v)}"${v === state.sub ? ' selected' : ''}>${esc(label)}</option>`).join('')}</select></label>`)}
 <div class="gz-layout">
 <aside class="gz-side">
@@ -133,7 +183,15 @@ ${frame('gz-mobile', MOBILE_WIDTH, 'Mobile')}
 ${frame('gz-desktop', DESKTOP_WIDTH, 'Desktop')}
 </main>
 </div>`;
-  return shell({ title: `${title} · Gazette preview`, nonce: o.nonce, state: { page: 'issue', slug: view.slug, version: o.version, ...state }, body, view: state.view, scheme: state.scheme, version: o.version });
+  return shell({
+    title: `${title} · Gazette preview`,
+    nonce: o.nonce,
+    state: { page: 'issue', slug: view.slug, version: o.version, ...state },
+    body,
+    view: state.view,
+    scheme: state.scheme,
+    version: o.version,
+  });
 }
 
 /** The part of the page a rebuild replaces: inbox row, facts, diagnostics. */

@@ -58,12 +58,15 @@ export async function startPreview(options: PreviewOptions): Promise<PreviewServ
 
   session.on('build', (e: BuildEvent) => {
     const errors = session.result.diagnostics.filter((d) => d.severity === 'error').length;
-    log(`rebuilt in ${e.ms} ms: ${session.result.issues.length} issue${session.result.issues.length === 1 ? '' : 's'}${errors ? `, ${errors} error${errors === 1 ? '' : 's'}` : ''}${Object.keys(e.changed).length ? `; changed: ${Object.keys(e.changed).join(', ')}` : ''}`);
+    log(
+      `rebuilt in ${e.ms} ms: ${session.result.issues.length} issue${session.result.issues.length === 1 ? '' : 's'}${errors ? `, ${errors} error${errors === 1 ? '' : 's'}` : ''}${Object.keys(e.changed).length ? `; changed: ${Object.keys(e.changed).join(', ')}` : ''}`,
+    );
     const frame = `event: build\ndata: ${JSON.stringify(e)}\n\n`;
     for (const c of clients) c.write(frame);
   });
   await session.rebuild();
-  const watcher: RootWatcher | undefined = options.watch === false ? undefined : watchRoot(root, () => void session.rebuild(), 20);
+  const watcher: RootWatcher | undefined =
+    options.watch === false ? undefined : watchRoot(root, () => void session.rebuild(), 20);
 
   const allowedHosts = new Set([...LOOPBACK, host.toLowerCase()]);
   const openToNetwork = host === '0.0.0.0' || host === '::';
@@ -71,7 +74,8 @@ export async function startPreview(options: PreviewOptions): Promise<PreviewServ
   const server = http.createServer((req, res) => {
     handle(req, res).catch((err) => {
       log(`error serving ${req.url}: ${(err as Error)?.stack ?? String(err)}`);
-      if (!res.headersSent) reply(res, 500, 'text/plain; charset=utf-8', 'Internal error in the preview server; see its console.');
+      if (!res.headersSent)
+        reply(res, 500, 'text/plain; charset=utf-8', 'Internal error in the preview server; see its console.');
       else res.end();
     });
   });
@@ -80,7 +84,8 @@ export async function startPreview(options: PreviewOptions): Promise<PreviewServ
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     // DNS rebinding: a web page must not reach this server through a name it controls.
     const hostHeader = (req.headers.host ?? '').toLowerCase().replace(/:\d+$/, '');
-    if (!openToNetwork && !allowedHosts.has(hostHeader)) return reply(res, 403, 'text/plain; charset=utf-8', 'Forbidden: unexpected Host header.');
+    if (!openToNetwork && !allowedHosts.has(hostHeader))
+      return reply(res, 403, 'text/plain; charset=utf-8', 'Forbidden: unexpected Host header.');
     const raw = req.url ?? '/';
     if (!raw.startsWith('/')) return notFound(res);
     const q = raw.indexOf('?');
@@ -90,7 +95,8 @@ export async function startPreview(options: PreviewOptions): Promise<PreviewServ
     const segs = pathname.split('/').slice(1);
     const method = req.method ?? 'GET';
     const isPost = method === 'POST' && segs[0] === 'issues' && segs[2] === 'send-test' && segs.length === 3;
-    if (!isPost && method !== 'GET' && method !== 'HEAD') return reply(res, 405, 'text/plain; charset=utf-8', 'Method not allowed', { allow: 'GET, HEAD' });
+    if (!isPost && method !== 'GET' && method !== 'HEAD')
+      return reply(res, 405, 'text/plain; charset=utf-8', 'Method not allowed', { allow: 'GET, HEAD' });
 
     if (pathname === '/') return indexRoute(res);
     if (pathname === '/events') return eventsRoute(req, res);
@@ -99,14 +105,18 @@ export async function startPreview(options: PreviewOptions): Promise<PreviewServ
       if (!file) return notFound(res);
       // Frames reload on every save; revalidating images (304) keeps that fast.
       const etag = `"${file.size.toString(36)}-${Math.round(file.mtimeMs).toString(36)}"`;
-      if (req.headers['if-none-match'] === etag) return reply(res, 304, contentType(file.file), '', { etag, 'cache-control': 'no-cache' });
+      if (req.headers['if-none-match'] === etag)
+        return reply(res, 304, contentType(file.file), '', { etag, 'cache-control': 'no-cache' });
       return reply(res, 200, contentType(file.file), file.body, { etag, 'cache-control': 'no-cache' });
     }
     if (segs[0] !== 'issues' || segs.length < 2) return notFound(res);
     const slug = decodeSegment(segs[1]!);
     if (!slug || !SLUG_RULE.test(slug)) return notFound(res);
     const rest = segs.slice(2).join('/');
-    if (segs.length === 2) return session.view(slug) ? reply(res, 301, 'text/plain; charset=utf-8', '', { location: `/issues/${encodeURIComponent(slug)}/` }) : notFound(res);
+    if (segs.length === 2)
+      return session.view(slug)
+        ? reply(res, 301, 'text/plain; charset=utf-8', '', { location: `/issues/${encodeURIComponent(slug)}/` })
+        : notFound(res);
     switch (rest) {
       case '':
         return pageRoute(res, slug, query);
@@ -119,7 +129,9 @@ export async function startPreview(options: PreviewOptions): Promise<PreviewServ
       case 'test.eml':
         return emlRoute(res, slug, query);
       case 'send-test':
-        return isPost ? sendTestRoute(req, res, slug) : reply(res, 405, 'text/plain; charset=utf-8', 'Use POST', { allow: 'POST' });
+        return isPost
+          ? sendTestRoute(req, res, slug)
+          : reply(res, 405, 'text/plain; charset=utf-8', 'Use POST', { allow: 'POST' });
       default:
         return notFound(res);
     }
@@ -128,15 +140,28 @@ export async function startPreview(options: PreviewOptions): Promise<PreviewServ
   async function indexRoute(res: ServerResponse): Promise<void> {
     await session.settled();
     const content = session.result.content;
-    const rows = session.slugs().map((slug) => ({ slug, view: session.view(slug), source: content?.issues.find((i) => i.slug === slug) }));
+    const rows = session
+      .slugs()
+      .map((slug) => ({ slug, view: session.view(slug), source: content?.issues.find((i) => i.slug === slug) }));
     const globalDiagnostics = content ? session.result.diagnostics.filter((d) => !d.issue) : session.result.diagnostics;
     const nonce = newNonce();
     const name = content?.publication.name ?? session.view(rows[0]?.slug ?? '')?.publication?.name;
-    reply(res, 200, 'text/html; charset=utf-8', indexPage({ publicationName: name, rows, globalDiagnostics, version: session.version, nonce }), pageHeaders(nonce));
+    reply(
+      res,
+      200,
+      'text/html; charset=utf-8',
+      indexPage({ publicationName: name, rows, globalDiagnostics, version: session.version, nonce }),
+      pageHeaders(nonce),
+    );
   }
 
   function eventsRoute(req: IncomingMessage, res: ServerResponse): void {
-    res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store', connection: 'keep-alive', 'x-accel-buffering': 'no' });
+    res.writeHead(200, {
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-store',
+      connection: 'keep-alive',
+      'x-accel-buffering': 'no',
+    });
     res.write(`retry: 500\nevent: hello\ndata: ${JSON.stringify({ version: session.version })}\n\n`);
     clients.add(res);
     req.on('close', () => clients.delete(res));
@@ -154,7 +179,11 @@ export async function startPreview(options: PreviewOptions): Promise<PreviewServ
       state,
       version: session.version,
       nonce,
-      subscribers: [['sample', SAMPLE_SUBSCRIBER.label], ['raw', 'Merge tags, unfilled'], ...subscribers.map((s, i): [string, string] => [String(i), s.label])],
+      subscribers: [
+        ['sample', SAMPLE_SUBSCRIBER.label],
+        ['raw', 'Merge tags, unfilled'],
+        ...subscribers.map((s, i): [string, string] => [String(i), s.label]),
+      ],
       snippet: r ? inboxSnippet(personalize(r, state.sub === 'raw' ? 'sample' : state.sub, 'html')) : '',
       smtpConfigured: smtpConfigured(),
       buildMs: session.lastBuildMs,
@@ -170,29 +199,45 @@ export async function startPreview(options: PreviewOptions): Promise<PreviewServ
     const part = query.get('part') ?? 'html';
     const r = view.rendered;
     let body: string;
-    if (!r) body = textPage('Nothing to show yet: this issue has errors (listed beside this frame).\nThe preview updates by itself when they are fixed.', state.scheme);
+    if (!r)
+      body = textPage(
+        'Nothing to show yet: this issue has errors (listed beside this frame).\nThe preview updates by itself when they are fixed.',
+        state.scheme,
+      );
     else if (part === 'text') body = textPage(personalize(r, state.sub, 'text'), state.scheme);
     else {
       const html = part === 'web' ? r.webHtml : personalize(r, state.sub, 'html');
       body = framed(emulateScheme(rewriteAssetUrls(html, r.issue.publication.url), state.scheme));
     }
     reply(res, 200, 'text/html; charset=utf-8', body, {
-      'content-security-policy': "default-src 'none'; img-src 'self' data: https: http:; style-src 'unsafe-inline' https:; font-src 'self' data: https:; form-action 'none'; frame-ancestors 'self'",
+      'content-security-policy':
+        "default-src 'none'; img-src 'self' data: https: http:; style-src 'unsafe-inline' https:; font-src 'self' data: https:; form-action 'none'; frame-ancestors 'self'",
     });
   }
 
   /** The outputs exactly as `gazette build` writes them, built afresh for this request. */
-  async function rawRoute(res: ServerResponse, slug: string, file: 'email.html' | 'email.txt' | 'web.html'): Promise<void> {
+  async function rawRoute(
+    res: ServerResponse,
+    slug: string,
+    file: 'email.html' | 'email.txt' | 'web.html',
+  ): Promise<void> {
     const result = await buildIssue({ root, issue: slug });
     const r = result.issues[0];
     if (!r) {
       if (result.diagnostics.some((d) => d.code === 'build/unknown-issue')) return notFound(res);
       const lines = result.diagnostics.filter((d) => d.severity === 'error').map(formatDiagnostic);
-      return reply(res, 500, 'text/plain; charset=utf-8', `The issue "${slug}" does not build:\n\n${lines.join('\n')}\n`);
+      return reply(
+        res,
+        500,
+        'text/plain; charset=utf-8',
+        `The issue "${slug}" does not build:\n\n${lines.join('\n')}\n`,
+      );
     }
     if (file === 'email.txt') return reply(res, 200, 'text/plain; charset=utf-8', r.text);
     if (file === 'web.html' && !r.webHtml) return notFound(res);
-    reply(res, 200, 'text/html; charset=utf-8', file === 'web.html' ? r.webHtml : r.html, { 'content-security-policy': "script-src 'none'; frame-ancestors 'self'" });
+    reply(res, 200, 'text/html; charset=utf-8', file === 'web.html' ? r.webHtml : r.html, {
+      'content-security-policy': "script-src 'none'; frame-ancestors 'self'",
+    });
   }
 
   async function emlRoute(res: ServerResponse, slug: string, query: URLSearchParams): Promise<void> {
@@ -201,18 +246,29 @@ export async function startPreview(options: PreviewOptions): Promise<PreviewServ
     if (!r) return notFound(res);
     const sub = pageState(query).sub === 'raw' ? 'sample' : pageState(query).sub;
     const s = subscriberFor(sub)!;
-    const eml = await composeEml({ rendered: r, to: s.email || SAMPLE_SUBSCRIBER.email, html: personalize(r, sub, 'html'), text: personalize(r, sub, 'text'), unsubscribeUrl: unsubscribeFor(r, s.email) });
+    const eml = await composeEml({
+      rendered: r,
+      to: s.email || SAMPLE_SUBSCRIBER.email,
+      html: personalize(r, sub, 'html'),
+      text: personalize(r, sub, 'text'),
+      unsubscribeUrl: unsubscribeFor(r, s.email),
+    });
     const ascii = `${slug.replace(/[^A-Za-z0-9_-]/g, '_')}-test.eml`;
-    reply(res, 200, 'message/rfc822', eml, { 'content-disposition': `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(`${slug}-test.eml`)}` });
+    reply(res, 200, 'message/rfc822', eml, {
+      'content-disposition': `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(`${slug}-test.eml`)}`,
+    });
   }
 
   async function sendTestRoute(req: IncomingMessage, res: ServerResponse, slug: string): Promise<void> {
-    const json = (status: number, body: object) => reply(res, status, 'application/json; charset=utf-8', JSON.stringify(body));
+    const json = (status: number, body: object) =>
+      reply(res, status, 'application/json; charset=utf-8', JSON.stringify(body));
     // A JSON content type forces a CORS preflight, which this server never grants: other sites
     // cannot make a visitor's browser send mail. The Origin, when given, must be this server.
-    if (!/^application\/json\b/i.test(req.headers['content-type'] ?? '')) return json(415, { ok: false, message: 'Send JSON: {"to": "you@example.org"}.' });
+    if (!/^application\/json\b/i.test(req.headers['content-type'] ?? ''))
+      return json(415, { ok: false, message: 'Send JSON: {"to": "you@example.org"}.' });
     const origin = req.headers.origin;
-    if (origin !== undefined && origin !== `http://${req.headers.host}`) return json(403, { ok: false, message: 'Cross-origin request refused.' });
+    if (origin !== undefined && origin !== `http://${req.headers.host}`)
+      return json(403, { ok: false, message: 'Cross-origin request refused.' });
     let body: { to?: unknown };
     try {
       body = JSON.parse((await readBody(req, MAX_POST_BYTES, 10_000)).toString('utf8'));
@@ -222,12 +278,22 @@ export async function startPreview(options: PreviewOptions): Promise<PreviewServ
     const to = typeof body.to === 'string' ? body.to.trim() : '';
     // The same address rules as `gazette send`, which the test is handed to.
     const address = checkAddress(to);
-    if (!address.ok) return json(400, { ok: false, message: `"${to}" is not an email address that Gazette sends to: it ${address.reason}.` });
+    if (!address.ok)
+      return json(400, {
+        ok: false,
+        message: `"${to}" is not an email address that Gazette sends to: it ${address.reason}.`,
+      });
     if (!session.view(slug)) return json(404, { ok: false, message: `No issue "${slug}".` });
-    if (!smtpConfigured()) return json(409, { ok: false, message: 'No SMTP server is configured: set SMTP_URL in the environment or in .env in the root, or use "Download .eml".' });
+    if (!smtpConfigured())
+      return json(409, {
+        ok: false,
+        message:
+          'No SMTP server is configured: set SMTP_URL in the environment or in .env in the root, or use "Download .eml".',
+      });
     log(`sending a test of ${slug} to ${to}`);
     const out = await runSendTest({ root, slug, to });
-    if (out.exitCode === 0) return json(200, { ok: true, message: `Sent a test of "${slug}" to ${to}.`, output: out.output });
+    if (out.exitCode === 0)
+      return json(200, { ok: true, message: `Sent a test of "${slug}" to ${to}.`, output: out.output });
     const notBuilt = out.output.includes('cli/not-implemented');
     const message = out.timedOut
       ? '`gazette send --test` did not finish within 60 s and was stopped.'
@@ -238,7 +304,8 @@ export async function startPreview(options: PreviewOptions): Promise<PreviewServ
   }
 
   function pageState(query: URLSearchParams): PageState {
-    const pick = <T extends string>(key: string, allowed: readonly T[], fallback: T): T => (allowed.includes(query.get(key) as T) ? (query.get(key) as T) : fallback);
+    const pick = <T extends string>(key: string, allowed: readonly T[], fallback: T): T =>
+      allowed.includes(query.get(key) as T) ? (query.get(key) as T) : fallback;
     const sub = query.get('sub') ?? 'sample';
     return {
       tab: pick<Tab>('tab', ['html', 'text', 'web'], 'html'),
@@ -263,7 +330,10 @@ export async function startPreview(options: PreviewOptions): Promise<PreviewServ
 
   function unsubscribeFor(r: RenderedIssue, email: string): string {
     const secret = loadEnv(root).GAZETTE_SECRET;
-    const token = signToken({ email: email || SAMPLE_SUBSCRIBER.email, issue: r.issue.slug }, secret && secret.length >= 16 ? secret : DEV_SECRET);
+    const token = signToken(
+      { email: email || SAMPLE_SUBSCRIBER.email, issue: r.issue.slug },
+      secret && secret.length >= 16 ? secret : DEV_SECRET,
+    );
     return unsubscribeUrl(r.issue.publication.unsubscribeUrl, token);
   }
 
@@ -309,17 +379,37 @@ async function listen(server: http.Server, host: string, port: number, tries: nu
     } catch (cause) {
       const code = (cause as NodeJS.ErrnoException).code;
       if (code === 'EADDRINUSE' && port !== 0 && i < tries) continue;
-      throw new GazetteError(code === 'EADDRINUSE' ? `ports ${port} to ${port + i} are all in use` : `cannot listen on ${host}:${port + i}: ${(cause as Error).message}`, {
-        code: 'preview/listen',
-        cause,
-        hint: code === 'EADDRINUSE' ? 'Stop the other servers, or pick another port with --port N.' : 'Check --host (an address of this machine, e.g. 127.0.0.1) and --port (1024-65535).',
-      });
+      throw new GazetteError(
+        code === 'EADDRINUSE'
+          ? `ports ${port} to ${port + i} are all in use`
+          : `cannot listen on ${host}:${port + i}: ${(cause as Error).message}`,
+        {
+          code: 'preview/listen',
+          cause,
+          hint:
+            code === 'EADDRINUSE'
+              ? 'Stop the other servers, or pick another port with --port N.'
+              : 'Check --host (an address of this machine, e.g. 127.0.0.1) and --port (1024-65535).',
+        },
+      );
     }
   }
 }
 
-function reply(res: ServerResponse, status: number, type: string, body: string | Buffer, headers: Record<string, string> = {}): void {
-  res.writeHead(status, { 'content-type': type, 'cache-control': 'no-store', 'x-content-type-options': 'nosniff', 'referrer-policy': 'no-referrer', ...headers });
+function reply(
+  res: ServerResponse,
+  status: number,
+  type: string,
+  body: string | Buffer,
+  headers: Record<string, string> = {},
+): void {
+  res.writeHead(status, {
+    'content-type': type,
+    'cache-control': 'no-store',
+    'x-content-type-options': 'nosniff',
+    'referrer-policy': 'no-referrer',
+    ...headers,
+  });
   res.end(body);
 }
 
@@ -344,4 +434,3 @@ function decodeSegment(seg: string): string | undefined {
     return undefined;
   }
 }
-

@@ -43,7 +43,10 @@ export class PreviewSession extends EventEmitter<{ build: [BuildEvent] }> {
   private running?: Promise<void>;
   private dirty = false;
 
-  constructor(readonly root: string, private checkOptions: CheckOptions = {}) {
+  constructor(
+    readonly root: string,
+    private checkOptions: CheckOptions = {},
+  ) {
     super();
   }
 
@@ -83,7 +86,10 @@ export class PreviewSession extends EventEmitter<{ build: [BuildEvent] }> {
 
   /** Diagnostics of the issue, of the files it depends on, and of the whole build (load errors). */
   diagnosticsOf(slug: string): Diagnostic[] {
-    const all = [...this.result.diagnostics.filter((d) => !d.issue || d.issue === slug), ...(this.checks.get(slug) ?? [])];
+    const all = [
+      ...this.result.diagnostics.filter((d) => !d.issue || d.issue === slug),
+      ...(this.checks.get(slug) ?? []),
+    ];
     const seen = new Set<string>();
     return all.filter((d) => {
       const key = JSON.stringify([d.code, d.severity, d.message, d.file, d.line, d.column, d.field]);
@@ -105,14 +111,33 @@ export class PreviewSession extends EventEmitter<{ build: [BuildEvent] }> {
       result = await buildIssue({ root: this.root });
     } catch (err) {
       // buildIssue reports bad content as diagnostics; this is a bug, but the server stays up.
-      result = { ok: false, issues: [], diagnostics: [{ code: 'preview/build-crashed', severity: 'error', message: `the build crashed: ${(err as Error)?.stack ?? String(err)}`, hint: 'This is a bug in Gazette; please report it with the file you just changed.' }] };
+      result = {
+        ok: false,
+        issues: [],
+        diagnostics: [
+          {
+            code: 'preview/build-crashed',
+            severity: 'error',
+            message: `the build crashed: ${(err as Error)?.stack ?? String(err)}`,
+            hint: 'This is a bug in Gazette; please report it with the file you just changed.',
+          },
+        ],
+      };
     }
     const checks = new Map<string, Diagnostic[]>();
     for (const r of result.issues) {
       try {
         checks.set(r.issue.slug, await checkIssue(r, { content: result.content! }, this.checkOptions));
       } catch (err) {
-        checks.set(r.issue.slug, [{ code: 'preview/check-crashed', severity: 'warning', message: `checks failed: ${(err as Error)?.message ?? String(err)}`, issue: r.issue.slug, hint: 'The email built; one of the checks has a bug. Run `gazette check` for details.' }]);
+        checks.set(r.issue.slug, [
+          {
+            code: 'preview/check-crashed',
+            severity: 'warning',
+            message: `checks failed: ${(err as Error)?.message ?? String(err)}`,
+            issue: r.issue.slug,
+            hint: 'The email built; one of the checks has a bug. Run `gazette check` for details.',
+          },
+        ]);
       }
     }
     // A save is often two writes (truncate, then write): a build that fails while another change
@@ -142,7 +167,9 @@ export class PreviewSession extends EventEmitter<{ build: [BuildEvent] }> {
       const r = v?.rendered;
       const print = {
         frames: hash(r ? [r.html, r.text, r.webHtml] : []),
-        meta: hash(v ? [v.stale, v.diagnostics, r?.issue.title, r?.issue.preheader, r?.bytes, v.publication?.from] : null),
+        meta: hash(
+          v ? [v.stale, v.diagnostics, r?.issue.title, r?.issue.preheader, r?.bytes, v.publication?.from] : null,
+        ),
       };
       const before = this.prints.get(slug);
       if (!before || before.frames !== print.frames) changed[slug] = 'frames';
@@ -155,5 +182,7 @@ export class PreviewSession extends EventEmitter<{ build: [BuildEvent] }> {
 }
 
 function hash(value: unknown): string {
-  return createHash('sha1').update(JSON.stringify(value) ?? '').digest('hex');
+  return createHash('sha1')
+    .update(JSON.stringify(value) ?? '')
+    .digest('hex');
 }

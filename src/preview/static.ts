@@ -25,7 +25,10 @@ export async function resolveInside(dir: string, encodedSegments: readonly strin
   }
 }
 
-export async function readInside(dir: string, encodedSegments: readonly string[]): Promise<{ file: string; body: Buffer; size: number; mtimeMs: number } | undefined> {
+export async function readInside(
+  dir: string,
+  encodedSegments: readonly string[],
+): Promise<{ file: string; body: Buffer; size: number; mtimeMs: number } | undefined> {
   const file = await resolveInside(dir, encodedSegments);
   if (!file) return undefined;
   try {

@@ -21,7 +21,10 @@ export interface EmlInput {
 export async function composeEml(o: EmlInput): Promise<Buffer> {
   const { default: MailComposer } = await import('nodemailer/lib/mail-composer');
   const pub = o.rendered.issue.publication;
-  const unsubscribe = [`<${o.unsubscribeUrl}>`, ...(pub.unsubscribeMailto ? [`<mailto:${pub.unsubscribeMailto}?subject=unsubscribe>`] : [])].join(', ');
+  const unsubscribe = [
+    `<${o.unsubscribeUrl}>`,
+    ...(pub.unsubscribeMailto ? [`<mailto:${pub.unsubscribeMailto}?subject=unsubscribe>`] : []),
+  ].join(', ');
   return new MailComposer({
     from: { name: pub.from.name, address: pub.from.address },
     to: o.to,
@@ -29,7 +32,11 @@ export async function composeEml(o: EmlInput): Promise<Buffer> {
     subject: o.rendered.issue.title,
     html: o.html,
     text: o.text,
-    headers: { 'List-Unsubscribe': unsubscribe, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click', 'X-Gazette-Issue': o.rendered.issue.slug },
+    headers: {
+      'List-Unsubscribe': unsubscribe,
+      'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
+      'X-Gazette-Issue': o.rendered.issue.slug,
+    },
     disableFileAccess: true,
     disableUrlAccess: true,
   })
@@ -49,7 +56,10 @@ export function runSendTest(o: { root: string; slug: string; to: string }): Prom
     let output = '';
     let timedOut = false;
     // Arguments are passed as an array (no shell); `to` was validated as an address by the caller.
-    const child = spawn(process.execPath, [BIN, 'send', '--test', o.to, '--issue', o.slug, '--root', o.root], { stdio: ['ignore', 'pipe', 'pipe'], env: process.env });
+    const child = spawn(process.execPath, [BIN, 'send', '--test', o.to, '--issue', o.slug, '--root', o.root], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: process.env,
+    });
     const collect = (chunk: Buffer) => {
       if (output.length < MAX_OUTPUT) output += chunk.toString('utf8');
     };

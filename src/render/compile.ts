@@ -43,7 +43,16 @@ export async function compileMjml(mjml: string, templates: TemplateFile[]): Prom
   } catch (err) {
     const errors = (err as { errors?: MjmlError[] }).errors;
     if (!errors?.length) {
-      return { diagnostics: [{ code: 'template/mjml', severity: 'error', message: `MJML: ${(err as Error).message}`, hint: 'Check that the layout starts with <mjml> and every tag is closed.' }] };
+      return {
+        diagnostics: [
+          {
+            code: 'template/mjml',
+            severity: 'error',
+            message: `MJML: ${(err as Error).message}`,
+            hint: 'Check that the layout starts with <mjml> and every tag is closed.',
+          },
+        ],
+      };
     }
     const lines = mjml.split('\n');
     return {
@@ -63,7 +72,11 @@ export async function compileMjml(mjml: string, templates: TemplateFile[]): Prom
 }
 
 /** Finds the template line that most likely produced a generated MJML line. */
-function locateInTemplates(generated: string, e: MjmlError, templates: TemplateFile[]): { file: string; line: number } | undefined {
+function locateInTemplates(
+  generated: string,
+  e: MjmlError,
+  templates: TemplateFile[],
+): { file: string; line: number } | undefined {
   const attr = /Attribute (\S+) is illegal/.exec(e.message)?.[1];
   const needles = [attr ? `${attr}=` : undefined, `<${e.tagName}`].filter(Boolean) as string[];
   const gen = generated.trim();

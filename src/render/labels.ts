@@ -2,7 +2,16 @@
 // digest) does not say "Read more". Templates use them as {{t "readMore" lang}}; `{name}` is
 // filled from the helper's `name=` argument. To change a word, override the template that uses it.
 
-export type LabelKey = 'readMore' | 'readOnWeb' | 'moreFrom' | 'issue' | 'viewInBrowser' | 'unsubscribe' | 'whyReceiving' | 'website' | 'pastIssues';
+export type LabelKey =
+  | 'readMore'
+  | 'readOnWeb'
+  | 'moreFrom'
+  | 'issue'
+  | 'viewInBrowser'
+  | 'unsubscribe'
+  | 'whyReceiving'
+  | 'website'
+  | 'pastIssues';
 
 const LABELS: Record<string, Record<LabelKey, string>> = {
   en: {

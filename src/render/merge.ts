@@ -37,14 +37,17 @@ export interface ProtectResult {
 export function protectMergeTags(src: string, file?: string, firstLine = 1): ProtectResult {
   const tags: MergeTag[] = [];
   if (!src.includes('{{')) return { text: src, tags };
-  const text = src.replace(new RegExp(TAG_SOURCE, 'g'), (match, name: string, column: string | undefined, fallback: string | undefined, offset: number) => {
-    const line = firstLine + countNewlines(src, offset);
-    const tag: MergeTag = { name: column ? `subscriber.${column}` : name, file, line };
-    if (column) tag.column = column;
-    if (fallback !== undefined) tag.fallback = fallback.replace(/\\(.)/g, '$1');
-    tags.push(tag);
-    return sentinelFor(canonical(tag));
-  });
+  const text = src.replace(
+    new RegExp(TAG_SOURCE, 'g'),
+    (_match, name: string, column: string | undefined, fallback: string | undefined, offset: number) => {
+      const line = firstLine + countNewlines(src, offset);
+      const tag: MergeTag = { name: column ? `subscriber.${column}` : name, file, line };
+      if (column) tag.column = column;
+      if (fallback !== undefined) tag.fallback = fallback.replace(/\\(.)/g, '$1');
+      tags.push(tag);
+      return sentinelFor(canonical(tag));
+    },
+  );
   return { text, tags };
 }
 
@@ -63,7 +66,9 @@ export function restoreMergeTags(s: string): string {
 
 export function canonical(tag: MergeTag): string {
   if (!tag.column) return `{{${tag.name}}}`;
-  return tag.fallback === undefined ? `{{subscriber.${tag.column}}}` : `{{subscriber.${tag.column} | default: "${tag.fallback.replace(/["\\]/g, '\\$&')}"}}`;
+  return tag.fallback === undefined
+    ? `{{subscriber.${tag.column}}}`
+    : `{{subscriber.${tag.column} | default: "${tag.fallback.replace(/["\\]/g, '\\$&')}"}}`;
 }
 
 /** Every merge tag in a built file (canonical form). */
@@ -118,7 +123,7 @@ export function compileFill(template: string, kind: 'html' | 'text'): Fill {
   statics.push(template.slice(last));
   const columns = [...new Set(parts.flatMap((p) => (p.kind === 'column' ? [p.column] : [])))];
   const esc = kind === 'html' ? escapeHtml : (s: string) => s;
-  const valueOf = (p: Part, fields: Readonly<Record<string, string | undefined>>, unsubscribeUrl: string): string => {
+  const partValue = (p: Part, fields: Readonly<Record<string, string | undefined>>, unsubscribeUrl: string): string => {
     if (p.kind === 'unsubscribe') return esc(unsubscribeUrl);
     // Own columns only: `{{subscriber.constructor}}` must not read Object.prototype.
     const raw = Object.hasOwn(fields, p.column) ? fields[p.column] : undefined;
@@ -130,11 +135,11 @@ export function compileFill(template: string, kind: 'html' | 'text'): Fill {
     statics,
     fill(fields, unsubscribeUrl) {
       let out = statics[0]!;
-      for (let i = 0; i < parts.length; i++) out += valueOf(parts[i]!, fields, unsubscribeUrl) + statics[i + 1]!;
+      for (let i = 0; i < parts.length; i++) out += partValue(parts[i]!, fields, unsubscribeUrl) + statics[i + 1]!;
       return out;
     },
     values(fields, unsubscribeUrl) {
-      return parts.map((p) => valueOf(p, fields, unsubscribeUrl));
+      return parts.map((p) => partValue(p, fields, unsubscribeUrl));
     },
   };
 }

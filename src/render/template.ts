@@ -64,7 +64,12 @@ export async function readTheme(root: string): Promise<TemplateFile[]> {
   const files = [...byName.values()];
   // Same theme as last time: hand back the same array, so compileTheme finds it by identity.
   const last = lastTheme.get(root);
-  if (last && last.length === files.length && last.every((f, i) => f.file === files[i]!.file && f.source === files[i]!.source)) return last;
+  if (
+    last &&
+    last.length === files.length &&
+    last.every((f, i) => f.file === files[i]!.file && f.source === files[i]!.source)
+  )
+    return last;
   lastTheme.set(root, files);
   return files;
 }
@@ -116,7 +121,8 @@ export function compileTheme(files: TemplateFile[]): { theme?: CompiledTheme; di
       }
     }
     const wrapped = withFile(fn, f);
-    if (f.name.startsWith('partials/')) hb.registerPartial(f.name.slice('partials/'.length, -SUFFIX.length), wrapped as never);
+    if (f.name.startsWith('partials/'))
+      hb.registerPartial(f.name.slice('partials/'.length, -SUFFIX.length), wrapped as never);
     else if (f.name.startsWith('layouts/')) layouts.set(f.name.slice('layouts/'.length, -SUFFIX.length), wrapped);
   }
   if (diagnostics.length) return { diagnostics };
@@ -128,7 +134,11 @@ export function compileTheme(files: TemplateFile[]): { theme?: CompiledTheme; di
       const fn = layouts.get(layout);
       if (!fn) {
         throw Object.assign(new Error(`no template for layout "${layout}"`), {
-          gazette: { code: 'template/missing-layout', file: `templates/layouts/${layout}${SUFFIX}`, hint: `Create templates/layouts/${layout}${SUFFIX}, or use a layout the theme has: ${[...layouts.keys()].join(', ')}.` },
+          gazette: {
+            code: 'template/missing-layout',
+            file: `templates/layouts/${layout}${SUFFIX}`,
+            hint: `Create templates/layouts/${layout}${SUFFIX}, or use a layout the theme has: ${[...layouts.keys()].join(', ')}.`,
+          },
         });
       }
       return fn(context, { allowProtoPropertiesByDefault: false, allowProtoMethodsByDefault: false });
@@ -153,7 +163,11 @@ function withFile(fn: HandlebarsTemplateDelegate, f: TemplateFile): HandlebarsTe
 }
 
 /** Turns a Handlebars error into a diagnostic naming the template file and line. */
-export function handlebarsDiagnostic(err: unknown, fallback: TemplateFile | undefined, parseOnly = false): Diagnostic | undefined {
+export function handlebarsDiagnostic(
+  err: unknown,
+  fallback: TemplateFile | undefined,
+  parseOnly = false,
+): Diagnostic | undefined {
   if (!(err instanceof Error)) return undefined;
   const file = ((err as { gazetteFile?: TemplateFile }).gazetteFile ?? fallback)?.file;
   const parse = /Parse error on line (\d+)/.exec(err.message);
@@ -168,7 +182,9 @@ export function handlebarsDiagnostic(err: unknown, fallback: TemplateFile | unde
   return {
     code: parse ? 'template/syntax' : missing ? 'template/missing-value' : 'template/error',
     severity: 'error',
-    message: missing ? `template uses "${missing[1]}", which the context does not have` : `Handlebars: ${err.message.split('\n')[0]}`,
+    message: missing
+      ? `template uses "${missing[1]}", which the context does not have`
+      : `Handlebars: ${err.message.split('\n')[0]}`,
     file,
     line: line ?? 1,
     column: located.column !== undefined ? located.column + 1 : runtime ? Number(runtime[2]) + 1 : undefined,

@@ -9,7 +9,9 @@ const RULE = '-'.repeat(40);
  */
 export function renderTextPart(issue: Issue, unsubscribe: string): string {
   const { publication } = issue;
-  const head = [publication.name, issue.number ? `Issue ${issue.number}` : undefined, issue.dateFormatted].filter(Boolean).join(' | ');
+  const head = [publication.name, issue.number ? `Issue ${issue.number}` : undefined, issue.dateFormatted]
+    .filter(Boolean)
+    .join(' | ');
   const parts: string[] = [head, `View this issue in your browser: ${issue.webUrl}`];
   if (issue.introText.trim()) parts.push(issue.introText);
   for (const a of issue.articles) parts.push(RULE + '\n\n' + (issue.layout === 'feature' ? feature(a) : teaser(a)));

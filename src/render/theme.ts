@@ -46,7 +46,15 @@ export function lightenUntil(hex: string, background: string, ratio: number): st
   const n = parseInt(hex.slice(1), 16);
   const rgb = [(n >> 16) & 255, (n >> 8) & 255, n & 255];
   for (let t = 0; t <= 1.0001; t += 0.05) {
-    const mixed = '#' + rgb.map((c) => Math.round(c + (255 - c) * t).toString(16).padStart(2, '0')).join('');
+    const mixed =
+      '#' +
+      rgb
+        .map((c) =>
+          Math.round(c + (255 - c) * t)
+            .toString(16)
+            .padStart(2, '0'),
+        )
+        .join('');
     if (contrastRatio(mixed, background) >= ratio) return mixed;
   }
   return '#ffffff';

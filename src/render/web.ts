@@ -27,7 +27,9 @@ export function renderWebVersion(emailHtml: string, issue: Issue): string {
     `<meta property="og:url" content="${escapeHtml(issue.webUrl)}">`,
     image ? `<meta property="og:image" content="${escapeHtml(image)}">` : '',
     `<meta name="twitter:card" content="${image ? 'summary_large_image' : 'summary'}">`,
-  ].filter(Boolean).join('\n');
+  ]
+    .filter(Boolean)
+    .join('\n');
   html = html.replace(/<title>[\s\S]*?<\/title>/, '');
   html = html.replace(/<head>/, `<head>\n${meta}`);
   return html.replace(/<body[^>]*>/, (body) => `${body}\n${archiveBar(issue)}`);

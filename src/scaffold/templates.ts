@@ -53,7 +53,9 @@ export interface IssueFileOptions {
 }
 
 export function issueFile(o: IssueFileOptions): string {
-  const list = o.articles.length ? o.articles.map((s) => `  - ${s}`).join('\n') : '  # - article-slug   (none yet: create one with `gazette new article "Title"`)';
+  const list = o.articles.length
+    ? o.articles.map((s) => `  - ${s}`).join('\n')
+    : '  # - article-slug   (none yet: create one with `gazette new article "Title"`)';
   const others = o.others.length ? `\n# Other articles: ${o.others.join(', ')}` : '';
   return `---
 # The email subject. Required.

@@ -21,17 +21,28 @@ export function checkAddress(raw: string): AddressCheck {
   const email = raw.trim().toLowerCase();
   if (email === '') return { ok: false, reason: 'is empty' };
   if (email.length > 254) return { ok: false, reason: 'is longer than 254 characters' };
-  if (/["()<>[\]\\,;:\s]/.test(email)) return { ok: false, reason: 'holds quotes, comments, brackets, spaces or separators; only plain addresses (name@example.org) are sent' };
+  if (/["()<>[\]\\,;:\s]/.test(email))
+    return {
+      ok: false,
+      reason:
+        'holds quotes, comments, brackets, spaces or separators; only plain addresses (name@example.org) are sent',
+    };
   const at = email.indexOf('@');
   if (at < 0 || at !== email.lastIndexOf('@')) return { ok: false, reason: 'must hold exactly one "@"' };
   const local = email.slice(0, at);
   const domain = email.slice(at + 1);
   if (local.length === 0 || local.length > 64) return { ok: false, reason: 'has an empty or over-long local part' };
-  if (!local.split('.').every((atom) => ATEXT.test(atom))) return { ok: false, reason: 'has a local part that is not a plain dot-atom (no leading, trailing or double dots; ASCII only)' };
+  if (!local.split('.').every((atom) => ATEXT.test(atom)))
+    return {
+      ok: false,
+      reason: 'has a local part that is not a plain dot-atom (no leading, trailing or double dots; ASCII only)',
+    };
   const asciiDomain = /^[\x21-\x7e]+$/.test(domain) ? domain : domainToASCII(domain);
   if (!asciiDomain) return { ok: false, reason: 'has a domain that is not a valid internationalized name' };
   const labels = asciiDomain.split('.');
-  if (labels.length < 2 || !labels.every((l) => LABEL.test(l))) return { ok: false, reason: 'has a domain that is not a valid host name (e.g. example.org)' };
-  if (!/^(?:[a-z]{2,63}|xn--[a-z0-9-]{1,59})$/.test(labels[labels.length - 1]!)) return { ok: false, reason: 'has a domain without a valid top-level domain' };
+  if (labels.length < 2 || !labels.every((l) => LABEL.test(l)))
+    return { ok: false, reason: 'has a domain that is not a valid host name (e.g. example.org)' };
+  if (!/^(?:[a-z]{2,63}|xn--[a-z0-9-]{1,59})$/.test(labels[labels.length - 1]!))
+    return { ok: false, reason: 'has a domain without a valid top-level domain' };
   return { ok: true, email, ascii: `${local}@${asciiDomain}` };
 }

@@ -36,7 +36,12 @@ export interface MessageTemplate {
   columns: string[];
   messageIdFor(email: string): string;
   /** `messageId`: the one the journal recorded for this row, so a resumed row keeps it even if the secret changed. */
-  compose(recipient: { email: string; ascii: string; fields: Readonly<Record<string, string | undefined>>; messageId?: string }): OutgoingMessage;
+  compose(recipient: {
+    email: string;
+    ascii: string;
+    fields: Readonly<Record<string, string | undefined>>;
+    messageId?: string;
+  }): OutgoingMessage;
 }
 
 export function createMessageTemplate(rendered: RenderedIssue, options: MessageTemplateOptions): MessageTemplate {
@@ -50,7 +55,13 @@ export function createMessageTemplate(rendered: RenderedIssue, options: MessageT
   const messageIdFor = (email: string): string =>
     `<${createHash('sha256').update(`${idSalt}|${issue.slug}|${email}`).digest('hex').slice(0, 32)}@${fromDomain}>`;
 
-  const listLabel = `${(issue.publication.name.toLowerCase().normalize('NFKD').replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') || 'newsletter')}.${fromDomain}`;
+  const listLabel = `${
+    issue.publication.name
+      .toLowerCase()
+      .normalize('NFKD')
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-|-$/g, '') || 'newsletter'
+  }.${fromDomain}`;
   const mailto = pub.unsubscribeMailto ? `mailto:${pub.unsubscribeMailto}?subject=unsubscribe` : undefined;
   const staticHeaders = [
     `From: ${mailbox(pub.from.name, pub.from.address)}`,
@@ -83,7 +94,10 @@ export function createMessageTemplate(rendered: RenderedIssue, options: MessageT
     messageIdFor,
     compose(recipient) {
       const messageId = recipient.messageId ?? messageIdFor(recipient.email);
-      const url = unsubscribeUrl(pub.unsubscribeUrl, signToken({ email: recipient.email, issue: issue.slug }, options.secret));
+      const url = unsubscribeUrl(
+        pub.unsubscribeUrl,
+        signToken({ email: recipient.email, issue: issue.slug }, options.secret),
+      );
       const name = recipient.fields.name;
       const headers =
         `To: ${mailbox(name, recipient.ascii)}\r\n` +
@@ -126,7 +140,9 @@ function encodedPart(fill: Fill): EncodedPart {
     bytes: statics.reduce((n, b) => n + b.length, 0),
     values(fields, unsubscribe) {
       // A value never adds a line: HTML collapses the break anyway, text already has none.
-      return fill.values(fields, unsubscribe).map((v) => quotedPrintable(/[\r\n]/.test(v) ? v.replace(/[\r\n]+/g, ' ') : v, true));
+      return fill
+        .values(fields, unsubscribe)
+        .map((v) => quotedPrintable(/[\r\n]/.test(v) ? v.replace(/[\r\n]+/g, ' ') : v, true));
     },
     write(out, at, values) {
       at += statics[0]!.copy(out, at);

@@ -4,7 +4,10 @@ import type { SendProgress } from './run.js';
  * Progress on stderr: a bar redrawn in place on a TTY, a plain line every few seconds otherwise
  * (CI logs, cron mail). Rate and ETA are over the whole run so far.
  */
-export function progressReporter(total: number, stream: NodeJS.WriteStream = process.stderr): { update(p: SendProgress): void; done(): void } {
+export function progressReporter(
+  total: number,
+  stream: NodeJS.WriteStream = process.stderr,
+): { update(p: SendProgress): void; done(): void } {
   const tty = stream.isTTY === true;
   const started = performance.now();
   let last: SendProgress = { sent: 0, failed: 0, suppressed: 0, retrying: 0 };

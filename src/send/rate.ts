@@ -26,7 +26,12 @@ export class RateLimiter {
       while (this.answered.length > 0 && this.answered[0]! <= now - 1000) this.answered.shift();
       const spaced = this.last + this.interval;
       if (this.inFlight + this.answered.length < this.limit && spaced <= now) break;
-      const wait = this.inFlight + this.answered.length >= this.limit ? (this.answered.length ? this.answered[0]! + 1000 - now : 10) : spaced - now;
+      const wait =
+        this.inFlight + this.answered.length >= this.limit
+          ? this.answered.length
+            ? this.answered[0]! + 1000 - now
+            : 10
+          : spaced - now;
       await sleep(Math.max(1, Math.min(wait, 50)), undefined, { signal }).catch(() => undefined);
       if (signal?.aborted) return () => {};
     }

@@ -37,10 +37,20 @@ export interface CsvHeader {
  * (which may throw to stop before any row is read). The `email` column is required (matched
  * case-insensitively); every other column becomes a merge field under its header name.
  */
-export async function* readRecipients(file: string, displayName: string, onHeader?: (h: CsvHeader) => void): AsyncGenerator<CsvRow> {
+export async function* readRecipients(
+  file: string,
+  displayName: string,
+  onHeader?: (h: CsvHeader) => void,
+): AsyncGenerator<CsvRow> {
   const input = createReadStream(file);
   const parser = input.pipe(
-    parse({ bom: true, relax_column_count: true, skip_empty_lines: false, record_delimiter: ['\r\n', '\n', '\r'], max_record_size: 64 * 1024 }),
+    parse({
+      bom: true,
+      relax_column_count: true,
+      skip_empty_lines: false,
+      record_delimiter: ['\r\n', '\n', '\r'],
+      max_record_size: 64 * 1024,
+    }),
   );
   // pipe() does not forward a read error (a missing file): hand it to the parser's iterator.
   input.on('error', (err) => parser.destroy(err));
@@ -57,7 +67,9 @@ export async function* readRecipients(file: string, displayName: string, onHeade
         emailIndex = columns.findIndex((c) => c.toLowerCase() === 'email');
         if (emailIndex < 0) {
           throw new GazetteError('the recipient list has no `email` column', {
-            code: 'send/csv-no-email', file: displayName, line: at,
+            code: 'send/csv-no-email',
+            file: displayName,
+            line: at,
             hint: `The first row must name the columns, one of them \`email\`; this one has: ${columns.join(', ') || '(nothing)'}.`,
           });
         }
@@ -80,16 +92,28 @@ export async function* readRecipients(file: string, displayName: string, onHeade
     if (err instanceof GazetteError) throw err;
     const code = (err as { code?: string }).code;
     if (code === 'ENOENT' || code === 'EISDIR' || code === 'EACCES') {
-      throw new GazetteError(`cannot read the recipient list ${displayName}`, { code: 'send/csv-unreadable', file: displayName, hint: 'Pass an existing CSV file with --to FILE.csv.', cause: err });
+      throw new GazetteError(`cannot read the recipient list ${displayName}`, {
+        code: 'send/csv-unreadable',
+        file: displayName,
+        hint: 'Pass an existing CSV file with --to FILE.csv.',
+        cause: err,
+      });
     }
     throw new GazetteError(`the recipient list is not valid CSV: ${(err as Error).message}`, {
-      code: 'send/csv-syntax', file: displayName, line,
+      code: 'send/csv-syntax',
+      file: displayName,
+      line,
       hint: 'Quote fields that hold commas, quotes or line breaks ("like, this"), and double the quotes inside them ("say ""hi""").',
       cause: err,
     });
   }
   if (!columns) {
-    throw new GazetteError('the recipient list is empty', { code: 'send/csv-empty', file: displayName, line: 1, hint: 'The first row names the columns (at least `email`), then one subscriber per row.' });
+    throw new GazetteError('the recipient list is empty', {
+      code: 'send/csv-empty',
+      file: displayName,
+      line: 1,
+      hint: 'The first row names the columns (at least `email`), then one subscriber per row.',
+    });
   }
 }
 

@@ -88,15 +88,34 @@ export async function sendLoop(o: SendLoopOptions): Promise<SendLoopResult> {
       progress.sent++;
       streak = [];
     } else {
-      const serverTrouble = d.kind === 'fatal' || (d.smtpCode === undefined ? CONNECTION_CODES.has(d.errorCode ?? '') || d.errorCode === 'ECONNECTION' : d.smtpCode === 421);
+      const serverTrouble =
+        d.kind === 'fatal' ||
+        (d.smtpCode === undefined
+          ? CONNECTION_CODES.has(d.errorCode ?? '') || d.errorCode === 'ECONNECTION'
+          : d.smtpCode === 421);
       // A first attempt that fails, or any connection-level failure, says something about the
       // server; the retries of deferred addresses that pile up at the end of a run do not.
-      if (job.attempts === 1 || serverTrouble) streak.push({ id: job.row.id, attempts: job.row.attempts + job.attempts });
+      if (job.attempts === 1 || serverTrouble)
+        streak.push({ id: job.row.id, attempts: job.row.attempts + job.attempts });
       const retry = d.kind === 'temporary' && job.attempts < o.maxAttempts && !stop;
-      o.journal.record(job.row.id, { state: 'failed', permanent: d.kind === 'permanent', smtpCode: d.smtpCode, errorCode: d.errorCode, response: d.response }, job.row.attempts + job.attempts);
+      o.journal.record(
+        job.row.id,
+        {
+          state: 'failed',
+          permanent: d.kind === 'permanent',
+          smtpCode: d.smtpCode,
+          errorCode: d.errorCode,
+          response: d.response,
+        },
+        job.row.attempts + job.attempts,
+      );
       o.onFailure?.(job.row.email, d, retry);
       if (retry) {
-        retries.push({ row: job.row, attempts: job.attempts, due: Date.now() + backoff(job.attempts, o.retryDelayMs, o.retryCapMs) });
+        retries.push({
+          row: job.row,
+          attempts: job.attempts,
+          due: Date.now() + backoff(job.attempts, o.retryDelayMs, o.retryCapMs),
+        });
         progress.retrying++;
       } else progress.failed++;
       if (d.kind === 'fatal') {
@@ -106,7 +125,18 @@ export async function sendLoop(o: SendLoopOptions): Promise<SendLoopResult> {
         stop = 'paused';
         cause = d;
         // The streak was the server's fault, not the addresses': let a later run try them again.
-        for (const f of streak) o.journal.record(f.id, { state: 'failed', permanent: false, smtpCode: d.smtpCode, errorCode: d.errorCode, response: `run paused: ${d.response}` }, f.attempts);
+        for (const f of streak)
+          o.journal.record(
+            f.id,
+            {
+              state: 'failed',
+              permanent: false,
+              smtpCode: d.smtpCode,
+              errorCode: d.errorCode,
+              response: `run paused: ${d.response}`,
+            },
+            f.attempts,
+          );
       }
     }
     o.onProgress?.(progress);
@@ -116,7 +146,12 @@ export async function sendLoop(o: SendLoopOptions): Promise<SendLoopResult> {
   const start = (job: Job, answered?: () => void) => {
     job.attempts++;
     inFlight++;
-    const message = o.template.compose({ email: job.row.email, ascii: job.row.ascii, fields: job.row.fields, messageId: job.row.messageId });
+    const message = o.template.compose({
+      email: job.row.email,
+      ascii: job.row.ascii,
+      fields: job.row.fields,
+      messageId: job.row.messageId,
+    });
     o.transport.send(message).then(
       (d) => {
         answered?.();

@@ -37,7 +37,16 @@ export interface SmtpOptions {
 }
 
 /** Errors that mean "the server or the network is in trouble", not "this address". */
-export const CONNECTION_CODES = new Set(['ECONNECTION', 'ETIMEDOUT', 'ESOCKET', 'EDNS', 'ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'EPROTOCOL']);
+export const CONNECTION_CODES = new Set([
+  'ECONNECTION',
+  'ETIMEDOUT',
+  'ESOCKET',
+  'EDNS',
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'EPIPE',
+  'EPROTOCOL',
+]);
 /** Configuration errors: every further message would fail the same way, so the run stops. */
 const FATAL_CODES = new Set(['EAUTH', 'ENOAUTH', 'EOAUTH2', 'ETLS', 'EREQUIRETLS', 'ECONFIG', 'EPROXY']);
 
@@ -50,7 +59,8 @@ export function classify(err: unknown): Delivery & { ok: false } {
   if (smtpCode !== undefined && smtpCode >= 500) return { ok: false, kind: 'permanent', smtpCode, errorCode, response };
   if (smtpCode !== undefined && smtpCode >= 400) return { ok: false, kind: 'temporary', smtpCode, errorCode, response };
   // Refused before it reached the server: this address or message will never go through.
-  if (errorCode === 'EENVELOPE' || errorCode === 'EMESSAGE') return { ok: false, kind: 'permanent', errorCode, response };
+  if (errorCode === 'EENVELOPE' || errorCode === 'EMESSAGE')
+    return { ok: false, kind: 'permanent', errorCode, response };
   // A dropped or refused connection, a timeout, the pool closing under us, or anything unknown:
   // retried (boundedly) rather than given up on.
   return { ok: false, kind: 'temporary', errorCode: errorCode ?? 'ECONNECTION', response };
@@ -64,7 +74,9 @@ export function smtpTransport(options: SmtpOptions): Transport {
     host = `${u.protocol}//${u.hostname}${u.port ? `:${u.port}` : ''}`;
   } catch (cause) {
     throw new GazetteError('SMTP_URL is not a valid smtp:// or smtps:// URL', {
-      code: 'config/smtp-url', field: 'SMTP_URL', cause,
+      code: 'config/smtp-url',
+      field: 'SMTP_URL',
+      cause,
       hint: 'Write it as smtp://user:password@host:587 (STARTTLS) or smtps://user:password@host:465; URL-encode special characters in the password.',
     });
   }
@@ -108,7 +120,8 @@ export function smtpTransport(options: SmtpOptions): Transport {
           // A refused recipient is classified by its own reply code, like any other failure.
           const refused = info?.rejectedErrors?.[0];
           if (refused) return resolve(classify(refused));
-          if (!info || info.rejected.length > 0) return resolve({ ok: false, kind: 'temporary', errorCode: 'EENVELOPE', response: String(info?.response) });
+          if (!info || info.rejected.length > 0)
+            return resolve({ ok: false, kind: 'temporary', errorCode: 'EENVELOPE', response: String(info?.response) });
           resolve({ ok: true, response: String(info.response) });
         });
       });
@@ -132,11 +145,18 @@ interface RawMail {
 }
 
 interface RawPool {
-  send(mail: RawMail, callback: (err: Error | null, info?: { response: unknown; rejected: unknown[]; rejectedErrors?: unknown[] }) => void): void;
+  send(
+    mail: RawMail,
+    callback: (
+      err: Error | null,
+      info?: { response: unknown; rejected: unknown[]; rejectedErrors?: unknown[] },
+    ) => void,
+  ): void;
 }
 
 /** Signed headers: the RFC 6376 set plus both List-Unsubscribe headers (RFC 8058 requires them signed). */
-const DKIM_HEADERS = 'From:Sender:Reply-To:Subject:Date:Message-ID:To:Cc:MIME-Version:Content-Type:Content-Transfer-Encoding:List-Id:List-Unsubscribe:List-Unsubscribe-Post';
+const DKIM_HEADERS =
+  'From:Sender:Reply-To:Subject:Date:Message-ID:To:Cc:MIME-Version:Content-Type:Content-Transfer-Encoding:List-Id:List-Unsubscribe:List-Unsubscribe-Post';
 
 /** DKIM settings from the environment; undefined when DKIM_DOMAIN is not set. */
 export function dkimFromEnv(env: NodeJS.ProcessEnv, root: string): DkimSettings | undefined {
@@ -149,12 +169,18 @@ export function dkimFromEnv(env: NodeJS.ProcessEnv, root: string): DkimSettings 
     try {
       privateKey = readFileSync(path.resolve(root, keyFile), 'utf8');
     } catch (cause) {
-      throw new GazetteError(`cannot read DKIM_PRIVATE_KEY_FILE ${keyFile}`, { code: 'config/dkim', field: 'DKIM_PRIVATE_KEY_FILE', hint: 'Point it at the PEM private key of your DKIM selector.', cause });
+      throw new GazetteError(`cannot read DKIM_PRIVATE_KEY_FILE ${keyFile}`, {
+        code: 'config/dkim',
+        field: 'DKIM_PRIVATE_KEY_FILE',
+        hint: 'Point it at the PEM private key of your DKIM selector.',
+        cause,
+      });
     }
   }
   if (!keySelector || !privateKey.includes('PRIVATE KEY')) {
     throw new GazetteError('DKIM_DOMAIN is set but DKIM_SELECTOR or the private key is missing', {
-      code: 'config/dkim', field: keySelector ? 'DKIM_PRIVATE_KEY' : 'DKIM_SELECTOR',
+      code: 'config/dkim',
+      field: keySelector ? 'DKIM_PRIVATE_KEY' : 'DKIM_SELECTOR',
       hint: 'Set DKIM_SELECTOR and DKIM_PRIVATE_KEY (PEM text) or DKIM_PRIVATE_KEY_FILE, or unset DKIM_DOMAIN to send unsigned.',
     });
   }
@@ -171,7 +197,10 @@ export function emlTransport(dir: string): Transport {
       await made;
       // File names come from addresses: keep a safe subset and add a hash so that two
       // addresses that sanitize alike never share a file.
-      const safe = message.email.replace(/[^a-z0-9@._+-]/g, '_').replace(/^\.+/, '_').slice(0, 100);
+      const safe = message.email
+        .replace(/[^a-z0-9@._+-]/g, '_')
+        .replace(/^\.+/, '_')
+        .slice(0, 100);
       const hash = createHash('sha256').update(message.email).digest('hex').slice(0, 8);
       await writeFile(path.join(dir, `${safe}-${hash}.eml`), message.raw);
       return { ok: true, response: 'written' };

@@ -52,7 +52,8 @@ export async function createGazetteHandler(options: GazetteHandlerOptions): Prom
   const basePath = new URL(publication.url).pathname.replace(/\/+$/, '');
   const unsubscribePath = new URL(publication.unsubscribeUrl).pathname.replace(/(.)\/+$/, '$1');
   const unsubscribePaths = new Set([unsubscribePath]);
-  if (basePath && unsubscribePath.startsWith(basePath + '/')) unsubscribePaths.add(unsubscribePath.slice(basePath.length));
+  if (basePath && unsubscribePath.startsWith(basePath + '/'))
+    unsubscribePaths.add(unsubscribePath.slice(basePath.length));
 
   const db = openDatabase(root);
   const unsubscribe = {
@@ -65,7 +66,10 @@ export async function createGazetteHandler(options: GazetteHandlerOptions): Prom
   };
 
   const notFound = (req: IncomingMessage, res: ServerResponse) =>
-    send(req, res, { status: 404, body: page({ publication, title: 'Page not found', body: [`<a href="${basePath}/">All issues</a>`] }) });
+    send(req, res, {
+      status: 404,
+      body: page({ publication, title: 'Page not found', body: [`<a href="${basePath}/">All issues</a>`] }),
+    });
 
   async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = requestUrl(req.url ?? '/');
@@ -73,20 +77,28 @@ export async function createGazetteHandler(options: GazetteHandlerOptions): Prom
     const pathname = url.pathname.replace(/(.)\/+$/, '$1');
     if (unsubscribePaths.has(pathname)) return handleUnsubscribe(req, res, url, unsubscribe);
     if (req.method !== 'GET' && req.method !== 'HEAD') {
-      return send(req, res, { status: 405, body: 'Method not allowed\n', type: 'text/plain; charset=utf-8', headers: { Allow: 'GET, HEAD' } });
+      return send(req, res, {
+        status: 405,
+        body: 'Method not allowed\n',
+        type: 'text/plain; charset=utf-8',
+        headers: { Allow: 'GET, HEAD' },
+      });
     }
     let local = url.pathname;
-    if (basePath && (local === basePath || local.startsWith(basePath + '/'))) local = local.slice(basePath.length) || '/';
+    if (basePath && (local === basePath || local.startsWith(basePath + '/')))
+      local = local.slice(basePath.length) || '/';
     const target = await resolveStatic(dist, local);
     if (!target) return notFound(req, res);
-    if (target.kind === 'redirect') return send(req, res, { status: 301, body: '', headers: { Location: target.location } });
+    if (target.kind === 'redirect')
+      return send(req, res, { status: 301, body: '', headers: { Location: target.location } });
     sendFile(req, res, target);
   }
 
   const handler = ((req: IncomingMessage, res: ServerResponse) => {
     route(req, res).catch((err: unknown) => {
       unsubscribe.log(`error: ${(err as Error)?.message ?? String(err)}`);
-      if (!res.headersSent) send(req, res, { status: 500, body: 'Internal error\n', type: 'text/plain; charset=utf-8' });
+      if (!res.headersSent)
+        send(req, res, { status: 500, body: 'Internal error\n', type: 'text/plain; charset=utf-8' });
       else res.destroy();
     });
   }) as GazetteHandler;
@@ -108,6 +120,7 @@ function requestUrl(target: string): URL | undefined {
 /** Only publication.yml: a broken article must not keep the unsubscribe endpoint down. */
 function publicationOf(root: string): Publication {
   const { publication, diagnostics } = loadPublication(root);
-  if (!publication) throw new DiagnosticsError(`cannot read the publication settings in ${path.join(root, 'content')}`, diagnostics);
+  if (!publication)
+    throw new DiagnosticsError(`cannot read the publication settings in ${path.join(root, 'content')}`, diagnostics);
   return publication;
 }

@@ -8,9 +8,11 @@ const BASE_HEADERS: Record<string, string> = {
 };
 
 /** Web versions show images from the publication's site; no scripts anywhere. */
-export const STATIC_CSP = "default-src 'none'; img-src 'self' https: data:; style-src 'self' 'unsafe-inline'; font-src 'self' https: data:; form-action 'self'; base-uri 'none'; frame-ancestors 'self'";
+export const STATIC_CSP =
+  "default-src 'none'; img-src 'self' https: data:; style-src 'self' 'unsafe-inline'; font-src 'self' https: data:; form-action 'self'; base-uri 'none'; frame-ancestors 'self'";
 /** The unsubscribe pages: inline styles and a form posting back to this origin, nothing else. */
-export const PAGE_CSP = "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
+export const PAGE_CSP =
+  "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
 
 export interface Reply {
   status: number;
@@ -21,7 +23,12 @@ export interface Reply {
 
 export function send(req: IncomingMessage, res: ServerResponse, reply: Reply): void {
   if (res.headersSent) return;
-  const body = reply.body === undefined ? Buffer.alloc(0) : Buffer.isBuffer(reply.body) ? reply.body : Buffer.from(reply.body, 'utf8');
+  const body =
+    reply.body === undefined
+      ? Buffer.alloc(0)
+      : Buffer.isBuffer(reply.body)
+        ? reply.body
+        : Buffer.from(reply.body, 'utf8');
   res.writeHead(reply.status, {
     ...BASE_HEADERS,
     'Content-Security-Policy': PAGE_CSP,
@@ -37,7 +44,10 @@ export function baseHeaders(): Record<string, string> {
 }
 
 export class BodyError extends Error {
-  constructor(readonly status: 408 | 413 | 400, message: string) {
+  constructor(
+    readonly status: 408 | 413 | 400,
+    message: string,
+  ) {
     super(message);
   }
 }

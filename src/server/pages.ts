@@ -25,7 +25,9 @@ export function page(o: PageOptions): string {
   const t = themeOf(o.publication);
   const form = o.form
     ? `<form method="post" action="${e(o.form.action)}">
-${Object.entries(o.form.fields).map(([k, v]) => `<input type="hidden" name="${e(k)}" value="${e(v)}">`).join('\n')}
+${Object.entries(o.form.fields)
+  .map(([k, v]) => `<input type="hidden" name="${e(k)}" value="${e(v)}">`)
+  .join('\n')}
 <button type="submit">${e(o.form.label)}</button>
 </form>${o.form.note ? `\n<p class="note">${o.form.note}</p>` : ''}`
     : '';

@@ -5,7 +5,9 @@ import path from 'node:path';
 import { contentType, decodeSegments, isInside } from './paths.js';
 import { baseHeaders, STATIC_CSP } from './http.js';
 
-export type StaticTarget = { kind: 'file'; file: string; size: number; mtime: Date } | { kind: 'redirect'; location: string };
+export type StaticTarget =
+  | { kind: 'file'; file: string; size: number; mtime: Date }
+  | { kind: 'redirect'; location: string };
 
 /**
  * Maps a URL path (percent-encoded, base path already removed) to a file inside `dist`:
@@ -37,7 +39,8 @@ export async function resolveStatic(dist: string, pathname: string): Promise<Sta
     if (!inside(file)) return undefined;
     let st = await stat(file);
     if (st.isDirectory()) {
-      if (!trailingSlash) return { kind: 'redirect', location: `${encodeURIComponent(segments[segments.length - 1]!)}/` };
+      if (!trailingSlash)
+        return { kind: 'redirect', location: `${encodeURIComponent(segments[segments.length - 1]!)}/` };
       file = await realpath(path.join(file, 'index.html'));
       if (!inside(file)) return undefined;
       st = await stat(file);
@@ -49,7 +52,11 @@ export async function resolveStatic(dist: string, pathname: string): Promise<Sta
   }
 }
 
-export function sendFile(req: IncomingMessage, res: ServerResponse, target: Extract<StaticTarget, { kind: 'file' }>): void {
+export function sendFile(
+  req: IncomingMessage,
+  res: ServerResponse,
+  target: Extract<StaticTarget, { kind: 'file' }>,
+): void {
   const modified = new Date(Math.floor(target.mtime.getTime() / 1000) * 1000);
   const headers = {
     ...baseHeaders(),

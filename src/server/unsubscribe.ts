@@ -21,7 +21,12 @@ export interface UnsubscribeOptions {
 // on repeats, 400 for a token that is missing, malformed or forged (nothing changes then).
 const NO_STORE = { 'Cache-Control': 'no-store' };
 
-export async function handleUnsubscribe(req: IncomingMessage, res: ServerResponse, url: URL, o: UnsubscribeOptions): Promise<void> {
+export async function handleUnsubscribe(
+  req: IncomingMessage,
+  res: ServerResponse,
+  url: URL,
+  o: UnsubscribeOptions,
+): Promise<void> {
   const method = req.method ?? 'GET';
   if (method === 'GET' || method === 'HEAD') {
     const claims = verifyToken(url.searchParams.get('token') ?? '', o.secret);
@@ -30,14 +35,24 @@ export async function handleUnsubscribe(req: IncomingMessage, res: ServerRespons
     return reply(req, res, 200, suppressed ? unsubscribedPage(o, claims, url) : confirmPage(o, claims, url));
   }
   if (method !== 'POST') {
-    return send(req, res, { status: 405, body: 'Method not allowed\n', type: 'text/plain; charset=utf-8', headers: { Allow: 'GET, HEAD, POST', ...NO_STORE } });
+    return send(req, res, {
+      status: 405,
+      body: 'Method not allowed\n',
+      type: 'text/plain; charset=utf-8',
+      headers: { Allow: 'GET, HEAD, POST', ...NO_STORE },
+    });
   }
   let body: Buffer;
   try {
     body = await readBody(req, o.bodyLimit, o.bodyTimeoutMs);
   } catch (err) {
     if (!(err instanceof BodyError)) throw err;
-    return send(req, res, { status: err.status, body: `${err.message}\n`, type: 'text/plain; charset=utf-8', headers: { Connection: 'close', ...NO_STORE } });
+    return send(req, res, {
+      status: err.status,
+      body: `${err.message}\n`,
+      type: 'text/plain; charset=utf-8',
+      headers: { Connection: 'close', ...NO_STORE },
+    });
   }
   const form = formFields(req, body);
   const claims = verifyToken(url.searchParams.get('token') ?? form.get('token') ?? '', o.secret);
@@ -45,13 +60,19 @@ export async function handleUnsubscribe(req: IncomingMessage, res: ServerRespons
   const masked = maskEmail(claims.email);
   if (form.get('action') === 'resubscribe') {
     if (o.suppressions.remove(claims.email)) o.log(`resubscribed ${masked} (issue ${claims.issue})`);
-    return reply(req, res, 200, page({
-      publication: o.publication,
-      title: 'You are subscribed again',
-      body: [`<strong>${e(masked)}</strong> will receive emails from ${e(o.publication.name)} again.`],
-    }));
+    return reply(
+      req,
+      res,
+      200,
+      page({
+        publication: o.publication,
+        title: 'You are subscribed again',
+        body: [`<strong>${e(masked)}</strong> will receive emails from ${e(o.publication.name)} again.`],
+      }),
+    );
   }
-  if (o.suppressions.add(claims.email, 'unsubscribe', claims.issue)) o.log(`unsubscribed ${masked} (issue ${claims.issue})`);
+  if (o.suppressions.add(claims.email, 'unsubscribe', claims.issue))
+    o.log(`unsubscribed ${masked} (issue ${claims.issue})`);
   return reply(req, res, 200, unsubscribedPage(o, claims, url));
 }
 
@@ -69,20 +90,32 @@ function unsubscribedPage(o: UnsubscribeOptions, claims: TokenClaims, url: URL):
     publication: o.publication,
     title: 'You are unsubscribed',
     body: [`<strong>${e(maskEmail(claims.email))}</strong> will receive no more emails from ${e(o.publication.name)}.`],
-    form: { action: selfAction(url), fields: { action: 'resubscribe' }, label: 'Resubscribe', note: 'Unsubscribed by mistake? The button above signs you up again.' },
+    form: {
+      action: selfAction(url),
+      fields: { action: 'resubscribe' },
+      label: 'Resubscribe',
+      note: 'Unsubscribed by mistake? The button above signs you up again.',
+    },
   });
 }
 
 function invalid(req: IncomingMessage, res: ServerResponse, o: UnsubscribeOptions): void {
   const mailto = o.publication.unsubscribeMailto;
-  return reply(req, res, 400, page({
-    publication: o.publication,
-    title: 'This unsubscribe link is not valid',
-    body: [
-      'The link may have been cut short or changed. Open it again from the email, copying the whole address.',
-      mailto ? `You can also write to <a href="mailto:${e(mailto)}">${e(mailto)}</a> to unsubscribe.` : `You can also reply to the email and ask to be unsubscribed.`,
-    ],
-  }));
+  reply(
+    req,
+    res,
+    400,
+    page({
+      publication: o.publication,
+      title: 'This unsubscribe link is not valid',
+      body: [
+        'The link may have been cut short or changed. Open it again from the email, copying the whole address.',
+        mailto
+          ? `You can also write to <a href="mailto:${e(mailto)}">${e(mailto)}</a> to unsubscribe.`
+          : `You can also reply to the email and ask to be unsubscribed.`,
+      ],
+    }),
+  );
 }
 
 /** The form posts back to this very URL (relative, so it survives reverse proxies and base paths). */
@@ -92,8 +125,13 @@ function selfAction(url: URL): string {
 
 /** Fields of a urlencoded body (the page's form, Gmail and Yahoo); other encodings carry none we need. */
 function formFields(req: IncomingMessage, body: Buffer): URLSearchParams {
-  const type = String(req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
-  return type === 'application/x-www-form-urlencoded' ? new URLSearchParams(body.toString('utf8')) : new URLSearchParams();
+  const type = String(req.headers['content-type'] ?? '')
+    .split(';')[0]!
+    .trim()
+    .toLowerCase();
+  return type === 'application/x-www-form-urlencoded'
+    ? new URLSearchParams(body.toString('utf8'))
+    : new URLSearchParams();
 }
 
 function reply(req: IncomingMessage, res: ServerResponse, status: number, html: string): void {

@@ -108,20 +108,35 @@ export class SqliteJournal implements Journal {
     this.stmts = {
       load: db.prepare('INSERT INTO send_loads (issue, started_at) VALUES (?, ?)'),
       find: db.prepare('SELECT id, state, load_id AS loadId FROM send_journal WHERE issue = ? AND email = ?'),
-      insert: db.prepare(`INSERT INTO send_journal (issue, email, ascii, fields, line, message_id, state, load_id, updated_at) VALUES (?, ?, ?, ?, ?, ?, 'pending', ?, ?)`),
+      insert: db.prepare(
+        `INSERT INTO send_journal (issue, email, ascii, fields, line, message_id, state, load_id, updated_at) VALUES (?, ?, ?, ?, ?, ?, 'pending', ?, ?)`,
+      ),
       adopt: db.prepare('UPDATE send_journal SET load_id = ?, fields = ?, ascii = ?, line = ? WHERE id = ?'),
       adoptSent: db.prepare('UPDATE send_journal SET load_id = ? WHERE id = ?'),
-      invalid: db.prepare(`INSERT INTO send_journal (issue, email, ascii, fields, line, state, response, load_id, updated_at) VALUES (?, ?, '', ?, ?, 'invalid', ?, ?, ?)
+      invalid:
+        db.prepare(`INSERT INTO send_journal (issue, email, ascii, fields, line, state, response, load_id, updated_at) VALUES (?, ?, '', ?, ?, 'invalid', ?, ?, ?)
         ON CONFLICT (issue, email) DO UPDATE SET fields = excluded.fields, response = excluded.response, load_id = excluded.load_id, updated_at = excluded.updated_at`),
       claim: db.prepare(`UPDATE send_journal SET state = 'sending', updated_at = ? WHERE id IN (
           SELECT id FROM send_journal WHERE issue = ? AND load_id = ? AND id > ? AND ${TODO} ORDER BY id LIMIT ?)
         RETURNING id, email, ascii, fields, message_id AS messageId, attempts`),
-      sent: db.prepare(`UPDATE send_journal SET state = 'sent', attempts = ?, smtp_code = 250, error_code = NULL, response = ?, permanent = NULL, updated_at = ?, sent_at = ? WHERE id = ?`),
-      failed: db.prepare(`UPDATE send_journal SET state = 'failed', attempts = ?, permanent = ?, smtp_code = ?, error_code = ?, response = ?, updated_at = ? WHERE id = ? AND state != 'sent'`),
-      suppressed: db.prepare(`UPDATE send_journal SET state = 'suppressed', updated_at = ? WHERE id = ? AND state != 'sent'`),
-      release: db.prepare(`UPDATE send_journal SET state = 'pending', updated_at = ? WHERE id = ? AND state = 'sending'`),
-      counts: db.prepare(`SELECT state, permanent, COUNT(*) AS n FROM send_journal WHERE issue = ? AND load_id = ? GROUP BY state, permanent`),
-      byCode: db.prepare(`SELECT COALESCE(CAST(smtp_code AS TEXT), error_code, 'unknown') AS code, COUNT(*) AS n FROM send_journal WHERE issue = ? AND load_id = ? AND state = 'failed' GROUP BY 1 ORDER BY 2 DESC`),
+      sent: db.prepare(
+        `UPDATE send_journal SET state = 'sent', attempts = ?, smtp_code = 250, error_code = NULL, response = ?, permanent = NULL, updated_at = ?, sent_at = ? WHERE id = ?`,
+      ),
+      failed: db.prepare(
+        `UPDATE send_journal SET state = 'failed', attempts = ?, permanent = ?, smtp_code = ?, error_code = ?, response = ?, updated_at = ? WHERE id = ? AND state != 'sent'`,
+      ),
+      suppressed: db.prepare(
+        `UPDATE send_journal SET state = 'suppressed', updated_at = ? WHERE id = ? AND state != 'sent'`,
+      ),
+      release: db.prepare(
+        `UPDATE send_journal SET state = 'pending', updated_at = ? WHERE id = ? AND state = 'sending'`,
+      ),
+      counts: db.prepare(
+        `SELECT state, permanent, COUNT(*) AS n FROM send_journal WHERE issue = ? AND load_id = ? GROUP BY state, permanent`,
+      ),
+      byCode: db.prepare(
+        `SELECT COALESCE(CAST(smtp_code AS TEXT), error_code, 'unknown') AS code, COUNT(*) AS n FROM send_journal WHERE issue = ? AND load_id = ? AND state = 'failed' GROUP BY 1 ORDER BY 2 DESC`,
+      ),
     };
   }
 
@@ -133,7 +148,9 @@ export class SqliteJournal implements Journal {
     const at = now();
     return this.db.transaction(() =>
       rows.map((r): AddOutcome => {
-        const found = this.stmts.find.get(issue, r.email) as { id: number; state: JournalState; loadId: number } | undefined;
+        const found = this.stmts.find.get(issue, r.email) as
+          | { id: number; state: JournalState; loadId: number }
+          | undefined;
         if (!found) {
           this.stmts.insert.run(issue, r.email, r.ascii, JSON.stringify(r.fields), r.line, r.messageId, loadId, at);
           return 'new';
@@ -149,16 +166,25 @@ export class SqliteJournal implements Journal {
     )();
   }
 
-  async addInvalid(issue: string, loadId: number, rows: { line: number; raw: string; reason: string }[]): Promise<void> {
+  async addInvalid(
+    issue: string,
+    loadId: number,
+    rows: { line: number; raw: string; reason: string }[],
+  ): Promise<void> {
     const at = now();
     this.db.transaction(() => {
-      for (const r of rows) this.stmts.invalid.run(issue, `#${r.line}`, JSON.stringify({ email: r.raw }), r.line, r.reason, loadId, at);
+      for (const r of rows)
+        this.stmts.invalid.run(issue, `#${r.line}`, JSON.stringify({ email: r.raw }), r.line, r.reason, loadId, at);
     })();
   }
 
   async claim(issue: string, loadId: number, afterId: number, limit: number): Promise<JournalRow[]> {
-    const rows = this.stmts.claim.all(now(), issue, loadId, afterId, limit) as (Omit<JournalRow, 'fields'> & { fields: string })[];
-    return rows.map((r) => ({ ...r, fields: JSON.parse(r.fields) as Record<string, string> })).sort((a, b) => a.id - b.id);
+    const rows = this.stmts.claim.all(now(), issue, loadId, afterId, limit) as (Omit<JournalRow, 'fields'> & {
+      fields: string;
+    })[];
+    return rows
+      .map((r) => ({ ...r, fields: JSON.parse(r.fields) as Record<string, string> }))
+      .sort((a, b) => a.id - b.id);
   }
 
   record(id: number, outcome: Outcome, attempts: number): void {
@@ -191,16 +217,38 @@ export class SqliteJournal implements Journal {
     const at = now();
     this.db.transaction(() => {
       for (const { id, outcome, attempts } of batch) {
-        if (outcome.state === 'sent') this.stmts.sent.run(attempts, outcome.response?.slice(0, 500) ?? null, at, at, id);
-        else if (outcome.state === 'failed') this.stmts.failed.run(attempts, outcome.permanent ? 1 : 0, outcome.smtpCode ?? null, outcome.errorCode ?? null, outcome.response?.slice(0, 500) ?? null, at, id);
+        if (outcome.state === 'sent')
+          this.stmts.sent.run(attempts, outcome.response?.slice(0, 500) ?? null, at, at, id);
+        else if (outcome.state === 'failed')
+          this.stmts.failed.run(
+            attempts,
+            outcome.permanent ? 1 : 0,
+            outcome.smtpCode ?? null,
+            outcome.errorCode ?? null,
+            outcome.response?.slice(0, 500) ?? null,
+            at,
+            id,
+          );
         else this.stmts.suppressed.run(at, id);
       }
     })();
   }
 
   async counts(issue: string, loadId: number): Promise<JournalCounts> {
-    const c: JournalCounts = { pending: 0, sending: 0, sent: 0, failedPermanent: 0, failedTemporary: 0, invalid: 0, suppressed: 0 };
-    for (const r of this.stmts.counts.all(issue, loadId) as { state: JournalState; permanent: number | null; n: number }[]) {
+    const c: JournalCounts = {
+      pending: 0,
+      sending: 0,
+      sent: 0,
+      failedPermanent: 0,
+      failedTemporary: 0,
+      invalid: 0,
+      suppressed: 0,
+    };
+    for (const r of this.stmts.counts.all(issue, loadId) as {
+      state: JournalState;
+      permanent: number | null;
+      n: number;
+    }[]) {
       if (r.state === 'failed') c[r.permanent ? 'failedPermanent' : 'failedTemporary'] += r.n;
       else c[r.state] += r.n;
     }

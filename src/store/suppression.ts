@@ -27,7 +27,9 @@ export class SuppressionList {
     );
     this.removeStmt = db.prepare('DELETE FROM suppressions WHERE email = ?');
     this.hasStmt = db.prepare('SELECT 1 FROM suppressions WHERE email = ?').pluck();
-    this.listStmt = db.prepare('SELECT email, reason, source, created_at AS createdAt FROM suppressions ORDER BY email');
+    this.listStmt = db.prepare(
+      'SELECT email, reason, source, created_at AS createdAt FROM suppressions ORDER BY email',
+    );
   }
 
   /** Returns true when the address was not suppressed before (a repeat changes nothing). */

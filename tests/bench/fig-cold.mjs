@@ -25,14 +25,22 @@ try {
   for (let i = 0; i < runs; i++) {
     for (const side of i % 2 ? ['peer', 'gazette'] : ['gazette', 'peer']) times[side].push(await once(side));
   }
-  const r = row({ id: 'cold-build', figure: 'cold build, 1 article, whole process', gazette: summary(times.gazette, 'ms'), peer: summary(times.peer, 'ms'), goal: `<= ${GOAL.toFixed(2)}x` });
+  const r = row({
+    id: 'cold-build',
+    figure: 'cold build, 1 article, whole process',
+    gazette: summary(times.gazette, 'ms'),
+    peer: summary(times.peer, 'ms'),
+    goal: `<= ${GOAL.toFixed(2)}x`,
+  });
   r.pass = r.ratio <= GOAL;
   if (cpu.gazette.length) {
     const [gc, pc] = [summary(cpu.gazette, 'ms'), summary(cpu.peer, 'ms')];
     r.extra = { cpu: { gazette: gc, peer: pc, ratio: gc.median / pc.median } };
     r.note = `cpu ${(gc.median / pc.median).toFixed(2)}x (GNU time, ${gc.median.toFixed(0)} / ${pc.median.toFixed(0)} ms)`;
   }
-  progress(`cold build: Gazette ${r.gazette.median.toFixed(0)} ms, peer ${r.peer.median.toFixed(0)} ms, ${r.ratio.toFixed(2)}x`);
+  progress(
+    `cold build: Gazette ${r.gazette.median.toFixed(0)} ms, peer ${r.peer.median.toFixed(0)} ms, ${r.ratio.toFixed(2)}x`,
+  );
   emit([r]);
 } finally {
   removeRoot(root);

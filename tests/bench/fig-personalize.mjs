@@ -33,7 +33,9 @@ for (const n of [5, 20]) {
       const [t0, c0] = [performance.now(), process.cpuUsage()];
       for (let i = 0; i < count; i++) {
         const email = `reader${i}@bench.example`;
-        const url = withToken ? unsubscribeUrl(endpoint, signToken({ email, issue: ISSUE_SLUG }, SECRET)) : `${endpoint}?r=${i}`;
+        const url = withToken
+          ? unsubscribeUrl(endpoint, signToken({ email, issue: ISSUE_SLUG }, SECRET))
+          : `${endpoint}?r=${i}`;
         const fields = { email, name: `Reader <${i}>` };
         sink += flat(fillHtml.fill(fields, url)) + flat(fillText.fill(fields, url));
       }
@@ -41,7 +43,8 @@ for (const n of [5, 20]) {
     };
     const peerBatch = async (count) => {
       const [t0, c0] = [performance.now(), process.cpuUsage()];
-      for (let i = 0; i < count; i++) sink += flat(await renderEmail(loaded, { name: `Reader ${i}`, unsubscribe: `${endpoint}?r=${i}` }));
+      for (let i = 0; i < count; i++)
+        sink += flat(await renderEmail(loaded, { name: `Reader ${i}`, unsubscribe: `${endpoint}?r=${i}` }));
       return perRecipient(count, t0, c0);
     };
 
@@ -59,7 +62,11 @@ for (const n of [5, 20]) {
       collectGarbage();
       times.peer.push(await peerBatch(pCount));
     }
-    const of = (list, k) => summary(list.map((v) => v[k]), 'us');
+    const of = (list, k) =>
+      summary(
+        list.map((v) => v[k]),
+        'us',
+      );
     const g = of(times.fill, 'wall');
     const t = of(times.token, 'wall');
     const x = row({
@@ -69,11 +76,18 @@ for (const n of [5, 20]) {
       peer: of(times.peer, 'wall'),
       goal: `<= ${GOAL_US} us`,
       note: `cpu ${of(times.fill, 'cpu').median.toFixed(1)} us; with HMAC unsubscribe token ${t.median.toFixed(1)} us`,
-      extra: { withToken: t, cpu: { gazette: of(times.fill, 'cpu'), withToken: of(times.token, 'cpu'), peer: of(times.peer, 'cpu') }, htmlBytes: Buffer.byteLength(html), sink },
+      extra: {
+        withToken: t,
+        cpu: { gazette: of(times.fill, 'cpu'), withToken: of(times.token, 'cpu'), peer: of(times.peer, 'cpu') },
+        htmlBytes: Buffer.byteLength(html),
+        sink,
+      },
     });
     x.pass = g.median <= GOAL_US;
     rows.push(x);
-    progress(`personalize N=${n}: Gazette ${g.median.toFixed(1)} us (with token ${t.median.toFixed(1)} us), peer ${(x.peer.median / 1000).toFixed(1)} ms`);
+    progress(
+      `personalize N=${n}: Gazette ${g.median.toFixed(1)} us (with token ${t.median.toFixed(1)} us), peer ${(x.peer.median / 1000).toFixed(1)} ms`,
+    );
   } finally {
     removeRoot(root);
   }

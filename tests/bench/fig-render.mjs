@@ -16,7 +16,8 @@ async function gazette(root) {
   // A 100-article digest is over Gmail's clipping size: Gazette renders it and says so (an
   // error that stops `gazette build` from writing). Anything else means the bench is broken.
   const errors = r.diagnostics.filter((d) => d.severity === 'error' && d.code !== 'size/gmail-clip');
-  if (errors.length || r.issues.length !== 1) throw new Error(`Gazette build failed: ${JSON.stringify(r.diagnostics.slice(0, 3))}`);
+  if (errors.length || r.issues.length !== 1)
+    throw new Error(`Gazette build failed: ${JSON.stringify(r.diagnostics.slice(0, 3))}`);
   for (const d of r.diagnostics) if (d.severity === 'error') diagnosed.add(`Gazette reports ${d.code}`);
   return t;
 }
@@ -50,7 +51,9 @@ for (const n of SIZES) {
       const order = i % 2 ? ['edited', 'peer', 'unchanged'] : ['unchanged', 'peer', 'edited'];
       for (const which of order) {
         collectGarbage();
-        times[which].push(which === 'peer' ? await peer(root) : which === 'edited' ? await edited() : await gazette(root));
+        times[which].push(
+          which === 'peer' ? await peer(root) : which === 'edited' ? await edited() : await gazette(root),
+        );
       }
     }
     const wall = (list) => list.map((t) => t.wall);
@@ -72,7 +75,9 @@ for (const n of SIZES) {
       r.pass = r.ratio <= GOAL;
       rows.push(r);
       r.note = [`cpu ${(gc.median / pc.median).toFixed(2)}x`, ...diagnosed].join('; ');
-      progress(`render N=${n} ${variant}: Gazette ${g.median.toFixed(1)} ms, peer ${p.median.toFixed(1)} ms, ${r.ratio.toFixed(2)}x (cpu ${gc.median.toFixed(1)} / ${pc.median.toFixed(1)} ms)`);
+      progress(
+        `render N=${n} ${variant}: Gazette ${g.median.toFixed(1)} ms, peer ${p.median.toFixed(1)} ms, ${r.ratio.toFixed(2)}x (cpu ${gc.median.toFixed(1)} / ${pc.median.toFixed(1)} ms)`,
+      );
     }
   } finally {
     removeRoot(root);

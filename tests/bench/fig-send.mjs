@@ -20,7 +20,9 @@ const NA = 'n/a (send not available)';
 
 /** The sink as a child process; `count()` asks it how many messages it accepted so far. */
 async function startSink() {
-  const child = spawn(process.execPath, [path.join(REPO, 'tests', 'bench', 'sink.mjs'), '--max-seconds', '900'], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [path.join(REPO, 'tests', 'bench', 'sink.mjs'), '--max-seconds', '900'], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
   const lines = createInterface({ input: child.stdout });
   const waiting = [];
   lines.on('line', (l) => waiting.shift()?.(JSON.parse(l)));
@@ -51,10 +53,27 @@ async function gazetteSend(sink, rows) {
     const csv = path.join(root, 'recipients.csv');
     writeRecipients(csv, rows);
     const before = await sink.count();
-    const r = await runNode([CLI, 'send', '--issue', ISSUE_SLUG, '--to', csv, '--root', root, '--smtp', `smtp://127.0.0.1:${sink.port}`, '--concurrency', String(CONNECTIONS), '--yes'], {
-      env: { GAZETTE_SECRET: SECRET },
-      timeoutMs: 600_000,
-    });
+    const r = await runNode(
+      [
+        CLI,
+        'send',
+        '--issue',
+        ISSUE_SLUG,
+        '--to',
+        csv,
+        '--root',
+        root,
+        '--smtp',
+        `smtp://127.0.0.1:${sink.port}`,
+        '--concurrency',
+        String(CONNECTIONS),
+        '--yes',
+      ],
+      {
+        env: { GAZETTE_SECRET: SECRET },
+        timeoutMs: 600_000,
+      },
+    );
     const delivered = (await sink.count()) - before;
     if (r.code !== 0) progress(`gazette send exited ${r.code}: ${r.stderr.trim().split('\n').slice(-3).join(' | ')}`);
     return { ...r, delivered, rate: (delivered / r.ms) * 1000 };
@@ -65,7 +84,19 @@ async function gazetteSend(sink, rows) {
 
 async function peerSend(sink, files) {
   const before = await sink.count();
-  const r = await runNode(['tests/bench/peer-send.mjs', '--port', String(sink.port), '--count', String(MESSAGES), '--html', files.html, '--text', files.text, '--connections', String(CONNECTIONS)]);
+  const r = await runNode([
+    'tests/bench/peer-send.mjs',
+    '--port',
+    String(sink.port),
+    '--count',
+    String(MESSAGES),
+    '--html',
+    files.html,
+    '--text',
+    files.text,
+    '--connections',
+    String(CONNECTIONS),
+  ]);
   const delivered = (await sink.count()) - before;
   if (r.code !== 0) throw new Error(`peer-send exited ${r.code}: ${r.stderr.slice(0, 500)}`);
   const report = JSON.parse(r.stdout.trim().split('\n').pop());
@@ -88,8 +119,24 @@ async function prebuilt() {
   }
 }
 
-const cpuNote = (runs) => (runs.every((x) => x.cpuMs !== undefined) ? (summary(runs.map((x) => x.cpuMs), 'ms').median / 1000).toFixed(1) : '?');
-const rssNote = (runs) => (runs.every((x) => x.peakRssKb) ? (summary(runs.map((x) => x.peakRssKb), 'KB').median / 1024).toFixed(0) : '?');
+const cpuNote = (runs) =>
+  runs.every((x) => x.cpuMs !== undefined)
+    ? (
+        summary(
+          runs.map((x) => x.cpuMs),
+          'ms',
+        ).median / 1000
+      ).toFixed(1)
+    : '?';
+const rssNote = (runs) =>
+  runs.every((x) => x.peakRssKb)
+    ? (
+        summary(
+          runs.map((x) => x.peakRssKb),
+          'KB',
+        ).median / 1024
+      ).toFixed(0)
+    : '?';
 
 const rows = [];
 const available = await sendAvailable();
@@ -103,20 +150,39 @@ try {
   for (let i = 0; i < runs; i++) {
     if (available) g.push(await gazetteSend(sink, MESSAGES));
     p.push(await peerSend(sink, files));
-    progress(`send run ${i + 1}: ${available ? `Gazette ${g.at(-1).rate.toFixed(0)} msg/s (${g.at(-1).delivered} delivered), ` : ''}peer ${p.at(-1).rate.toFixed(0)} msg/s`);
+    progress(
+      `send run ${i + 1}: ${available ? `Gazette ${g.at(-1).rate.toFixed(0)} msg/s (${g.at(-1).delivered} delivered), ` : ''}peer ${p.at(-1).rate.toFixed(0)} msg/s`,
+    );
   }
-  const peerRate = summary(p.map((x) => x.rate), 'msg/s');
-  const peerRss = p.every((x) => x.peakRssKb) ? summary(p.map((x) => x.peakRssKb / 1024), 'MB') : undefined;
+  const peerRate = summary(
+    p.map((x) => x.rate),
+    'msg/s',
+  );
+  const peerRss = p.every((x) => x.peakRssKb)
+    ? summary(
+        p.map((x) => x.peakRssKb / 1024),
+        'MB',
+      )
+    : undefined;
   const send = row({
     id: 'send-5000',
     figure: `send ${MESSAGES} messages, ${CONNECTIONS} connections`,
-    gazette: available ? summary(g.map((x) => x.rate), 'msg/s') : null,
+    gazette: available
+      ? summary(
+          g.map((x) => x.rate),
+          'msg/s',
+        )
+      : null,
     peer: peerRate,
     goal: '>= 0.90x (aim 1.5x)',
     note: available
       ? `delivered ${g.map((x) => x.delivered).join('/')}; process cpu ${cpuNote(g)} vs ${cpuNote(p)} s; peak RSS ${rssNote(g)} vs ${rssNote(p)} MB`
       : NA,
-    extra: { peerPeakRssMb: peerRss, gazetteRuns: g.map(({ ms, delivered, code, peakRssKb, cpuMs }) => ({ ms, delivered, code, peakRssKb, cpuMs })), peerRuns: p.map(({ ms, delivered, peakRssKb, cpuMs }) => ({ ms, delivered, peakRssKb, cpuMs })) },
+    extra: {
+      peerPeakRssMb: peerRss,
+      gazetteRuns: g.map(({ ms, delivered, code, peakRssKb, cpuMs }) => ({ ms, delivered, code, peakRssKb, cpuMs })),
+      peerRuns: p.map(({ ms, delivered, peakRssKb, cpuMs }) => ({ ms, delivered, peakRssKb, cpuMs })),
+    },
   });
   if (available) send.pass = send.ratio >= 0.9 && g.every((x) => x.delivered === MESSAGES);
   rows.push(send);
@@ -124,7 +190,14 @@ try {
   const rss = [];
   for (const n of RSS_ROWS) {
     if (!available || !GNU_TIME) {
-      rows.push(row({ id: `rss-${n}`, figure: `sender peak RSS, ${n / 1000}k recipients`, goal: `<= ${RSS_LIMIT_MB} MB, flat`, note: available ? 'n/a (GNU time not installed)' : NA }));
+      rows.push(
+        row({
+          id: `rss-${n}`,
+          figure: `sender peak RSS, ${n / 1000}k recipients`,
+          goal: `<= ${RSS_LIMIT_MB} MB, flat`,
+          note: available ? 'n/a (GNU time not installed)' : NA,
+        }),
+      );
       continue;
     }
     const r = await gazetteSend(sink, n);

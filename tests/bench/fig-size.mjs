@@ -24,7 +24,9 @@ for (const n of [5, 20]) {
     });
     x.pass = n === 20 ? gazette <= LIMIT : null;
     rows.push(x);
-    progress(`size N=${n}: Gazette ${(gazette / 1024).toFixed(1)} KB, hand-written MJML ${(byHand / 1024).toFixed(1)} KB`);
+    progress(
+      `size N=${n}: Gazette ${(gazette / 1024).toFixed(1)} KB, hand-written MJML ${(byHand / 1024).toFixed(1)} KB`,
+    );
   } finally {
     removeRoot(root);
   }

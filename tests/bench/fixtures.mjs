@@ -47,7 +47,11 @@ export function articleText(i, edit = 0) {
 function issueText(n) {
   const src = readFileSync(path.join(SAMPLE, 'issues', 'weekly-digest-2025-11-21.md'), 'utf8');
   const [, fm, body] = /^---\n([\s\S]*?)\n---\n([\s\S]*)$/.exec(src);
-  const data = { ...YAML.parse(fm), title: `Bench digest with ${n} article${n === 1 ? '' : 's'}`, articles: Array.from({ length: n }, (_, i) => articleSlug(i)) };
+  const data = {
+    ...YAML.parse(fm),
+    title: `Bench digest with ${n} article${n === 1 ? '' : 's'}`,
+    articles: Array.from({ length: n }, (_, i) => articleSlug(i)),
+  };
   return `---\n${YAML.stringify(data).trimEnd()}\n---\n${body}`;
 }
 

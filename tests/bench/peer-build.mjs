@@ -5,7 +5,11 @@ import path from 'node:path';
 import { peerBuild } from './peer-render.mjs';
 
 const root = path.resolve(process.argv[2] ?? '.');
-const slugs = process.argv[3] ? [process.argv[3]] : readdirSync(path.join(root, 'content', 'issues')).filter((f) => f.endsWith('.md')).map((f) => f.slice(0, -3));
+const slugs = process.argv[3]
+  ? [process.argv[3]]
+  : readdirSync(path.join(root, 'content', 'issues'))
+      .filter((f) => f.endsWith('.md'))
+      .map((f) => f.slice(0, -3));
 for (const slug of slugs) {
   const html = await peerBuild(root, slug);
   const out = path.join(root, 'peer-dist', slug);

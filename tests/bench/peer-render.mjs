@@ -17,17 +17,50 @@ const RTL = new Set(['ar', 'fa', 'he', 'ur']);
 // The palette a user would write into their own config once (Gazette derives the same values
 // from accentColor; here they are constants, which only makes the peer faster).
 const THEME = {
-  onAccent: '#ffffff', text: '#1f1f1f', muted: '#595959', background: '#f3f0ea', paper: '#ffffff', border: '#dcd6cc',
-  codeBackground: '#f4f2ee', fontBody: '-apple-system, BlinkMacSystemFont, Segoe UI, Helvetica, Arial, sans-serif',
+  onAccent: '#ffffff',
+  text: '#1f1f1f',
+  muted: '#595959',
+  background: '#f3f0ea',
+  paper: '#ffffff',
+  border: '#dcd6cc',
+  codeBackground: '#f4f2ee',
+  fontBody: '-apple-system, BlinkMacSystemFont, Segoe UI, Helvetica, Arial, sans-serif',
   fontHeading: 'Georgia, Times New Roman, Times, serif',
-  dark: { background: '#121212', paper: '#1c1c1e', text: '#ececec', muted: '#b4b4b4', accent: '#b97780', border: '#3a3a3c' },
+  dark: {
+    background: '#121212',
+    paper: '#1c1c1e',
+    text: '#ececec',
+    muted: '#b4b4b4',
+    accent: '#b97780',
+    border: '#3a3a3c',
+  },
 };
 
 // The theme's words, as a user would keep them for the two languages of the sample (Gazette's
 // templates call {{t "key" lang}}).
 const WORDS = {
-  en: { readMore: 'Read more', readOnWeb: 'Read it on the web', moreFrom: 'More from {name}', issue: 'Issue', viewInBrowser: 'View in browser', unsubscribe: 'Unsubscribe', whyReceiving: 'You are receiving this email because you subscribed to the {name} newsletter.', website: 'Website', pastIssues: 'Past issues' },
-  ar: { readMore: 'اقرأ المزيد', readOnWeb: 'اقرأ على الموقع', moreFrom: 'المزيد من {name}', issue: 'العدد', viewInBrowser: 'اعرض في المتصفح', unsubscribe: 'إلغاء الاشتراك', whyReceiving: 'تصلك هذه الرسالة لأنك مشترك في النشرة البريدية لـ {name}.', website: 'الموقع', pastIssues: 'الأعداد السابقة' },
+  en: {
+    readMore: 'Read more',
+    readOnWeb: 'Read it on the web',
+    moreFrom: 'More from {name}',
+    issue: 'Issue',
+    viewInBrowser: 'View in browser',
+    unsubscribe: 'Unsubscribe',
+    whyReceiving: 'You are receiving this email because you subscribed to the {name} newsletter.',
+    website: 'Website',
+    pastIssues: 'Past issues',
+  },
+  ar: {
+    readMore: 'اقرأ المزيد',
+    readOnWeb: 'اقرأ على الموقع',
+    moreFrom: 'المزيد من {name}',
+    issue: 'العدد',
+    viewInBrowser: 'اعرض في المتصفح',
+    unsubscribe: 'إلغاء الاشتراك',
+    whyReceiving: 'تصلك هذه الرسالة لأنك مشترك في النشرة البريدية لـ {name}.',
+    website: 'الموقع',
+    pastIssues: 'الأعداد السابقة',
+  },
 };
 
 let compiled;
@@ -43,7 +76,8 @@ function templates() {
     return (WORDS[lang] ?? WORDS.en)[key].replace(/\{(\w+)\}/g, (_, k) => options.hash[k] ?? '');
   });
   const dir = path.join(TEMPLATES, 'partials');
-  for (const f of readdirSync(dir)) hb.registerPartial(f.replace('.mjml.hbs', ''), readFileSync(path.join(dir, f), 'utf8'));
+  for (const f of readdirSync(dir))
+    hb.registerPartial(f.replace('.mjml.hbs', ''), readFileSync(path.join(dir, f), 'utf8'));
   const layout = (name) => hb.compile(readFileSync(path.join(TEMPLATES, 'layouts', `${name}.mjml.hbs`), 'utf8'));
   const byHand = hb.compile(readFileSync(new URL('./peer-email.mjml.hbs', import.meta.url), 'utf8'));
   compiled = { digest: layout('digest'), feature: layout('feature'), byHand };
@@ -53,7 +87,8 @@ function templates() {
 const dateFormats = new Map();
 const listFormats = new Map();
 function formatDate(d, lang) {
-  if (!dateFormats.has(lang)) dateFormats.set(lang, new Intl.DateTimeFormat(lang, { dateStyle: 'long', timeZone: 'UTC' }));
+  if (!dateFormats.has(lang))
+    dateFormats.set(lang, new Intl.DateTimeFormat(lang, { dateStyle: 'long', timeZone: 'UTC' }));
   return dateFormats.get(lang).format(d instanceof Date ? d : new Date(`${d}T00:00:00Z`));
 }
 function byline(authors, lang) {
@@ -95,12 +130,25 @@ export function loadContext(root, slug) {
     introMarkdown: issue.content,
     context: {
       publication: pub,
-      issue: { slug, title: issue.data.title, date: issue.data.date, dateFormatted: formatDate(issue.data.date, lang), number: issue.data.number, preheader: issue.data.preheader, layout: issue.data.layout, webUrl, lang, dir: 'ltr' },
+      issue: {
+        slug,
+        title: issue.data.title,
+        date: issue.data.date,
+        dateFormatted: formatDate(issue.data.date, lang),
+        number: issue.data.number,
+        preheader: issue.data.preheader,
+        layout: issue.data.layout,
+        webUrl,
+        lang,
+        dir: 'ltr',
+      },
       articles,
       feature: articles[0],
       links: { web: webUrl, unsubscribe: pub.unsubscribeUrl, archive: `${pub.url}/` },
       theme: { ...THEME, accent: pub.accentColor },
-      year: Number(String(issue.data.date instanceof Date ? issue.data.date.toISOString() : issue.data.date).slice(0, 4)),
+      year: Number(
+        String(issue.data.date instanceof Date ? issue.data.date.toISOString() : issue.data.date).slice(0, 4),
+      ),
     },
   };
 }
@@ -113,7 +161,11 @@ export function loadContext(root, slug) {
 export async function renderEmail(loaded, reader = { name: 'reader', unsubscribe: undefined }, template) {
   const t = templates();
   const intro = marked.parse(loaded.introMarkdown.replace(/\{\{\s*subscriber\.name[^}]*\}\}/g, reader.name));
-  const ctx = { ...loaded.context, intro, links: { ...loaded.context.links, unsubscribe: reader.unsubscribe ?? loaded.context.links.unsubscribe } };
+  const ctx = {
+    ...loaded.context,
+    intro,
+    links: { ...loaded.context.links, unsubscribe: reader.unsubscribe ?? loaded.context.links.unsubscribe },
+  };
   const mjml = (template ? t[template] : t[ctx.issue.layout])(ctx);
   const out = await mjml2html(mjml, { validationLevel: 'soft' });
   return out.html;

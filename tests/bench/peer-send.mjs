@@ -7,7 +7,16 @@ import { parseArgs } from 'node:util';
 import nodemailer from 'nodemailer';
 import MailComposer from 'nodemailer/lib/mail-composer';
 
-const { values } = parseArgs({ options: { port: { type: 'string' }, count: { type: 'string', default: '5000' }, html: { type: 'string' }, text: { type: 'string' }, connections: { type: 'string', default: '5' }, window: { type: 'string' } } });
+const { values } = parseArgs({
+  options: {
+    port: { type: 'string' },
+    count: { type: 'string', default: '5000' },
+    html: { type: 'string' },
+    text: { type: 'string' },
+    connections: { type: 'string', default: '5' },
+    window: { type: 'string' },
+  },
+});
 const count = Number(values.count);
 const connections = Number(values.connections);
 // In-flight messages: twice the connections by default, as `gazette send` keeps.
@@ -20,8 +29,13 @@ const raw = await new MailComposer({
   subject: 'Bench digest',
   html: readFileSync(values.html, 'utf8'),
   text: readFileSync(values.text, 'utf8'),
-  headers: { 'List-Unsubscribe': '<https://www.thegazelle.org/newsletter/unsubscribe>', 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' },
-}).compile().build();
+  headers: {
+    'List-Unsubscribe': '<https://www.thegazelle.org/newsletter/unsubscribe>',
+    'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
+  },
+})
+  .compile()
+  .build();
 
 const transport = nodemailer.createTransport({
   pool: true,
@@ -44,7 +58,10 @@ async function worker() {
   while (next < count) {
     const i = next++;
     try {
-      await transport.sendMail({ envelope: { from: 'newsletter@thegazelle.org', to: [`reader${i}@bench.example`] }, raw });
+      await transport.sendMail({
+        envelope: { from: 'newsletter@thegazelle.org', to: [`reader${i}@bench.example`] },
+        raw,
+      });
       sent++;
     } catch (err) {
       failed++;

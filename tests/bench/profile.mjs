@@ -13,7 +13,16 @@ import { buildIssue } from '../../lib/pipeline/build.js';
 import { CLI, editArticle, ISSUE_SLUG, makeRoot, removeRoot, REPO } from './fixtures.mjs';
 import { peerBuild } from './peer-render.mjs';
 
-const { values } = parseArgs({ options: { file: { type: 'string' }, cold: { type: 'boolean', default: false }, n: { type: 'string', default: '20' }, variant: { type: 'string', default: 'edited' }, iterations: { type: 'string', default: '30' }, save: { type: 'string' } } });
+const { values } = parseArgs({
+  options: {
+    file: { type: 'string' },
+    cold: { type: 'boolean', default: false },
+    n: { type: 'string', default: '20' },
+    variant: { type: 'string', default: 'edited' },
+    iterations: { type: 'string', default: '30' },
+    save: { type: 'string' },
+  },
+});
 const n = Number(values.n);
 const iterations = Number(values.iterations);
 
@@ -34,7 +43,16 @@ export function categorize(url, fn) {
   return url;
 }
 
-const MJML_DEPS = new Set(['mjml-*', 'lodash', '@babel/runtime', 'js-beautify', 'html-minifier', 'juice', 'cheerio', 'htmlnano']);
+const MJML_DEPS = new Set([
+  'mjml-*',
+  'lodash',
+  '@babel/runtime',
+  'js-beautify',
+  'html-minifier',
+  'juice',
+  'cheerio',
+  'htmlnano',
+]);
 
 /**
  * The owner of a sample: the innermost Gazette module (or peer script) on the stack, which
@@ -55,7 +73,7 @@ function ownerOf(stack) {
   }
   for (const f of [...stack].reverse()) {
     const c = categorize(f.url, f.functionName);
-    if (f.url && f.url.includes('node_modules')) return MJML_DEPS.has(c) ? 'mjml (async part)' : c;
+    if (f.url?.includes('node_modules')) return MJML_DEPS.has(c) ? 'mjml (async part)' : c;
   }
   return categorize(stack[0].url, stack[0].functionName);
 }
@@ -85,12 +103,18 @@ function summarize(profile, runs, owner = ownerOf) {
   self.delete('fixture edit (not timed)');
   self.delete('(idle)');
   const total = [...self.values()].reduce((a, b) => a + b, 0);
-  return { perIteration: total / runs, rows: [...self].sort((a, b) => b[1] - a[1]).map(([k, v]) => ({ category: k, ms: v / runs, share: v / total })) };
+  return {
+    perIteration: total / runs,
+    rows: [...self].sort((a, b) => b[1] - a[1]).map(([k, v]) => ({ category: k, ms: v / runs, share: v / total })),
+  };
 }
 
 function print(title, s) {
   process.stdout.write(`\n${title}, ${s.perIteration.toFixed(1)} ms sampled\n`);
-  for (const r of s.rows.filter((x) => x.share >= 0.01)) process.stdout.write(`  ${r.category.padEnd(32)} ${r.ms.toFixed(2).padStart(7)} ms  ${(r.share * 100).toFixed(1).padStart(5)} %\n`);
+  for (const r of s.rows.filter((x) => x.share >= 0.01))
+    process.stdout.write(
+      `  ${r.category.padEnd(32)} ${r.ms.toFixed(2).padStart(7)} ms  ${(r.share * 100).toFixed(1).padStart(5)} %\n`,
+    );
 }
 
 if (values.file) {
@@ -102,10 +126,17 @@ if (values.cold) {
   const root = makeRoot(1);
   const dir = mkdtempSync(path.join(os.tmpdir(), 'gazette-bench-prof-'));
   try {
-    for (const [side, argv] of [['gazette build', [CLI, 'build', '--root', root, '--quiet']], ['peer-build.mjs', ['tests/bench/peer-build.mjs', root]]]) {
+    for (const [side, argv] of [
+      ['gazette build', [CLI, 'build', '--root', root, '--quiet']],
+      ['peer-build.mjs', ['tests/bench/peer-build.mjs', root]],
+    ]) {
       spawnSync(process.execPath, argv, { cwd: REPO }); // warm the disk cache
       const out = path.join(dir, side.replace(/\W+/g, '-'));
-      const r = spawnSync(process.execPath, ['--cpu-prof', '--cpu-prof-interval', '100', '--cpu-prof-dir', out, ...argv], { cwd: REPO, encoding: 'utf8' });
+      const r = spawnSync(
+        process.execPath,
+        ['--cpu-prof', '--cpu-prof-interval', '100', '--cpu-prof-dir', out, ...argv],
+        { cwd: REPO, encoding: 'utf8' },
+      );
       if (r.status !== 0) throw new Error(`${side} failed: ${r.stderr}`);
       const profile = JSON.parse(readFileSync(path.join(out, readdirSync(out)[0]), 'utf8'));
       print(`cold ${side}`, summarize(profile, 1, coldOwner));
@@ -146,10 +177,16 @@ try {
     wall = 0;
     for (let i = 0; i < iterations; i++) await once();
     const { profile } = await session.post('Profiler.stop');
-    if (values.save) writeFileSync(path.join(values.save, `${side}-${n}-${values.variant}.cpuprofile`), JSON.stringify(profile));
+    if (values.save)
+      writeFileSync(path.join(values.save, `${side}-${n}-${values.variant}.cpuprofile`), JSON.stringify(profile));
     const s = summarize(profile, iterations);
-    process.stdout.write(`\n${side}, ${n} articles (${values.variant}): ${(wall / iterations).toFixed(1)} ms wall, ${s.perIteration.toFixed(1)} ms sampled per iteration\n`);
-    for (const r of s.rows.filter((x) => x.share >= 0.01)) process.stdout.write(`  ${r.category.padEnd(32)} ${r.ms.toFixed(2).padStart(7)} ms  ${(r.share * 100).toFixed(1).padStart(5)} %\n`);
+    process.stdout.write(
+      `\n${side}, ${n} articles (${values.variant}): ${(wall / iterations).toFixed(1)} ms wall, ${s.perIteration.toFixed(1)} ms sampled per iteration\n`,
+    );
+    for (const r of s.rows.filter((x) => x.share >= 0.01))
+      process.stdout.write(
+        `  ${r.category.padEnd(32)} ${r.ms.toFixed(2).padStart(7)} ms  ${(r.share * 100).toFixed(1).padStart(5)} %\n`,
+      );
   }
 } finally {
   session.disconnect();

@@ -16,14 +16,20 @@ const onlyAt = args.indexOf('--only');
 const only = onlyAt >= 0 ? (args[onlyAt + 1] ?? '').split(',').filter(Boolean) : FIGURES;
 const unknown = only.filter((f) => !FIGURES.includes(f));
 if (args.includes('--help') || unknown.length) {
-  process.stderr.write(`${unknown.length ? `unknown figure: ${unknown.join(', ')}\n` : ''}usage: npm run bench [-- --quick] [-- --only ${FIGURES.join(',')}] [-- --profile]\n`);
+  process.stderr.write(
+    `${unknown.length ? `unknown figure: ${unknown.join(', ')}\n` : ''}usage: npm run bench [-- --quick] [-- --only ${FIGURES.join(',')}] [-- --profile]\n`,
+  );
   process.exit(unknown.length ? 1 : 0);
 }
 const started = Date.now();
 const resultsDir = path.join(REPO, 'tests', 'bench', 'results');
 
 process.stderr.write('Compiling src/ to lib/ ...\n');
-const tsc = spawnSync(process.execPath, [path.join(REPO, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.json'], { cwd: REPO, stdio: 'inherit' });
+const tsc = spawnSync(
+  process.execPath,
+  [path.join(REPO, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.json'],
+  { cwd: REPO, stdio: 'inherit' },
+);
 if (tsc.status !== 0) {
   process.stderr.write('bench: tsc failed; fix the build first.\n');
   process.exit(1);
@@ -37,15 +43,22 @@ const machine = {
   platform: `${os.type()} ${os.release()} ${os.arch()}`,
   loadAverageAtStart: os.loadavg().map((l) => Number(l.toFixed(2))),
 };
-process.stderr.write(`Machine: ${machine.cpus} x ${machine.cpuModel}, ${machine.memoryGb} GB, Node ${machine.node}, load ${machine.loadAverageAtStart.join(' ')}\n`);
+process.stderr.write(
+  `Machine: ${machine.cpus} x ${machine.cpuModel}, ${machine.memoryGb} GB, Node ${machine.node}, load ${machine.loadAverageAtStart.join(' ')}\n`,
+);
 
 /** Runs one figure script; its progress goes to our stderr, its rows come back as JSON. */
 function runFigure(name) {
   const nodeArgs = ['--expose-gc'];
-  if (args.includes('--profile') && name === 'render') nodeArgs.push('--cpu-prof', '--cpu-prof-dir', path.join(resultsDir, 'profiles'));
+  if (args.includes('--profile') && name === 'render')
+    nodeArgs.push('--cpu-prof', '--cpu-prof-dir', path.join(resultsDir, 'profiles'));
   return new Promise((resolve) => {
     const t0 = performance.now();
-    const child = spawn(process.execPath, [...nodeArgs, path.join(REPO, 'tests', 'bench', `fig-${name}.mjs`), ...(quick ? ['--quick'] : [])], { cwd: REPO, stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(
+      process.execPath,
+      [...nodeArgs, path.join(REPO, 'tests', 'bench', `fig-${name}.mjs`), ...(quick ? ['--quick'] : [])],
+      { cwd: REPO, stdio: ['ignore', 'pipe', 'inherit'] },
+    );
     let out = '';
     child.stdout.on('data', (c) => (out += c));
     child.on('close', (code) => {
@@ -54,7 +67,21 @@ function runFigure(name) {
         if (code !== 0) throw new Error(`exited with ${code}`);
         resolve({ rows: JSON.parse(out.trim().split('\n').pop()).rows, seconds });
       } catch (err) {
-        resolve({ rows: [{ id: name, figure: name, gazette: null, peer: null, ratio: null, goal: '', pass: false, note: `figure failed: ${err.message}` }], seconds });
+        resolve({
+          rows: [
+            {
+              id: name,
+              figure: name,
+              gazette: null,
+              peer: null,
+              ratio: null,
+              goal: '',
+              pass: false,
+              note: `figure failed: ${err.message}`,
+            },
+          ],
+          seconds,
+        });
       }
     });
   });
@@ -86,17 +113,31 @@ const verdict = (p) => (p === true ? 'pass' : p === false ? 'MISS' : '-');
 const table = [
   '| figure | Gazette median [min-max] | peer median [min-max] | ratio | goal | result | note |',
   '|---|---|---|---|---|---|---|',
-  ...rows.map((r) => `| ${r.figure} | ${cell(r.gazette)} | ${cell(r.peer)} | ${r.ratio === null ? '-' : `${r.ratio >= 0.1 ? r.ratio.toFixed(2) : r.ratio.toPrecision(2)}x`} | ${r.goal} | ${verdict(r.pass)} | ${r.note} |`),
+  ...rows.map(
+    (r) =>
+      `| ${r.figure} | ${cell(r.gazette)} | ${cell(r.peer)} | ${r.ratio === null ? '-' : `${r.ratio >= 0.1 ? r.ratio.toFixed(2) : r.ratio.toPrecision(2)}x`} | ${r.goal} | ${verdict(r.pass)} | ${r.note} |`,
+  ),
 ].join('\n');
 
 machine.loadAverageAtEnd = os.loadavg().map((l) => Number(l.toFixed(2)));
 const total = (Date.now() - started) / 1000;
-process.stdout.write(`\n${table}\n\n${machine.cpus} x ${machine.cpuModel}, Node ${machine.node}; load average ${machine.loadAverageAtStart[0]} at start, ${machine.loadAverageAtEnd[0]} at end; ${total.toFixed(0)} s${quick ? ' (--quick)' : ''}.\n`);
+process.stdout.write(
+  `\n${table}\n\n${machine.cpus} x ${machine.cpuModel}, Node ${machine.node}; load average ${machine.loadAverageAtStart[0]} at start, ${machine.loadAverageAtEnd[0]} at end; ${total.toFixed(0)} s${quick ? ' (--quick)' : ''}.\n`,
+);
 if (Math.max(machine.loadAverageAtStart[0], machine.loadAverageAtEnd[0]) > machine.cpus * 0.75) {
-  process.stdout.write(`Note: the machine was busy with other work (load above ${machine.cpus * 0.75} on ${machine.cpus} cores), so wall times are noisy; the CPU-time ratios in the notes are steadier.\n`);
+  process.stdout.write(
+    `Note: the machine was busy with other work (load above ${machine.cpus * 0.75} on ${machine.cpus} cores), so wall times are noisy; the CPU-time ratios in the notes are steadier.\n`,
+  );
 }
 
 mkdirSync(resultsDir, { recursive: true });
 const file = path.join(resultsDir, `${new Date(started).toISOString().replace(/[:.]/g, '-')}.json`);
-writeFileSync(file, JSON.stringify({ date: new Date(started).toISOString(), quick, only, machine, seconds, totalSeconds: total, rows, table }, null, 2) + '\n');
+writeFileSync(
+  file,
+  JSON.stringify(
+    { date: new Date(started).toISOString(), quick, only, machine, seconds, totalSeconds: total, rows, table },
+    null,
+    2,
+  ) + '\n',
+);
 process.stderr.write(`Results: ${path.relative(process.cwd(), file)}\n`);

@@ -23,9 +23,13 @@ const ISSUE = 'weekly-digest-2025-11-21';
 const SECRET = 'bench-secret-0123456789abcdef';
 
 async function startSink() {
-  const child = fork(path.join(REPO, 'tests/helpers/smtp-sink.mjs'), ['--time-limit', '900'], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+  const child = fork(path.join(REPO, 'tests/helpers/smtp-sink.mjs'), ['--time-limit', '900'], {
+    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+  });
   let count = 0;
-  const port = await new Promise((resolve) => child.on('message', (m) => (m.type === 'listening' ? resolve(m.port) : m.type === 'delivery' && count++)));
+  const port = await new Promise((resolve) =>
+    child.on('message', (m) => (m.type === 'listening' ? resolve(m.port) : m.type === 'delivery' && count++)),
+  );
   return { port, count: () => count, stop: () => child.kill('SIGTERM') };
 }
 
@@ -49,10 +53,30 @@ function runGazette(root, list, port) {
   const probe = `import { writeSync } from 'node:fs'; process.on('exit', () => { try { writeSync(3, JSON.stringify({ maxRSS: process.resourceUsage().maxRSS }) + '\\n'); } catch {} });`;
   return new Promise((resolve, reject) => {
     const started = performance.now();
-    const child = spawn(process.execPath, ['--import', 'data:text/javascript,' + encodeURIComponent(probe), path.join(REPO, 'bin/gazette.js'), 'send', '--root', root, '--issue', ISSUE, '--to', list, '--smtp', `smtp://127.0.0.1:${port}`, '--yes', '--concurrency', '5'], {
-      stdio: ['ignore', 'pipe', 'pipe', 'pipe'],
-      env: { ...process.env, GAZETTE_SECRET: SECRET },
-    });
+    const child = spawn(
+      process.execPath,
+      [
+        '--import',
+        'data:text/javascript,' + encodeURIComponent(probe),
+        path.join(REPO, 'bin/gazette.js'),
+        'send',
+        '--root',
+        root,
+        '--issue',
+        ISSUE,
+        '--to',
+        list,
+        '--smtp',
+        `smtp://127.0.0.1:${port}`,
+        '--yes',
+        '--concurrency',
+        '5',
+      ],
+      {
+        stdio: ['ignore', 'pipe', 'pipe', 'pipe'],
+        env: { ...process.env, GAZETTE_SECRET: SECRET },
+      },
+    );
     let out = '';
     let err = '';
     let rss = '';
@@ -65,7 +89,12 @@ function runGazette(root, list, port) {
       if (code !== 0) return reject(new Error(`gazette send exited ${code}: ${err.slice(-500)}`));
       const sent = Number(/sent:\s+(\d+)/.exec(out)?.[1] ?? 0);
       const m = /in ([\d.]+) s/.exec(out);
-      resolve({ sent, wallSeconds: seconds, sendSeconds: m ? Number(m[1]) : undefined, maxRssMB: rss ? Math.round(JSON.parse(rss).maxRSS / 1024) : undefined });
+      resolve({
+        sent,
+        wallSeconds: seconds,
+        sendSeconds: m ? Number(m[1]) : undefined,
+        maxRssMB: rss ? Math.round(JSON.parse(rss).maxRSS / 1024) : undefined,
+      });
     });
   });
 }
@@ -75,14 +104,25 @@ async function runNodemailer(root, n, port) {
   const { buildIssue } = await import(path.join(REPO, 'lib/index.js'));
   const built = await buildIssue({ root, issue: ISSUE });
   const r = built.issues[0];
-  const transporter = nodemailer.createTransport({ host: '127.0.0.1', port, secure: false, pool: true, maxConnections: 5, maxMessages: Infinity, ignoreTLS: true });
+  const transporter = nodemailer.createTransport({
+    host: '127.0.0.1',
+    port,
+    secure: false,
+    pool: true,
+    maxConnections: 5,
+    maxMessages: Infinity,
+    ignoreTLS: true,
+  });
   const message = {
     from: { name: r.issue.publication.name, address: r.issue.publication.from.address },
     replyTo: r.issue.publication.replyTo,
     subject: r.issue.title,
     html: r.html,
     text: r.text,
-    list: { unsubscribe: r.issue.publication.unsubscribeUrl, id: { url: 'the-gazelle.thegazelle.org', comment: r.issue.publication.name } },
+    list: {
+      unsubscribe: r.issue.publication.unsubscribeUrl,
+      id: { url: 'the-gazelle.thegazelle.org', comment: r.issue.publication.name },
+    },
   };
   const started = performance.now();
   let next = 0;
@@ -109,7 +149,12 @@ try {
   const result = {
     recipients: N,
     connections: 5,
-    gazette: { msgsPerSecond: Math.round(g.sent / (g.sendSeconds ?? g.wallSeconds)), wallSeconds: +g.wallSeconds.toFixed(2), includesBuildAndJournalLoad: true, maxRssMB: g.maxRssMB },
+    gazette: {
+      msgsPerSecond: Math.round(g.sent / (g.sendSeconds ?? g.wallSeconds)),
+      wallSeconds: +g.wallSeconds.toFixed(2),
+      includesBuildAndJournalLoad: true,
+      maxRssMB: g.maxRssMB,
+    },
     nodemailer: { msgsPerSecond: Math.round(base.sent / base.seconds) },
     rss: {},
   };
@@ -117,7 +162,10 @@ try {
   for (const size of RSS_SIZES) {
     const file = await writeList(root, size);
     const run = await runGazette(root, file, sink.port);
-    result.rss[size] = { maxRssMB: run.maxRssMB, msgsPerSecond: Math.round(run.sent / (run.sendSeconds ?? run.wallSeconds)) };
+    result.rss[size] = {
+      maxRssMB: run.maxRssMB,
+      msgsPerSecond: Math.round(run.sent / (run.sendSeconds ?? run.wallSeconds)),
+    };
   }
   process.stdout.write(JSON.stringify(result, null, 2) + '\n');
 } finally {

@@ -15,7 +15,9 @@ export const GNU_TIME = ['/usr/bin/time', '/bin/time'].find((p) => existsSync(p)
  */
 export function runNode(args, { env, timeoutMs = 300_000, onStdout } = {}) {
   const rssFile = GNU_TIME ? path.join(os.tmpdir(), `gazette-bench-time-${process.pid}-${Date.now()}`) : undefined;
-  const [cmd, argv] = rssFile ? [GNU_TIME, ['-f', '%M %U %S', '-o', rssFile, process.execPath, ...args]] : [process.execPath, args];
+  const [cmd, argv] = rssFile
+    ? [GNU_TIME, ['-f', '%M %U %S', '-o', rssFile, process.execPath, ...args]]
+    : [process.execPath, args];
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
     const child = spawn(cmd, argv, { cwd: REPO, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });

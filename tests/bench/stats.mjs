@@ -13,8 +13,18 @@ export function summary(values, unit) {
  * direction is good ('lower' for times and sizes, 'higher' for throughput).
  */
 export function row({ id, figure, gazette, peer, goal, pass, note, extra }) {
-  const ratio = gazette && peer && peer.median ? gazette.median / peer.median : null;
-  return { id, figure, gazette: gazette ?? null, peer: peer ?? null, ratio, goal, pass: pass ?? null, note: note ?? '', ...(extra ? { extra } : {}) };
+  const ratio = gazette && peer?.median ? gazette.median / peer.median : null;
+  return {
+    id,
+    figure,
+    gazette: gazette ?? null,
+    peer: peer ?? null,
+    ratio,
+    goal,
+    pass: pass ?? null,
+    note: note ?? '',
+    ...(extra ? { extra } : {}),
+  };
 }
 
 /** Figure scripts print their rows as the last line of stdout; progress goes to stderr. */

@@ -29,7 +29,10 @@ describe('archive and web versions, on a phone', () => {
       expect(await page.title()).toBe('The Gazelle: newsletter archive');
       expect(await overflow()).toBeLessThanOrEqual(0);
       const titles = await page.locator('li h2').allTextContents();
-      expect(titles).toEqual(['This week: Kazakhstan, a winter arts festival and finals', 'Kazakhstan joins the Abraham Accords: what it means']);
+      expect(titles).toEqual([
+        'This week: Kazakhstan, a winter arts festival and finals',
+        'Kazakhstan joins the Abraham Accords: what it means',
+      ]);
 
       await page.locator('li h2 a').first().click();
       await page.waitForURL(`${served.url}/issues/weekly-digest-2025-11-21/`);

@@ -35,7 +35,12 @@ interface SpamReport {
 async function spamassassin(eml: Buffer, home: string): Promise<SpamReport> {
   const out = await new Promise<string>((resolve, reject) => {
     // HOME: spamassassin writes a user_prefs file there on first run.
-    const child = execFile('spamassassin', ['-L', '-t'], { env: { ...process.env, HOME: home }, timeout: 60_000, maxBuffer: 16 * 1024 * 1024 }, (err, stdout) => (err ? reject(err) : resolve(stdout)));
+    const child = execFile(
+      'spamassassin',
+      ['-L', '-t'],
+      { env: { ...process.env, HOME: home }, timeout: 60_000, maxBuffer: 16 * 1024 * 1024 },
+      (err, stdout) => (err ? reject(err) : resolve(stdout)),
+    );
     child.stdin!.end(eml);
   });
   const status = /^X-Spam-Status: (?:Yes|No), score=(-?[\d.]+)/m.exec(out);
@@ -55,7 +60,9 @@ describe('SpamAssassin (local mode)', () => {
   it('scores each sample issue, as sent to one reader, at 0 or less', async () => {
     for (const r of issues) {
       const eml = await composeEml(r, READER);
-      expect(eml.toString()).toMatch(/^List-Unsubscribe:\s+<https:\/\/www\.thegazelle\.org\/newsletter\/unsubscribe\?token=/m);
+      expect(eml.toString()).toMatch(
+        /^List-Unsubscribe:\s+<https:\/\/www\.thegazelle\.org\/newsletter\/unsubscribe\?token=/m,
+      );
       const report = await spamassassin(eml, home);
       console.log(`spamassassin ${r.issue.slug}: score ${report.score} (${report.rules.join(', ')})`);
       expect(report.score, `${r.issue.slug}: ${report.rules.join(', ')}`).toBeLessThanOrEqual(0);
@@ -68,14 +75,25 @@ describe('axe-core in Chromium at 375 px', () => {
   beforeAll(async () => {
     browser = await chromium.launch({
       executablePath: '/usr/bin/chromium',
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+      ],
     });
   });
   afterAll(() => browser?.close());
 
   it('finds no serious or critical violation in either sample email', async () => {
     for (const r of issues) {
-      const html = compileFill(r.html, 'html').fill({ email: READER.email, name: READER.name }, 'https://www.thegazelle.org/newsletter/unsubscribe?token=t');
+      const html = compileFill(r.html, 'html').fill(
+        { email: READER.email, name: READER.name },
+        'https://www.thegazelle.org/newsletter/unsubscribe?token=t',
+      );
       const page = await browser.newPage({ viewport: { width: 375, height: 800 } });
       try {
         // Images live on the publication's site; the test never leaves this machine.
@@ -83,11 +101,30 @@ describe('axe-core in Chromium at 375 px', () => {
         await page.setContent(html, { waitUntil: 'domcontentloaded' });
         await page.addScriptTag({ path: AXE });
         const results = await page.evaluate(async () => {
-          const axe = (globalThis as unknown as { axe: { run: (ctx: Document) => Promise<{ violations: { id: string; impact: string; nodes: unknown[]; help: string }[]; passes: unknown[] }> } }).axe;
+          const axe = (
+            globalThis as unknown as {
+              axe: {
+                run: (ctx: Document) => Promise<{
+                  violations: { id: string; impact: string; nodes: unknown[]; help: string }[];
+                  passes: unknown[];
+                }>;
+              };
+            }
+          ).axe;
           const res = await axe.run(document);
-          return { violations: res.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.length, help: v.help })), passes: res.passes.length };
+          return {
+            violations: res.violations.map((v) => ({
+              id: v.id,
+              impact: v.impact,
+              nodes: v.nodes.length,
+              help: v.help,
+            })),
+            passes: res.passes.length,
+          };
         });
-        console.log(`axe ${r.issue.slug}: ${results.passes} rules passed; violations: ${JSON.stringify(results.violations)}`);
+        console.log(
+          `axe ${r.issue.slug}: ${results.passes} rules passed; violations: ${JSON.stringify(results.violations)}`,
+        );
         const severe = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
         expect(severe, r.issue.slug).toEqual([]);
         // The page really is phone width (MJML's mobile layout).

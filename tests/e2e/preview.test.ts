@@ -5,7 +5,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPreview, type PreviewServer } from '../../src/preview/server.js';
 import { DIGEST, runCli, tempRoot } from '../helpers/preview.js';
 
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
 const ARTICLE = 'content/articles/winter-arts-festival-returns.md';
 
 let root: string;
@@ -16,7 +24,10 @@ let browser: Browser;
 beforeAll(async () => {
   ({ root, cleanup } = await tempRoot('gazette-e2e-'));
   server = await startPreview({ root, port: 0 });
-  browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
+    args: CHROMIUM_ARGS,
+  });
 });
 
 afterAll(async () => {
@@ -37,11 +48,19 @@ async function openIssue(query = ''): Promise<Page> {
 
 /** Both frames hold a loaded document of the page's current version. */
 function framesLoaded(page: Page) {
-  return page.waitForFunction(() => [...document.querySelectorAll<HTMLIFrameElement>('iframe.gz-frame')].every((f) => f.dataset.loaded === document.documentElement.dataset.version && f.contentDocument?.readyState === 'complete'));
+  return page.waitForFunction(() =>
+    [...document.querySelectorAll<HTMLIFrameElement>('iframe.gz-frame')].every(
+      (f) =>
+        f.dataset.loaded === document.documentElement.dataset.version && f.contentDocument?.readyState === 'complete',
+    ),
+  );
 }
 
 function frameText(page: Page, which: 'mobile' | 'desktop') {
-  return page.evaluate((w) => document.querySelector<HTMLIFrameElement>(`.gz-${w} iframe`)!.contentDocument!.body.innerText, which);
+  return page.evaluate(
+    (w) => document.querySelector<HTMLIFrameElement>(`.gz-${w} iframe`)!.contentDocument!.body.innerText,
+    which,
+  );
 }
 
 describe('the preview page in Chromium', () => {
@@ -62,7 +81,12 @@ describe('the preview page in Chromium', () => {
     expect(overflow.scroll).toBeLessThanOrEqual(overflow.client);
 
     await page.click('[data-set="scheme:dark"]');
-    await page.waitForFunction(() => !!document.querySelector<HTMLIFrameElement>('.gz-mobile iframe')!.contentDocument?.querySelector('style[data-gazette-preview="dark"]'));
+    await page.waitForFunction(
+      () =>
+        !!document
+          .querySelector<HTMLIFrameElement>('.gz-mobile iframe')!
+          .contentDocument?.querySelector('style[data-gazette-preview="dark"]'),
+    );
     await framesLoaded(page);
     const bg = await page.evaluate(() => {
       const d = document.querySelector<HTMLIFrameElement>('.gz-mobile iframe')!.contentDocument!;
@@ -103,7 +127,14 @@ describe('the preview page in Chromium', () => {
         const marker = `Winter festival edit ${i}`;
         const started = performance.now();
         await writeFile(file, original.replace(/^title: .*$/m, `title: "${marker}"`));
-        await page.waitForFunction((m) => document.querySelector<HTMLIFrameElement>('.gz-desktop iframe')!.contentDocument?.body?.innerText.includes(m), marker, { polling: 'raf', timeout: 5000 });
+        await page.waitForFunction(
+          (m) =>
+            document
+              .querySelector<HTMLIFrameElement>('.gz-desktop iframe')!
+              .contentDocument?.body?.innerText.includes(m),
+          marker,
+          { polling: 'raf', timeout: 5000 },
+        );
         timings.push(performance.now() - started);
         await framesLoaded(page);
         await new Promise((r) => setTimeout(r, 150));
@@ -116,7 +147,9 @@ describe('the preview page in Chromium', () => {
     }
     const [first, ...steady] = timings.map(Math.round);
     const median = [...steady].sort((a, b) => a - b)[2];
-    console.log(`save -> reloaded frame (5-article sample digest): first ${first} ms; then ${steady.join(', ')} ms; median ${median} ms`);
+    console.log(
+      `save -> reloaded frame (5-article sample digest): first ${first} ms; then ${steady.join(', ')} ms; median ${median} ms`,
+    );
     for (const t of timings) expect(t).toBeLessThan(2000);
     await page.close();
   });
@@ -147,7 +180,12 @@ describe('gazette screenshot', () => {
     const r = await runCli(['screenshot', '--root', root, '--issue', DIGEST, '--out', 'shots'], {}, 120_000);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
-    const widths: Record<string, number> = { 'mobile-light': 375, 'mobile-dark': 375, 'desktop-light': 600, 'desktop-dark': 600 };
+    const widths: Record<string, number> = {
+      'mobile-light': 375,
+      'mobile-dark': 375,
+      'desktop-light': 600,
+      'desktop-dark': 600,
+    };
     const sizes: Record<string, number> = {};
     for (const [name, width] of Object.entries(widths)) {
       const png = await readFile(path.join(root, 'shots', DIGEST, `${name}.png`));

@@ -20,7 +20,7 @@ const READER = 'dana.reader@example.com';
 const ENDPOINT = 'https://www.thegazelle.org/newsletter/unsubscribe';
 
 let root: string;
-let served: Served;
+let served: Served & { root: string };
 let browser: Browser;
 
 beforeAll(async () => {
@@ -42,7 +42,10 @@ async function dryRunEml(): Promise<{ eml: Buffer; source: 'cli' | 'fallback' }>
   const csv = path.join(root, 'one.csv');
   await writeFile(csv, `email,name\n${READER},Dana\n`);
   const out = path.join(root, 'dry-run');
-  const r = await runCli(['send', '--issue', ISSUE, '--to', csv, '--root', root, '--dry-run', out, '--yes'], envWith({ GAZETTE_SECRET: SECRET }));
+  const r = await runCli(
+    ['send', '--issue', ISSUE, '--to', csv, '--root', root, '--dry-run', out, '--yes'],
+    envWith({ GAZETTE_SECRET: SECRET }),
+  );
   if (!r.stderr.includes('[cli/not-implemented]')) {
     expect(r.code, r.stderr).toBe(0);
     const files = (await readdir(out, { recursive: true })).filter((f) => f.endsWith('.eml'));
@@ -51,7 +54,10 @@ async function dryRunEml(): Promise<{ eml: Buffer; source: 'cli' | 'fallback' }>
   }
   await mkdir(out, { recursive: true });
   const url = unsubscribeUrl(ENDPOINT, signToken({ email: READER, issue: ISSUE }, SECRET));
-  const html = compileFill(await readFile(path.join(root, 'dist', ISSUE, 'email.html'), 'utf8'), 'html').fill({ email: READER, name: 'Dana' }, url);
+  const html = compileFill(await readFile(path.join(root, 'dist', ISSUE, 'email.html'), 'utf8'), 'html').fill(
+    { email: READER, name: 'Dana' },
+    url,
+  );
   const info = await nodemailer.createTransport({ streamTransport: true, buffer: true }).sendMail({
     from: 'The Gazelle <newsletter@thegazelle.org>',
     to: READER,
@@ -78,10 +84,14 @@ describe('unsubscribe from an email, in Chromium', () => {
     const mail = await simpleParser(eml);
     const header = mail.headerLines.find((h) => h.key === 'list-unsubscribe')?.line ?? '';
     const fromHeader = /<(https:[^>]+)>/.exec(header.replace(/\r?\n\s+/g, ' '))?.[1];
-    const fromHtml = /<a href="(https:[^"]+\/newsletter\/unsubscribe\?[^"]+)"/.exec(String(mail.html))?.[1]?.replace(/&amp;/g, '&');
+    const fromHtml = /<a href="(https:[^"]+\/newsletter\/unsubscribe\?[^"]+)"/
+      .exec(String(mail.html))?.[1]
+      ?.replace(/&amp;/g, '&');
     expect(fromHeader).toBeTruthy();
     expect(fromHtml).toBe(fromHeader);
-    expect(mail.headerLines.find((h) => h.key === 'list-unsubscribe-post')?.line).toMatch(/^List-Unsubscribe-Post:\s*List-Unsubscribe=One-Click$/i);
+    expect(mail.headerLines.find((h) => h.key === 'list-unsubscribe-post')?.line).toMatch(
+      /^List-Unsubscribe-Post:\s*List-Unsubscribe=One-Click$/i,
+    );
 
     // Same path and token, on the local server instead of the publication's site.
     const link = new URL(fromHeader!);

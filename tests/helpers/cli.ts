@@ -35,16 +35,19 @@ export interface RunningServe {
 /** Starts `gazette serve --port 0 ...` and waits for the URL it prints. */
 export function startServe(args: string[], env: NodeJS.ProcessEnv): Promise<RunningServe> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', ...args], {
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
-    const exited = new Promise<number | null>((r) => child.on("close", (code) => r(code)));
+    const exited = new Promise<number | null>((r) => child.on('close', (code) => r(code)));
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
       reject(new Error(`gazette serve did not start:\n${out}`));
     }, 30_000);
     const onData = (c: Buffer) => {
       out += c.toString();
-      const m = /at (http:\/\/127\.0\.0\.1:\d+)\/\n  unsubscribe endpoint: /.exec(out);
+      const m = /at (http:\/\/127\.0\.0\.1:\d+)\/\n {2}unsubscribe endpoint: /.exec(out);
       if (m) {
         clearTimeout(timer);
         resolve({

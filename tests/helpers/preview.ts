@@ -22,7 +22,11 @@ export interface SseEvent {
 }
 
 /** Listens to the preview's /events stream and waits for events matching a predicate. */
-export function listenEvents(url: string): Promise<{ events: SseEvent[]; next: (match: (e: SseEvent) => boolean, timeoutMs: number) => Promise<SseEvent>; close: () => void }> {
+export function listenEvents(url: string): Promise<{
+  events: SseEvent[];
+  next: (match: (e: SseEvent) => boolean, timeoutMs: number) => Promise<SseEvent>;
+  close: () => void;
+}> {
   return new Promise((resolve, reject) => {
     const events: SseEvent[] = [];
     const waiters: { match: (e: SseEvent) => boolean; resolve: (e: SseEvent) => void }[] = [];
@@ -40,14 +44,17 @@ export function listenEvents(url: string): Promise<{ events: SseEvent[]; next: (
           if (!event || data === undefined) continue;
           const e = { event, data: JSON.parse(data) as unknown };
           events.push(e);
-          for (const w of [...waiters]) if (w.match(e)) (waiters.splice(waiters.indexOf(w), 1), w.resolve(e));
+          for (const w of [...waiters]) if (w.match(e)) waiters.splice(waiters.indexOf(w), 1), w.resolve(e);
         }
       });
       resolve({
         events,
         next: (match, timeoutMs) =>
           new Promise((res2, rej2) => {
-            const timer = setTimeout(() => rej2(new Error(`no matching event within ${timeoutMs} ms; got ${JSON.stringify(events)}`)), timeoutMs);
+            const timer = setTimeout(
+              () => rej2(new Error(`no matching event within ${timeoutMs} ms; got ${JSON.stringify(events)}`)),
+              timeoutMs,
+            );
             waiters.push({ match, resolve: (e) => (clearTimeout(timer), res2(e)) });
           }),
         close: () => req.destroy(),
@@ -60,7 +67,11 @@ export function listenEvents(url: string): Promise<{ events: SseEvent[]; next: (
 }
 
 /** A raw GET that keeps the path exactly as written (fetch would normalize `..`). */
-export function rawGet(base: string, rawPath: string, headers: Record<string, string> = {}): Promise<{ status: number; body: string }> {
+export function rawGet(
+  base: string,
+  rawPath: string,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; body: string }> {
   const u = new URL(base);
   return new Promise((resolve, reject) => {
     const req = http.request({ host: u.hostname, port: u.port, path: rawPath, method: 'GET', headers }, (res) => {
@@ -75,9 +86,16 @@ export function rawGet(base: string, rawPath: string, headers: Record<string, st
 }
 
 /** Runs the real CLI (bin/gazette.js, compiled lib/) and collects its output. */
-export function runCli(args: string[], env: NodeJS.ProcessEnv = {}, timeoutMs = 60_000): Promise<{ code: number | null; stdout: string; stderr: string }> {
+export function runCli(
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+  timeoutMs = 60_000,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [path.join(REPO, 'bin', 'gazette.js'), ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [path.join(REPO, 'bin', 'gazette.js'), ...args], {
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (c: Buffer) => (stdout += c));

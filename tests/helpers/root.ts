@@ -18,13 +18,33 @@ unsubscribeUrl: https://news.example.org/unsubscribe
 `;
 
 export function article(fields: Record<string, string> = {}, body = 'A first paragraph.\n\nA second one.'): string {
-  const f = { title: 'A title', date: '2025-11-18', author: '{name: Ada Writer, role: Staff Writer}', dek: 'A dek.', ...fields };
-  return `---\n${Object.entries(f).map(([k, v]) => `${k}: ${v}`).join('\n')}\n---\n${body}\n`;
+  const f = {
+    title: 'A title',
+    date: '2025-11-18',
+    author: '{name: Ada Writer, role: Staff Writer}',
+    dek: 'A dek.',
+    ...fields,
+  };
+  return `---\n${Object.entries(f)
+    .map(([k, v]) => `${k}: ${v}`)
+    .join('\n')}\n---\n${body}\n`;
 }
 
-export function issue(articles: string[], fields: Record<string, string> = {}, intro = 'Hello {{subscriber.name | default: "reader"}}.'): string {
-  const f = { title: 'Issue title', date: '2025-11-20', layout: 'digest', preheader: 'What is inside this week.', ...fields };
-  return `---\n${Object.entries(f).map(([k, v]) => `${k}: ${v}`).join('\n')}\narticles:\n${articles.map((a) => `  - ${a}`).join('\n')}\n---\n${intro}\n`;
+export function issue(
+  articles: string[],
+  fields: Record<string, string> = {},
+  intro = 'Hello {{subscriber.name | default: "reader"}}.',
+): string {
+  const f = {
+    title: 'Issue title',
+    date: '2025-11-20',
+    layout: 'digest',
+    preheader: 'What is inside this week.',
+    ...fields,
+  };
+  return `---\n${Object.entries(f)
+    .map(([k, v]) => `${k}: ${v}`)
+    .join('\n')}\narticles:\n${articles.map((a) => `  - ${a}`).join('\n')}\n---\n${intro}\n`;
 }
 
 export interface RootSpec {

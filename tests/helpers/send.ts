@@ -9,10 +9,17 @@ export const SECRET = 'test-secret-0123456789abcdef';
 export const ISSUE = 'kazakhstan-abraham-accords';
 
 /** A temporary root with the sample content and a .env holding the secret. */
-export async function makeRoot(env: Record<string, string> = { GAZETTE_SECRET: SECRET }): Promise<{ root: string; cleanup(): Promise<void> }> {
+export async function makeRoot(
+  env: Record<string, string> = { GAZETTE_SECRET: SECRET },
+): Promise<{ root: string; cleanup(): Promise<void> }> {
   const root = await mkdtemp(path.join(os.tmpdir(), 'gazette-send-'));
   await cp(path.join(REPO, 'content'), path.join(root, 'content'), { recursive: true });
-  await writeFile(path.join(root, '.env'), Object.entries(env).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join('\n') + '\n');
+  await writeFile(
+    path.join(root, '.env'),
+    Object.entries(env)
+      .map(([k, v]) => `${k}=${JSON.stringify(v)}`)
+      .join('\n') + '\n',
+  );
   return { root, cleanup: () => rm(root, { recursive: true, force: true }) };
 }
 
@@ -34,7 +41,12 @@ export interface Sink {
 }
 
 /** Starts tests/helpers/smtp-sink.mjs in a child process (real smtp-server on 127.0.0.1). */
-export async function startSink(options: { rules?: object; raw?: boolean; delay?: number; dir: string } ): Promise<Sink> {
+export async function startSink(options: {
+  rules?: object;
+  raw?: boolean;
+  delay?: number;
+  dir: string;
+}): Promise<Sink> {
   const args = ['--time-limit', '110'];
   if (options.rules) {
     const file = path.join(options.dir, `rules-${Date.now()}-${Math.random().toString(36).slice(2)}.json`);
@@ -43,7 +55,9 @@ export async function startSink(options: { rules?: object; raw?: boolean; delay?
   }
   if (options.raw) args.push('--raw');
   if (options.delay) args.push('--delay', String(options.delay));
-  const child: ChildProcess = fork(path.join(REPO, 'tests/helpers/smtp-sink.mjs'), args, { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+  const child: ChildProcess = fork(path.join(REPO, 'tests/helpers/smtp-sink.mjs'), args, {
+    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+  });
   const deliveries: Delivery[] = [];
   const waiters: (() => void)[] = [];
   const port = await new Promise<number>((resolve, reject) => {
@@ -88,11 +102,22 @@ export interface CliResult {
 }
 
 /** Runs the real CLI (bin/gazette.js, compiled lib/). */
-export function gazette(args: string[], options: { env?: NodeJS.ProcessEnv; onStart?(child: ChildProcess): void; timeoutMs?: number } = {}): Promise<CliResult> {
+export function gazette(
+  args: string[],
+  options: { env?: NodeJS.ProcessEnv; onStart?(child: ChildProcess): void; timeoutMs?: number } = {},
+): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     // The root's .env must decide: the test runner's own settings never leak in.
     const env: NodeJS.ProcessEnv = { ...process.env, ...options.env };
-    for (const k of ['GAZETTE_SECRET', 'SMTP_URL', 'DKIM_DOMAIN', 'DKIM_SELECTOR', 'DKIM_PRIVATE_KEY', 'DKIM_PRIVATE_KEY_FILE']) if (!options.env?.[k]) delete env[k];
+    for (const k of [
+      'GAZETTE_SECRET',
+      'SMTP_URL',
+      'DKIM_DOMAIN',
+      'DKIM_SELECTOR',
+      'DKIM_PRIVATE_KEY',
+      'DKIM_PRIVATE_KEY_FILE',
+    ])
+      if (!options.env?.[k]) delete env[k];
     const child = spawn(process.execPath, [path.join(REPO, 'bin/gazette.js'), ...args], {
       env,
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -13,7 +13,12 @@ export const SECRET = 'test-secret-0123456789abcdef';
 export const sampleRoot = copySample;
 
 /** Adds an issue file to a root's content. */
-export async function addIssue(root: string, slug: string, frontMatter: Record<string, string | number>, articles: string[]): Promise<void> {
+export async function addIssue(
+  root: string,
+  slug: string,
+  frontMatter: Record<string, string | number>,
+  articles: string[],
+): Promise<void> {
   const fm = Object.entries(frontMatter).map(([k, v]) => `${k}: ${typeof v === 'number' ? v : JSON.stringify(v)}`);
   const text = `---\n${fm.join('\n')}\nlayout: digest\narticles:\n${articles.map((a) => `  - ${a}`).join('\n')}\n---\n\nHello.\n`;
   await writeFile(path.join(root, 'content', 'issues', `${slug}.md`), text);
@@ -22,6 +27,11 @@ export async function addIssue(root: string, slug: string, frontMatter: Record<s
 /** What `gazette build` does, in-process: build, then write dist/ with the archive and feed. */
 export async function buildSite(root: string, issue?: string): Promise<void> {
   const result = await buildIssue({ root, issue });
-  if (!result.ok) throw new Error(`build failed: ${JSON.stringify(result.diagnostics.filter((d) => d.severity === 'error'))}`);
-  await writeBuild(result, path.join(root, 'dist'), { siteFiles: await siteFiles(result.content!, result.issues), assetsDir: path.join(root, 'content', 'assets'), keepOtherIssues: issue !== undefined });
+  if (!result.ok)
+    throw new Error(`build failed: ${JSON.stringify(result.diagnostics.filter((d) => d.severity === 'error'))}`);
+  await writeBuild(result, path.join(root, 'dist'), {
+    siteFiles: await siteFiles(result.content!, result.issues),
+    assetsDir: path.join(root, 'content', 'assets'),
+    keepOtherIssues: issue !== undefined,
+  });
 }

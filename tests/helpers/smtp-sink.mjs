@@ -69,7 +69,7 @@ const server = new SMTPServer({
   logger: false,
   size: 50 * 1024 * 1024,
   maxClients: 200,
-  onAuth(auth, session, callback) {
+  onAuth(auth, _session, callback) {
     callback(null, { user: auth.username || 'anyone' });
   },
   onRcptTo(address, session, callback) {
@@ -91,7 +91,13 @@ const server = new SMTPServer({
       const text = Buffer.concat(chunks).toString('latin1');
       const head = text.slice(0, text.search(/\r?\n\r?\n/) >>> 0);
       const messageId = /^message-id:\s*(\S+)/im.exec(head)?.[1];
-      const record = { t: Date.now(), from: session.envelope.mailFrom && session.envelope.mailFrom.address, to, messageId, size };
+      const record = {
+        t: Date.now(),
+        from: session.envelope.mailFrom?.address,
+        to,
+        messageId,
+        size,
+      };
       if (keepRaw) record.raw = text;
       const finish = () => {
         if (out) appendFileSync(out, JSON.stringify(record) + '\n');

@@ -44,7 +44,8 @@ export async function smtpSink(): Promise<Sink> {
     url: `smtp://127.0.0.1:${port}`,
     rcpt,
     delivered,
-    waitFor: (n) => (delivered.length >= n ? Promise.resolve() : new Promise((resolve) => waiters.push({ n, resolve }))),
+    waitFor: (n) =>
+      delivered.length >= n ? Promise.resolve() : new Promise((resolve) => waiters.push({ n, resolve })),
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
 }

@@ -36,7 +36,10 @@ describe('benchmark peers', () => {
     for (const n of [1, 2, 3]) expect(peer).toContain(`: part ${n}`);
     // Same theme, same content: the only differences are typography (smart quotes), the
     // merge tags Gazette keeps for send time, and whitespace.
-    const norm = (s: string) => visibleText(s).replace(/[’']|&#39;/g, "'").replace(/\{\{subscriber\.name[^}]*\}\}/g, 'reader');
+    const norm = (s: string) =>
+      visibleText(s)
+        .replace(/[’']|&#39;/g, "'")
+        .replace(/\{\{subscriber\.name[^}]*\}\}/g, 'reader');
     expect(norm(peer)).toBe(norm(gazette));
     expect(Math.abs(peer.length - gazette.length) / gazette.length).toBeLessThan(0.02);
   });
@@ -54,13 +57,31 @@ describe('benchmark peers', () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'gazette-bench-test-'));
     writeFileSync(path.join(dir, 'e.html'), '<p>Hello</p>');
     writeFileSync(path.join(dir, 'e.txt'), 'Hello');
-    const sink = spawn(process.execPath, ['tests/bench/sink.mjs', '--max-seconds', '60'], { cwd: REPO, stdio: ['pipe', 'pipe', 'inherit'] });
+    const sink = spawn(process.execPath, ['tests/bench/sink.mjs', '--max-seconds', '60'], {
+      cwd: REPO,
+      stdio: ['pipe', 'pipe', 'inherit'],
+    });
     try {
       const lines = createInterface({ input: sink.stdout! });
-      const next = () => new Promise<Record<string, number>>((resolve) => lines.once('line', (l) => resolve(JSON.parse(l))));
+      const next = () =>
+        new Promise<Record<string, number>>((resolve) => lines.once('line', (l) => resolve(JSON.parse(l))));
       const { port } = await next();
       const peer = await new Promise<{ code: number | null; out: string }>((resolve) => {
-        const child = spawn(process.execPath, ['tests/bench/peer-send.mjs', '--port', String(port), '--count', '25', '--html', path.join(dir, 'e.html'), '--text', path.join(dir, 'e.txt')], { cwd: REPO });
+        const child = spawn(
+          process.execPath,
+          [
+            'tests/bench/peer-send.mjs',
+            '--port',
+            String(port),
+            '--count',
+            '25',
+            '--html',
+            path.join(dir, 'e.html'),
+            '--text',
+            path.join(dir, 'e.txt'),
+          ],
+          { cwd: REPO },
+        );
         let out = '';
         child.stdout.on('data', (c) => (out += c));
         child.on('close', (code) => resolve({ code, out }));

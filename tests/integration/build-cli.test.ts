@@ -46,7 +46,10 @@ describe('gazette build', () => {
     expect((await gazette(['build', '--root', r0.root])).code).toBe(0);
     const before = await readFile(path.join(r0.root, 'dist', 'first', 'email.html'), 'utf8');
 
-    await writeFile(path.join(r0.root, 'content', 'articles', 'one.md'), article({ date: '2026-13-45', title: '"Changed"' }));
+    await writeFile(
+      path.join(r0.root, 'content', 'articles', 'one.md'),
+      article({ date: '2026-13-45', title: '"Changed"' }),
+    );
     await writeFile(path.join(r0.root, 'content', 'articles', 'two.md'), '---\ntitle: [unclosed\n---\n');
     const r = await gazette(['build', '--root', r0.root], r0.root);
     expect(r.code).toBe(1);
@@ -60,7 +63,10 @@ describe('gazette build', () => {
   });
 
   it('builds one issue with --issue and keeps the others', async () => {
-    const r0 = await makeRoot({ articles: { one: article() }, issues: { first: issue(['one']), second: issue(['one'], { date: '2025-11-27' }) } });
+    const r0 = await makeRoot({
+      articles: { one: article() },
+      issues: { first: issue(['one']), second: issue(['one'], { date: '2025-11-27' }) },
+    });
     cleanups.push(r0.cleanup);
     expect((await gazette(['build', '--root', r0.root])).code).toBe(0);
     const r = await gazette(['build', '--root', r0.root, '--issue', 'second', '--out', 'dist']);
@@ -74,7 +80,10 @@ describe('gazette build', () => {
   });
 
   it('drops the output of an issue deleted from content/, and keeps other folders', async () => {
-    const r0 = await makeRoot({ articles: { one: article() }, issues: { first: issue(['one']), second: issue(['one'], { date: '2025-11-27' }) } });
+    const r0 = await makeRoot({
+      articles: { one: article() },
+      issues: { first: issue(['one']), second: issue(['one'], { date: '2025-11-27' }) },
+    });
     cleanups.push(r0.cleanup);
     expect((await gazette(['build', '--root', r0.root])).code).toBe(0);
     await mkdir(path.join(r0.root, 'dist', 'screenshots'));

@@ -35,7 +35,9 @@ describe('gazette check', () => {
   it('the sample publication passes --strict', async () => {
     const res = await gazette(['check', '--root', SAMPLE, '--strict']);
     expect(res.stderr).toBe('');
-    expect(res.stdout).toMatch(/^Checked 2 issues: 0 errors, 0 warnings and \d+ notes \(--verbose shows them\)\. passed \(--strict\)\.\n$/);
+    expect(res.stdout).toMatch(
+      /^Checked 2 issues: 0 errors, 0 warnings and \d+ notes \(--verbose shows them\)\. passed \(--strict\)\.\n$/,
+    );
     expect(res.code).toBe(0);
   });
 
@@ -43,7 +45,12 @@ describe('gazette check', () => {
     const res = await gazette(['check', '--root', SAMPLE, '--issue', FEATURE, '--format', 'json']);
     expect(res.code).toBe(0);
     expect(res.stderr).toBe('');
-    const json = JSON.parse(res.stdout) as { ok: boolean; summary: { errors: number; warnings: number; info: number }; issues: { slug: string; diagnostics: unknown[] }[]; diagnostics: { code: string; file: string; line: number; issue: string }[] };
+    const json = JSON.parse(res.stdout) as {
+      ok: boolean;
+      summary: { errors: number; warnings: number; info: number };
+      issues: { slug: string; diagnostics: unknown[] }[];
+      diagnostics: { code: string; file: string; line: number; issue: string }[];
+    };
     expect(json).toMatchObject({ ok: true, summary: { errors: 0, warnings: 0 } });
     expect(json.issues.map((i) => i.slug)).toEqual([FEATURE]);
     expect(json.diagnostics.length).toBe(json.summary.info);
@@ -54,13 +61,19 @@ describe('gazette check', () => {
     await fx.edit(FEATURE_ARTICLE, /\n---\n/, '\n---\n\n![A chart](https://www.thegazelle.org/assets/chart.png)\n');
     const lenient = await gazette(['check', '--root', fx.root, '--issue', FEATURE]);
     expect(lenient.code).toBe(0);
-    expect(lenient.stderr).toContain(`${path.relative(process.cwd(), path.join(fx.root, FEATURE_ARTICLE))}:18:1: warning: image https://www.thegazelle.org/assets/chart.png has no width attribute [image/no-width]`);
+    expect(lenient.stderr).toContain(
+      `${path.relative(process.cwd(), path.join(fx.root, FEATURE_ARTICLE))}:18:1: warning: image https://www.thegazelle.org/assets/chart.png has no width attribute [image/no-width]`,
+    );
     expect(lenient.stderr).toContain('  hint: Give the image a width');
     const strict = await gazette(['check', '--root', fx.root, '--issue', FEATURE, '--strict']);
     expect(strict.code).toBe(1);
     expect(strict.stdout).toContain('FAILED (--strict)');
 
-    await fx.edit(FEATURE_ARTICLE, '![A chart](https://www.thegazelle.org/assets/chart.png)', '[dev](http://localhost:3000/)');
+    await fx.edit(
+      FEATURE_ARTICLE,
+      '![A chart](https://www.thegazelle.org/assets/chart.png)',
+      '[dev](http://localhost:3000/)',
+    );
     const failing = await gazette(['check', '--root', fx.root, '--issue', FEATURE, '--format', 'json']);
     expect(failing.code).toBe(1);
     expect(JSON.parse(failing.stdout)).toMatchObject({ ok: false, summary: { errors: 1 } });
@@ -87,7 +100,10 @@ describe('gazette check', () => {
     await writeFile(csv, 'email,first_name\r\nann@example.org,Ann\r\n');
     const res = await gazette(['check', '--root', SAMPLE, '--subscribers', csv, '--format', 'json']);
     const json = JSON.parse(res.stdout) as { diagnostics: { code: string; severity: string }[] };
-    expect(json.diagnostics.filter((d) => d.code === 'hygiene/unknown-column').map((d) => d.severity)).toEqual(['warning', 'warning']);
+    expect(json.diagnostics.filter((d) => d.code === 'hygiene/unknown-column').map((d) => d.severity)).toEqual([
+      'warning',
+      'warning',
+    ]);
     expect(res.code).toBe(0);
     expect((await gazette(['check', '--root', SAMPLE, '--subscribers', csv, '--strict'])).code).toBe(1);
   });
@@ -102,8 +118,14 @@ describe('readSubscriberSample', () => {
 
   it('reads the header and the longest value of each column (BOM, CRLF, quotes)', async () => {
     const file = path.join(tmp, 'a.csv');
-    await writeFile(file, '\ufeffemail,name\r\nann@example.org,Ann\r\n"bo.longer@example.org","Mash\'Al, Dana"\r\nc@d.io,\r\n');
-    expect(await readSubscriberSample(file)).toEqual({ columns: ['email', 'name'], longest: { email: 'bo.longer@example.org', name: "Mash'Al, Dana" } });
+    await writeFile(
+      file,
+      '\ufeffemail,name\r\nann@example.org,Ann\r\n"bo.longer@example.org","Mash\'Al, Dana"\r\nc@d.io,\r\n',
+    );
+    expect(await readSubscriberSample(file)).toEqual({
+      columns: ['email', 'name'],
+      longest: { email: 'bo.longer@example.org', name: "Mash'Al, Dana" },
+    });
   });
 
   it('reads columns named like Object.prototype members as plain columns', async () => {
@@ -118,7 +140,10 @@ describe('readSubscriberSample', () => {
   it('rejects an empty file and invalid CSV, naming the line', async () => {
     const empty = path.join(tmp, 'empty.csv');
     await writeFile(empty, '');
-    await expect(readSubscriberSample(empty)).rejects.toMatchObject({ code: 'check/subscribers', message: 'the subscriber list is empty' });
+    await expect(readSubscriberSample(empty)).rejects.toMatchObject({
+      code: 'check/subscribers',
+      message: 'the subscriber list is empty',
+    });
     const bad = path.join(tmp, 'bad.csv');
     await writeFile(bad, 'email,name\nann@example.org,"Ann\nbo@example.org,Bo\n');
     await expect(readSubscriberSample(bad)).rejects.toMatchObject({ code: 'check/subscribers', file: bad });

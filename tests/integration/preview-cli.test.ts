@@ -27,7 +27,11 @@ describe('gazette preview (CLI)', () => {
   it('takes the next port when the asked one is busy, serves, and stops cleanly on SIGTERM', async () => {
     const blocker = await listenOn(0);
     const busy = (blocker.address() as net.AddressInfo).port;
-    const child = spawn(process.execPath, [path.join(REPO, 'bin/gazette.js'), 'preview', '--root', root, '--port', String(busy)], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(
+      process.execPath,
+      [path.join(REPO, 'bin/gazette.js'), 'preview', '--root', root, '--port', String(busy)],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
     const killer = setTimeout(() => child.kill('SIGKILL'), 30_000);
     try {
       let out = '';
@@ -86,12 +90,19 @@ describe('send test from the preview', () => {
     smtp.on('error', () => {});
     await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', resolve));
     const smtpPort = (smtp.server.address() as net.AddressInfo).port;
-    await writeFile(path.join(root, '.env'), `SMTP_URL=smtp://127.0.0.1:${smtpPort}\nGAZETTE_SECRET=preview-test-secret-0123456789\n`);
+    await writeFile(
+      path.join(root, '.env'),
+      `SMTP_URL=smtp://127.0.0.1:${smtpPort}\nGAZETTE_SECRET=preview-test-secret-0123456789\n`,
+    );
     const server = await startPreview({ root, port: 0, watch: false });
     try {
       const page = await (await fetch(new URL(`/issues/${DIGEST}/`, server.url))).text();
       expect(page).toContain('id="gz-send"');
-      const res = await fetch(new URL(`/issues/${DIGEST}/send-test`, server.url), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ to: 'editor@example.org' }) });
+      const res = await fetch(new URL(`/issues/${DIGEST}/send-test`, server.url), {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ to: 'editor@example.org' }),
+      });
       const body = (await res.json()) as { ok: boolean; message: string; output: string };
       if (body.ok) {
         // The send command is in place: the message reached the SMTP server.

@@ -16,7 +16,9 @@ beforeAll(async () => {
   server = await startPreview({
     root,
     port: 0,
-    subscribers: [{ label: 'Tricky <b>', email: 'x@example.org', fields: { email: 'x@example.org', name: '<b>Bold</b> & Co' } }],
+    subscribers: [
+      { label: 'Tricky <b>', email: 'x@example.org', fields: { email: 'x@example.org', name: '<b>Bold</b> & Co' } },
+    ],
   });
 });
 
@@ -105,7 +107,10 @@ describe('gazette preview server', () => {
     expect(mail.subject).toBe('This week: Kazakhstan, a winter arts festival and finals');
     expect(mail.html).toContain('Hi Sam Reader,');
     expect(mail.text).toContain('Hi Sam Reader,');
-    const head = eml.toString('utf8').split(/\r?\n\r?\n/)[0]!.replace(/\r?\n[ \t]+/g, ' ');
+    const head = eml
+      .toString('utf8')
+      .split(/\r?\n\r?\n/)[0]!
+      .replace(/\r?\n[ \t]+/g, ' ');
     expect(head).toMatch(/^List-Unsubscribe-Post: List-Unsubscribe=One-Click$/m);
     expect(head).toMatch(/^List-Unsubscribe: <https:\/\/www\.thegazelle\.org\/newsletter\/unsubscribe\?token=v1\./m);
     expect(mail.to && 'text' in mail.to ? mail.to.text : '').toBe('sam.reader@example.org');
@@ -115,7 +120,10 @@ describe('gazette preview server', () => {
     const post = (body: unknown, headers: Record<string, string> = { 'content-type': 'application/json' }) =>
       get(`/issues/${DIGEST}/send-test`, { method: 'POST', headers, body: JSON.stringify(body) });
     expect((await post({ to: 'a@example.org' }, { 'content-type': 'text/plain' })).status).toBe(415);
-    expect((await post({ to: 'a@example.org' }, { 'content-type': 'application/json', origin: 'https://evil.example' })).status).toBe(403);
+    expect(
+      (await post({ to: 'a@example.org' }, { 'content-type': 'application/json', origin: 'https://evil.example' }))
+        .status,
+    ).toBe(403);
     expect((await post({ to: '--help' })).status).toBe(400);
     // The same rules as `gazette send`: a quoted local part is refused here too.
     const quoted = await post({ to: '"a b"@example.org' });
@@ -169,9 +177,14 @@ describe('gazette preview server', () => {
       const file = path.join(root, ARTICLE);
       const before = await readFile(file, 'utf8');
       await writeFile(file, before.replace(/^title: .*$/m, 'title: "Finals week: please, slow down (edited)"'));
-      const e = await sse.next((x) => x.event === 'build' && (x.data as { changed: Record<string, string> }).changed[DIGEST] === 'frames', 2000);
+      const e = await sse.next(
+        (x) => x.event === 'build' && (x.data as { changed: Record<string, string> }).changed[DIGEST] === 'frames',
+        2000,
+      );
       // The feature issue does not include this article: its frames are left alone.
-      expect((e.data as { changed: Record<string, string> }).changed[FEATURE], JSON.stringify(sse.events)).not.toBe('frames');
+      expect((e.data as { changed: Record<string, string> }).changed[FEATURE], JSON.stringify(sse.events)).not.toBe(
+        'frames',
+      );
       const frame = await (await get(`/issues/${DIGEST}/frame?part=html`)).text();
       expect(frame).toContain('Finals week: please, slow down (edited)');
     } finally {
@@ -185,7 +198,10 @@ describe('gazette preview server', () => {
     const good = await readFile(file, 'utf8');
     try {
       await writeFile(file, good.replace(/^title: .*\n/m, ''));
-      await sse.next((x) => x.event === 'build' && (x.data as { changed: Record<string, string> }).changed[DIGEST] === 'meta', 2000);
+      await sse.next(
+        (x) => x.event === 'build' && (x.data as { changed: Record<string, string> }).changed[DIGEST] === 'meta',
+        2000,
+      );
       const page = await (await get(`/issues/${DIGEST}/`)).text();
       expect(page).toContain('missing required field `title`');
       expect(page).toContain(`${ARTICLE}:`);
@@ -200,7 +216,10 @@ describe('gazette preview server', () => {
       expect(index).toContain('missing required field');
 
       await writeFile(file, good);
-      await sse.next((x) => x.event === 'build' && !!(x.data as { changed: Record<string, string> }).changed[DIGEST], 2000);
+      await sse.next(
+        (x) => x.event === 'build' && !!(x.data as { changed: Record<string, string> }).changed[DIGEST],
+        2000,
+      );
       const fixed = await (await get(`/issues/${DIGEST}/`)).text();
       expect(fixed).not.toContain('missing required field');
       expect(fixed).not.toContain('showing the last good build');
@@ -218,12 +237,18 @@ describe('gazette preview server', () => {
     try {
       await mkdir(dir, { recursive: true });
       await writeFile(path.join(dir, 'footer.mjml.hbs'), '<mj-section>\n  {{#if publication.name}}\n</mj-section>\n');
-      await sse.next((x) => x.event === 'build' && !!(x.data as { changed: Record<string, string> }).changed[DIGEST], 3000);
+      await sse.next(
+        (x) => x.event === 'build' && !!(x.data as { changed: Record<string, string> }).changed[DIGEST],
+        3000,
+      );
       const page = await (await get(`/issues/${DIGEST}/`)).text();
       expect(page).toContain('templates/partials/footer.mjml.hbs:');
       expect(page).toContain('gz-diag error');
       await rm(path.join(root, 'templates'), { recursive: true });
-      await sse.next((x) => x.event === 'build' && !!(x.data as { changed: Record<string, string> }).changed[DIGEST], 3000);
+      await sse.next(
+        (x) => x.event === 'build' && !!(x.data as { changed: Record<string, string> }).changed[DIGEST],
+        3000,
+      );
       expect(await (await get(`/issues/${DIGEST}/`)).text()).toContain('No problems found');
     } finally {
       await rm(path.join(root, 'templates'), { recursive: true, force: true });

@@ -19,8 +19,18 @@ let cleanup: () => Promise<void>;
 
 beforeAll(async () => {
   ({ root, cleanup } = await sampleRoot());
-  await addIssue(root, 'first-issue', { title: 'Our first issue', date: '2025-09-01', number: 1, preheader: 'Hello, world.' }, ['finals-week-slow-down']);
-  await addIssue(root, 'tricky-title', { title: TRICKY, date: '2025-11-21', number: 43, preheader: 'Fish & chips <b>' }, ['arabic-poetry-evening']);
+  await addIssue(
+    root,
+    'first-issue',
+    { title: 'Our first issue', date: '2025-09-01', number: 1, preheader: 'Hello, world.' },
+    ['finals-week-slow-down'],
+  );
+  await addIssue(
+    root,
+    'tricky-title',
+    { title: TRICKY, date: '2025-11-21', number: 43, preheader: 'Fish & chips <b>' },
+    ['arabic-poetry-evening'],
+  );
   await buildSite(root);
 });
 afterAll(() => cleanup());
@@ -28,7 +38,12 @@ afterAll(() => cleanup());
 const read = (p: string) => readFile(path.join(root, 'dist', p), 'utf8');
 
 function unescapeHtml(s: string): string {
-  return s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&amp;/g, '&');
+  return s
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&amp;/g, '&');
 }
 
 describe('the archive (dist/index.html)', () => {
@@ -76,7 +91,9 @@ describe('the feed (dist/feed.xml)', () => {
     const links = [feed.link].flat();
     expect(links).toContainEqual({ '@rel': 'self', '@href': 'https://www.thegazelle.org/feed.xml' });
     const entries = [feed.entry].flat();
-    expect(entries.map((e: { id: string }) => e.id)).toEqual(NEWEST_FIRST.map((s) => `https://www.thegazelle.org/issues/${s}/`));
+    expect(entries.map((e: { id: string }) => e.id)).toEqual(
+      NEWEST_FIRST.map((s) => `https://www.thegazelle.org/issues/${s}/`),
+    );
     for (const e of entries) {
       expect(e.link['@href']).toBe(e.id);
       expect(e.updated).toMatch(/^\d{4}-\d\d-\d\dT00:00:00\.000Z$/);
@@ -102,7 +119,9 @@ describe('the web version (dist/<issue>/web.html)', () => {
     const html = await read('kazakhstan-abraham-accords/web.html');
     expect(html).toContain('<title>Kazakhstan joins the Abraham Accords: what it means | The Gazelle</title>');
     expect(html).toMatch(/<meta name="description" content="Why a country/);
-    expect(html).toContain('<meta property="og:url" content="https://www.thegazelle.org/issues/kazakhstan-abraham-accords/">');
+    expect(html).toContain(
+      '<meta property="og:url" content="https://www.thegazelle.org/issues/kazakhstan-abraham-accords/">',
+    );
     expect(html).toContain('<meta name="viewport"');
     expect(html).toContain('<a href="../../" ');
     expect(html).toContain('<a href="../../feed.xml" ');
@@ -118,8 +137,10 @@ describe('the web version (dist/<issue>/web.html)', () => {
     }
   });
 
-  it("is where the email's \"view in browser\" link points", async () => {
+  it('is where the email\'s "view in browser" link points', async () => {
     const email = await read('kazakhstan-abraham-accords/email.html');
-    expect(email).toMatch(/<a href="https:\/\/www\.thegazelle\.org\/issues\/kazakhstan-abraham-accords\/"[^>]*>View in browser<\/a>/);
+    expect(email).toMatch(
+      /<a href="https:\/\/www\.thegazelle\.org\/issues\/kazakhstan-abraham-accords\/"[^>]*>View in browser<\/a>/,
+    );
   });
 });

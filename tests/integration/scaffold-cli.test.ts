@@ -21,13 +21,30 @@ describe('gazette new', () => {
     const article = await readFile(path.join(root, 'content/articles/cafe-muller-reopens-on-campus.md'), 'utf8');
     expect(article).toContain('title: "Café Müller reopens on campus"');
     expect(article).toContain('date: 2026-01-05');
-    for (const key of ['author:', 'authors', 'role:', 'email:', 'dek:', 'image:', 'src:', 'alt:', 'credit:', 'section:', 'url:', 'lang:', 'dir:', 'excerpt:']) expect(article).toContain(key);
+    for (const key of [
+      'author:',
+      'authors',
+      'role:',
+      'email:',
+      'dek:',
+      'image:',
+      'src:',
+      'alt:',
+      'credit:',
+      'section:',
+      'url:',
+      'lang:',
+      'dir:',
+      'excerpt:',
+    ])
+      expect(article).toContain(key);
 
     const i = await runCli(['new', 'issue', '--root', root, '--date', '2026-01-06']);
     expect(i.code).toBe(0);
     expect(i.stdout).toContain('content/issues/issue-2026-01-06.md');
     const issue = await readFile(path.join(root, 'content/issues/issue-2026-01-06.md'), 'utf8');
-    for (const key of ['title:', 'date: 2026-01-06', 'number: 43', 'preheader:', 'layout: digest', 'articles:']) expect(issue).toContain(key);
+    for (const key of ['title:', 'date: 2026-01-06', 'number: 43', 'preheader:', 'layout: digest', 'articles:'])
+      expect(issue).toContain(key);
     // The new article is the only one no issue uses yet.
     expect(issue).toMatch(/articles:\n {2}- cafe-muller-reopens-on-campus\n/);
 
@@ -39,7 +56,9 @@ describe('gazette new', () => {
   it('refuses to overwrite, and says what to do', async () => {
     const again = await runCli(['new', 'article', 'Café Müller reopens on campus', '--root', root]);
     expect(again.code).toBe(1);
-    expect(again.stderr).toContain('content/articles/cafe-muller-reopens-on-campus.md already exists; not overwriting it [new/exists]');
+    expect(again.stderr).toContain(
+      'content/articles/cafe-muller-reopens-on-campus.md already exists; not overwriting it [new/exists]',
+    );
     expect(again.stderr).toContain('hint: Choose another title');
     const upper = await runCli(['new', 'article', 'x', '--slug', 'CAFE-MULLER-REOPENS-ON-CAMPUS', '--root', root]);
     expect(upper.code).toBe(1);
@@ -51,7 +70,17 @@ describe('gazette new', () => {
     expect(a.code).toBe(0);
     const file = path.join(root, 'content/articles/امسية-للشعر-في-المكتبة.md');
     expect(await readFile(file, 'utf8')).toContain('title: "أمسية للشعر في المكتبة"');
-    const i = await runCli(['new', 'issue', 'Poetry night: a feature', '--layout', 'feature', '--root', root, '--date', '2026-01-08']);
+    const i = await runCli([
+      'new',
+      'issue',
+      'Poetry night: a feature',
+      '--layout',
+      'feature',
+      '--root',
+      root,
+      '--date',
+      '2026-01-08',
+    ]);
     expect(i.code).toBe(0);
     const issue = await readFile(path.join(root, 'content/issues/poetry-night-a-feature.md'), 'utf8');
     expect(issue).toMatch(/layout: feature\n/);

@@ -25,14 +25,30 @@ describe('gazette send after SIGKILL', () => {
     const file = path.join(root, 'crash.csv');
     await writeFile(file, csvOf(emails));
     const concurrency = 3;
-    const args = ['send', '--root', root, '--issue', ISSUE, '--to', file, '--smtp', sink.url, '--yes', '--concurrency', String(concurrency)];
+    const args = [
+      'send',
+      '--root',
+      root,
+      '--issue',
+      ISSUE,
+      '--to',
+      file,
+      '--smtp',
+      sink.url,
+      '--yes',
+      '--concurrency',
+      String(concurrency),
+    ];
 
     const killPoints = [1, 40, 150, 260];
     for (const k of killPoints) {
       const before = sink.deliveries.length;
       const r = await gazette(args, {
         onStart: (child) => {
-          void sink.waitFor(before + (k - (killPoints[killPoints.indexOf(k) - 1] ?? 0)), 30_000).then(() => child.kill('SIGKILL'), () => child.kill('SIGKILL'));
+          void sink.waitFor(before + (k - (killPoints[killPoints.indexOf(k) - 1] ?? 0)), 30_000).then(
+            () => child.kill('SIGKILL'),
+            () => child.kill('SIGKILL'),
+          );
         },
       });
       expect(r.signal).toBe('SIGKILL');
@@ -60,7 +76,20 @@ describe('gazette send on Ctrl-C', () => {
       const emails = Array.from({ length: 120 }, (_, i) => `int${i}@example.org`);
       const file = path.join(root, 'interrupt.csv');
       await writeFile(file, csvOf(emails));
-      const args = ['send', '--root', root, '--issue', 'weekly-digest-2025-11-21', '--to', file, '--smtp', slow.url, '--yes', '--concurrency', '2'];
+      const args = [
+        'send',
+        '--root',
+        root,
+        '--issue',
+        'weekly-digest-2025-11-21',
+        '--to',
+        file,
+        '--smtp',
+        slow.url,
+        '--yes',
+        '--concurrency',
+        '2',
+      ];
       const r = await gazette(args, { onStart: (child) => void slow.waitFor(10).then(() => child.kill('SIGINT')) });
       expect(r.code).toBe(1);
       expect(r.stderr).toContain('Stopped. Re-run the same command to resume');

@@ -34,10 +34,14 @@ async function list(content: string): Promise<string> {
   return file;
 }
 
-function journalRows(issue = ISSUE): { email: string; state: string; permanent: number | null; smtp_code: number | null; attempts: number }[] {
+function journalRows(
+  issue = ISSUE,
+): { email: string; state: string; permanent: number | null; smtp_code: number | null; attempts: number }[] {
   const db = new Database(path.join(root, '.gazette/journal.sqlite'), { readonly: true });
   try {
-    return db.prepare('SELECT email, state, permanent, smtp_code, attempts FROM send_journal WHERE issue = ?').all(issue) as never;
+    return db
+      .prepare('SELECT email, state, permanent, smtp_code, attempts FROM send_journal WHERE issue = ?')
+      .all(issue) as never;
   } finally {
     db.close();
   }
@@ -53,12 +57,34 @@ describe('gazette send over SMTP', () => {
       valid.add(e);
       rows.push(`${i % 7 === 0 ? `  ${e.toUpperCase()}  ` : e},Reader ${i},Abu Dhabi`);
       if (i % 50 === 0) rows.push(`${e.replace('reader', 'READER')},Duplicate ${i},x`);
-      if (i % 100 === 0) rows.push(`"bad${i} @example.org",Spaces,x`, `"""quoted ${i}""@example.org",Quoted,x`, `a${i}@ex(comment)ample.org,Comment,x`, `"x${i}@example.org\r\nBcc: evil@attacker.org",CRLF,x`);
+      if (i % 100 === 0)
+        rows.push(
+          `"bad${i} @example.org",Spaces,x`,
+          `"""quoted ${i}""@example.org",Quoted,x`,
+          `a${i}@ex(comment)ample.org,Comment,x`,
+          `"x${i}@example.org\r\nBcc: evil@attacker.org",CRLF,x`,
+        );
     }
-    rows.push('"hostile@example.org","<script>alert(1)</script>",x', '"crlf@example.org","Eve\r\nBcc: evil@attacker.org\r\nX-Evil: 1",x');
+    rows.push(
+      '"hostile@example.org","<script>alert(1)</script>",x',
+      '"crlf@example.org","Eve\r\nBcc: evil@attacker.org\r\nX-Evil: 1",x',
+    );
     valid.add('hostile@example.org').add('crlf@example.org');
     const file = await list(rows.join('\r\n') + '\r\n');
-    const r = await gazette(['send', '--root', root, '--issue', ISSUE, '--to', file, '--smtp', s.url, '--yes', '--concurrency', '5']);
+    const r = await gazette([
+      'send',
+      '--root',
+      root,
+      '--issue',
+      ISSUE,
+      '--to',
+      file,
+      '--smtp',
+      s.url,
+      '--yes',
+      '--concurrency',
+      '5',
+    ]);
     expect(r.stderr).toContain('invalid-address');
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/invalid:\s+120/);
@@ -76,8 +102,21 @@ describe('gazette send over SMTP', () => {
 
   it('escapes names in HTML, keeps them out of the headers, and signs unsubscribe links', async () => {
     const s = await sink({ raw: true });
-    const file = await list('email,name\nhostile@example.org,"<script>alert(1)</script> & Zoë"\ncrlf@example.org,"Eve\r\nBcc: evil@attacker.org\r\nX-Evil: 1"\n');
-    const r = await gazette(['send', '--root', root, '--issue', 'weekly-digest-2025-11-21', '--to', file, '--smtp', s.url, '--yes']);
+    const file = await list(
+      'email,name\nhostile@example.org,"<script>alert(1)</script> & Zoë"\ncrlf@example.org,"Eve\r\nBcc: evil@attacker.org\r\nX-Evil: 1"\n',
+    );
+    const r = await gazette([
+      'send',
+      '--root',
+      root,
+      '--issue',
+      'weekly-digest-2025-11-21',
+      '--to',
+      file,
+      '--smtp',
+      s.url,
+      '--yes',
+    ]);
     expect(r.code, r.stderr).toBe(0);
     await s.waitFor(2);
     const byTo = new Map(s.deliveries.map((d) => [d.to[0], d]));
@@ -118,14 +157,37 @@ describe('gazette send over SMTP', () => {
     };
     const s = await sink({ rules });
     const file = await list(csvOf(emails));
-    const args = ['send', '--root', root, '--issue', ISSUE, '--to', file, '--smtp', s.url, '--yes', '--retry-delay', '20', '--max-attempts', '4', '--concurrency', '3'];
+    const args = [
+      'send',
+      '--root',
+      root,
+      '--issue',
+      ISSUE,
+      '--to',
+      file,
+      '--smtp',
+      s.url,
+      '--yes',
+      '--retry-delay',
+      '20',
+      '--max-attempts',
+      '4',
+      '--concurrency',
+      '3',
+    ];
     const r = await gazette(args);
     expect(r.code, r.stderr).toBe(2);
     expect(r.stdout).toMatch(/failed:\s+2 permanently, 1 temporarily/);
     expect(r.stdout).toMatch(/550: 2/);
     const delivered = s.deliveries.flatMap((d) => d.to);
-    expect(delivered.sort()).toEqual(emails.filter((e) => !['r7@example.org', 'r8@example.org', 'r9@example.org'].includes(e)).sort());
-    const rows = new Map(journalRows().filter((x) => x.email.startsWith('r')).map((x) => [x.email, x]));
+    expect(delivered.sort()).toEqual(
+      emails.filter((e) => !['r7@example.org', 'r8@example.org', 'r9@example.org'].includes(e)).sort(),
+    );
+    const rows = new Map(
+      journalRows()
+        .filter((x) => x.email.startsWith('r'))
+        .map((x) => [x.email, x]),
+    );
     expect(rows.get('r7@example.org')).toMatchObject({ state: 'failed', permanent: 1, smtp_code: 550, attempts: 1 });
     expect(rows.get('r8@example.org')).toMatchObject({ state: 'failed', permanent: 1, smtp_code: 550, attempts: 1 });
     expect(rows.get('r9@example.org')).toMatchObject({ state: 'failed', permanent: 0, smtp_code: 450, attempts: 4 });
@@ -143,7 +205,24 @@ describe('gazette send over SMTP', () => {
     const s = await sink({ rules: { '*': { reply: 451, times: 12 } } });
     const emails = Array.from({ length: 30 }, (_, i) => `p${i}@example.org`);
     const file = await list(csvOf(emails));
-    const args = ['send', '--root', root, '--issue', 'weekly-digest-2025-11-21', '--to', file, '--smtp', s.url, '--yes', '--retry-delay', '10', '--pause-after', '5', '--concurrency', '1'];
+    const args = [
+      'send',
+      '--root',
+      root,
+      '--issue',
+      'weekly-digest-2025-11-21',
+      '--to',
+      file,
+      '--smtp',
+      s.url,
+      '--yes',
+      '--retry-delay',
+      '10',
+      '--pause-after',
+      '5',
+      '--concurrency',
+      '1',
+    ];
     const r = await gazette(args);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('Paused after 5 consecutive failures');
@@ -156,7 +235,22 @@ describe('gazette send over SMTP', () => {
   it('keeps no one-second window above --rate', async () => {
     const s = await sink();
     const emails = Array.from({ length: 120 }, (_, i) => `rate${i}@example.org`);
-    const r = await gazette(['send', '--root', root, '--issue', ISSUE, '--to', await list(csvOf(emails)), '--smtp', s.url, '--yes', '--rate', '50', '--concurrency', '4']);
+    const r = await gazette([
+      'send',
+      '--root',
+      root,
+      '--issue',
+      ISSUE,
+      '--to',
+      await list(csvOf(emails)),
+      '--smtp',
+      s.url,
+      '--yes',
+      '--rate',
+      '50',
+      '--concurrency',
+      '4',
+    ]);
     expect(r.code, r.stderr).toBe(0);
     const times = s.deliveries.map((d) => d.t).sort((a, b) => a - b);
     expect(times.length).toBe(120);
@@ -173,9 +267,23 @@ describe('gazette send over SMTP', () => {
     const pem = privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
     const dns = publicKey.export({ type: 'spki', format: 'der' }).toString('base64');
     const s = await sink({ raw: true });
-    const r = await gazette(['send', '--root', root, '--issue', ISSUE, '--to', await list(csvOf(['dkim@example.org'])), '--smtp', s.url, '--yes'], {
-      env: { DKIM_DOMAIN: 'thegazelle.org', DKIM_SELECTOR: 'gz', DKIM_PRIVATE_KEY: pem },
-    });
+    const r = await gazette(
+      [
+        'send',
+        '--root',
+        root,
+        '--issue',
+        ISSUE,
+        '--to',
+        await list(csvOf(['dkim@example.org'])),
+        '--smtp',
+        s.url,
+        '--yes',
+      ],
+      {
+        env: { DKIM_DOMAIN: 'thegazelle.org', DKIM_SELECTOR: 'gz', DKIM_PRIVATE_KEY: pem },
+      },
+    );
     expect(r.code, r.stderr).toBe(0);
     await s.waitFor(1);
     const result = await dkimVerify(Buffer.from(s.deliveries[0]!.raw!, 'latin1'), {
@@ -186,7 +294,10 @@ describe('gazette send over SMTP', () => {
     });
     const sig = result.results[0]!;
     expect(sig.status.result).toBe('pass');
-    const signed = (sig.signingHeaders?.keys ?? '').toLowerCase().split(': ').join(':');
+    const signed = ((sig as { signingHeaders?: { keys?: string } }).signingHeaders?.keys ?? '')
+      .toLowerCase()
+      .split(': ')
+      .join(':');
     expect(signed).toContain('list-unsubscribe');
     expect(signed).toContain('list-unsubscribe-post');
   });
@@ -196,11 +307,27 @@ describe('gazette send over SMTP', () => {
     const emails = Array.from({ length: 40 }, (_, i) => `sup${i}@example.org`);
     expect((await gazette(['suppress', 'add', 'sup0@example.org', '--root', root])).code).toBe(0);
     let added: Promise<unknown> | undefined;
-    const r = await gazette(['send', '--root', root, '--issue', ISSUE, '--to', await list(csvOf(emails)), '--smtp', s.url, '--yes', '--concurrency', '1'], {
-      onStart: () => {
-        added = s.waitFor(3).then(() => gazette(['suppress', 'add', 'sup39@example.org', '--root', root]));
+    const r = await gazette(
+      [
+        'send',
+        '--root',
+        root,
+        '--issue',
+        ISSUE,
+        '--to',
+        await list(csvOf(emails)),
+        '--smtp',
+        s.url,
+        '--yes',
+        '--concurrency',
+        '1',
+      ],
+      {
+        onStart: () => {
+          added = s.waitFor(3).then(() => gazette(['suppress', 'add', 'sup39@example.org', '--root', root]));
+        },
       },
-    });
+    );
     await added;
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/suppressed:\s+2/);
@@ -213,7 +340,18 @@ describe('gazette send over SMTP', () => {
 
 describe('gazette send without a server', () => {
   it('refuses --test together with --to', async () => {
-    const r = await gazette(['send', '--root', root, '--issue', ISSUE, '--to', 'x.csv', '--test', 'ed@example.org', '--yes']);
+    const r = await gazette([
+      'send',
+      '--root',
+      root,
+      '--issue',
+      ISSUE,
+      '--to',
+      'x.csv',
+      '--test',
+      'ed@example.org',
+      '--yes',
+    ]);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('leave out --to');
   });
@@ -233,12 +371,31 @@ describe('gazette send without a server', () => {
     const { root: r2, cleanup: done } = await makeRoot();
     try {
       const issueFile = path.join(r2, 'content/issues', `${ISSUE}.md`);
-      await writeFile(issueFile, (await readFile(issueFile, 'utf8')).replace('Hi {{subscriber.name', 'From {{subscriber.city}}. Hi {{subscriber.name'));
+      await writeFile(
+        issueFile,
+        (await readFile(issueFile, 'utf8')).replace(
+          'Hi {{subscriber.name',
+          'From {{subscriber.city}}. Hi {{subscriber.name',
+        ),
+      );
       const s = await sink();
       await writeFile(path.join(r2, 'l.csv'), 'email,name\na@example.org,A\n');
-      const r = await gazette(['send', '--root', r2, '--issue', ISSUE, '--to', path.join(r2, 'l.csv'), '--smtp', s.url, '--yes']);
+      const r = await gazette([
+        'send',
+        '--root',
+        r2,
+        '--issue',
+        ISSUE,
+        '--to',
+        path.join(r2, 'l.csv'),
+        '--smtp',
+        s.url,
+        '--yes',
+      ]);
       expect(r.code).toBe(1);
-      expect(r.stderr).toMatch(/issues\/kazakhstan-abraham-accords\.md:\d+:1: error: .*subscriber\.city.*\[send\/missing-column\]/);
+      expect(r.stderr).toMatch(
+        /issues\/kazakhstan-abraham-accords\.md:\d+:1: error: .*subscriber\.city.*\[send\/missing-column\]/,
+      );
       expect(s.deliveries.length).toBe(0);
     } finally {
       await done();
@@ -246,13 +403,46 @@ describe('gazette send without a server', () => {
   });
 
   it('reports a CSV without an email column and a malformed CSV with their line', async () => {
-    const noEmail = await gazette(['send', '--root', root, '--issue', ISSUE, '--to', await list('name\nx\n'), '--yes', '--dry-run', path.join(root, 'x')]);
+    const noEmail = await gazette([
+      'send',
+      '--root',
+      root,
+      '--issue',
+      ISSUE,
+      '--to',
+      await list('name\nx\n'),
+      '--yes',
+      '--dry-run',
+      path.join(root, 'x'),
+    ]);
     expect(noEmail.code).toBe(1);
     expect(noEmail.stderr).toMatch(/:1:1: error: the recipient list has no `email` column \[send\/csv-no-email\]/);
-    const broken = await gazette(['send', '--root', root, '--issue', ISSUE, '--to', await list('email,name\na@example.org,A\n"b@example.org,B\n'), '--yes', '--dry-run', path.join(root, 'x')]);
+    const broken = await gazette([
+      'send',
+      '--root',
+      root,
+      '--issue',
+      ISSUE,
+      '--to',
+      await list('email,name\na@example.org,A\n"b@example.org,B\n'),
+      '--yes',
+      '--dry-run',
+      path.join(root, 'x'),
+    ]);
     expect(broken.code).toBe(1);
     expect(broken.stderr).toContain('[send/csv-syntax]');
-    const missing = await gazette(['send', '--root', root, '--issue', ISSUE, '--to', path.join(root, 'nope.csv'), '--yes', '--dry-run', path.join(root, 'x')]);
+    const missing = await gazette([
+      'send',
+      '--root',
+      root,
+      '--issue',
+      ISSUE,
+      '--to',
+      path.join(root, 'nope.csv'),
+      '--yes',
+      '--dry-run',
+      path.join(root, 'x'),
+    ]);
     expect(missing.stderr).toContain('[send/csv-unreadable]');
   });
 
@@ -261,7 +451,17 @@ describe('gazette send without a server', () => {
     try {
       await writeFile(path.join(r3, 'l.csv'), csvOf(['a@example.org', 'b@example.org', 'a@EXAMPLE.org', 'no-at-sign']));
       const dir = path.join(r3, 'eml');
-      const r = await gazette(['send', '--root', r3, '--issue', ISSUE, '--to', path.join(r3, 'l.csv'), '--dry-run', dir]);
+      const r = await gazette([
+        'send',
+        '--root',
+        r3,
+        '--issue',
+        ISSUE,
+        '--to',
+        path.join(r3, 'l.csv'),
+        '--dry-run',
+        dir,
+      ]);
       expect(r.code, r.stderr).toBe(0);
       const files = await readdir(dir);
       expect(files.length).toBe(2);
@@ -274,7 +474,9 @@ describe('gazette send without a server', () => {
       // Nothing was journaled as sent: a real run would send both.
       const db = new Database(path.join(r3, '.gazette/journal.sqlite'), { readonly: true });
       const hasJournal = db.prepare("SELECT name FROM sqlite_master WHERE name = 'send_journal'").get();
-      const sent = hasJournal ? (db.prepare("SELECT COUNT(*) AS n FROM send_journal WHERE state = 'sent'").get() as { n: number }).n : 0;
+      const sent = hasJournal
+        ? (db.prepare("SELECT COUNT(*) AS n FROM send_journal WHERE state = 'sent'").get() as { n: number }).n
+        : 0;
       db.close();
       expect(sent).toBe(0);
     } finally {
@@ -284,7 +486,17 @@ describe('gazette send without a server', () => {
 
   it('--test sends one copy marked as a test, not journaled', async () => {
     const s = await sink({ raw: true });
-    const r = await gazette(['send', '--root', root, '--issue', ISSUE, '--test', 'Editor@Example.org', '--smtp', s.url]);
+    const r = await gazette([
+      'send',
+      '--root',
+      root,
+      '--issue',
+      ISSUE,
+      '--test',
+      'Editor@Example.org',
+      '--smtp',
+      s.url,
+    ]);
     expect(r.code, r.stderr).toBe(0);
     await s.waitFor(1);
     const m = await simpleParser(s.deliveries[0]!.raw!);

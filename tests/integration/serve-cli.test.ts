@@ -103,7 +103,9 @@ describe('gazette serve', () => {
 
 describe('the exported handler', () => {
   it("is importable as 'gazette/serve' (package exports) and serves a root", async () => {
-    const mod = (await import('gazette/serve')) as typeof import('../../src/server/handler.js');
+    // The package's own name, resolved through package.json exports as a user's code would.
+    const specifier = 'gazette/serve';
+    const mod = (await import(specifier)) as typeof import('../../src/server/handler.js');
     const handler = await mod.createGazetteHandler({ root, secret: SECRET });
     try {
       expect(handler.unsubscribePath).toBe('/newsletter/unsubscribe');

@@ -59,7 +59,9 @@ describe('static files from dist/', () => {
     expect(home.headers['x-content-type-options']).toBe('nosniff');
     expect(home.headers['referrer-policy']).toBe('no-referrer');
     expect(home.headers['content-security-policy']).toContain("default-src 'none'");
-    expect((await rawRequest(s.url, 'GET', '/feed.xml')).headers['content-type']).toBe('application/atom+xml; charset=utf-8');
+    expect((await rawRequest(s.url, 'GET', '/feed.xml')).headers['content-type']).toBe(
+      'application/atom+xml; charset=utf-8',
+    );
     const web = await rawRequest(s.url, 'GET', `/issues/${ISSUE}/`);
     expect(web.status).toBe(200);
     expect(web.body).toContain('<title>This week: Kazakhstan, a winter arts festival and finals | The Gazelle</title>');
@@ -159,13 +161,25 @@ describe('the unsubscribe endpoint', () => {
   it("accepts the page's form and a token in the body", async () => {
     const token = tokenFor(DANA);
     expect((await rawRequest(s.url, 'POST', unsub(token), 'action=unsubscribe', FORM)).status).toBe(200);
-    expect((await rawRequest(s.url, 'POST', '/newsletter/unsubscribe', new URLSearchParams({ token: tokenFor(BOB) }).toString(), FORM)).status).toBe(200);
+    expect(
+      (
+        await rawRequest(
+          s.url,
+          'POST',
+          '/newsletter/unsubscribe',
+          new URLSearchParams({ token: tokenFor(BOB) }).toString(),
+          FORM,
+        )
+      ).status,
+    ).toBe(200);
     expect(suppressed().map((x) => x.email)).toEqual([BOB, DANA]);
   });
 
   it('accepts a multipart one-click body', async () => {
     const body = '--b\r\nContent-Disposition: form-data; name="List-Unsubscribe"\r\n\r\nOne-Click\r\n--b--\r\n';
-    const r = await rawRequest(s.url, 'POST', unsub(tokenFor(DANA)), body, { 'Content-Type': 'multipart/form-data; boundary=b' });
+    const r = await rawRequest(s.url, 'POST', unsub(tokenFor(DANA)), body, {
+      'Content-Type': 'multipart/form-data; boundary=b',
+    });
     expect(r.status).toBe(200);
     expect(suppressed().map((x) => x.email)).toEqual([DANA]);
   });
@@ -196,12 +210,17 @@ describe('the unsubscribe endpoint', () => {
     expect(suppressed()).toEqual([]);
   });
 
-  it("a token for one issue and address cannot unsubscribe another address", async () => {
+  it('a token for one issue and address cannot unsubscribe another address', async () => {
     const [v, , issue, mac] = tokenFor(DANA).split('.');
     const swapped = [v, Buffer.from(BOB).toString('base64url'), issue, mac].join('.');
     expect((await oneClick(swapped)).status).toBe(400);
     // Nor another issue's claims with this MAC.
-    const otherIssue = [v, Buffer.from(DANA).toString('base64url'), Buffer.from('kazakhstan-abraham-accords').toString('base64url'), mac].join('.');
+    const otherIssue = [
+      v,
+      Buffer.from(DANA).toString('base64url'),
+      Buffer.from('kazakhstan-abraham-accords').toString('base64url'),
+      mac,
+    ].join('.');
     expect((await oneClick(otherIssue)).status).toBe(400);
     expect(suppressed()).toEqual([]);
     expect((await oneClick(tokenFor(DANA))).status).toBe(200);
@@ -212,13 +231,19 @@ describe('the unsubscribe endpoint', () => {
     const big = 'List-Unsubscribe=One-Click&pad=' + 'x'.repeat(1_000_000);
     const declared = await rawRequest(s.url, 'POST', unsub(tokenFor(DANA)), big, FORM);
     expect(declared.status).toBe(413);
-    const chunked = await rawRequest(s.url, 'POST', unsub(tokenFor(DANA)), big, { ...FORM, 'Transfer-Encoding': 'chunked' });
+    const chunked = await rawRequest(s.url, 'POST', unsub(tokenFor(DANA)), big, {
+      ...FORM,
+      'Transfer-Encoding': 'chunked',
+    });
     expect(chunked.status).toBe(413);
     expect(suppressed()).toEqual([]);
   });
 
   it('times out a client that never finishes its body, and keeps serving others', async () => {
-    const answer = await rawSocket(s.url, `POST ${unsub(tokenFor(DANA))} HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 100\r\n\r\nList-Unsu`);
+    const answer = await rawSocket(
+      s.url,
+      `POST ${unsub(tokenFor(DANA))} HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 100\r\n\r\nList-Unsu`,
+    );
     expect(answer).toMatch(/^HTTP\/1\.1 408 /);
     expect(suppressed()).toEqual([]);
     expect((await rawRequest(s.url, 'GET', '/')).status).toBe(200);
@@ -235,7 +260,11 @@ describe('the unsubscribe endpoint', () => {
 describe('paths under the base path of publication.url', () => {
   it('answers with or without the base path (a proxy may strip it) and reads GAZETTE_SECRET from <root>/.env', async () => {
     const { content } = await loadContent(root);
-    const publication = { ...content!.publication, url: 'https://example.org/news', unsubscribeUrl: 'https://example.org/news/unsubscribe' };
+    const publication = {
+      ...content!.publication,
+      url: 'https://example.org/news',
+      unsubscribeUrl: 'https://example.org/news/unsubscribe',
+    };
     await mkdir(path.join(root, 'dist'), { recursive: true });
     await writeFile(path.join(root, '.env'), `GAZETTE_SECRET=${SECRET}\n`);
     const saved = process.env.GAZETTE_SECRET;
@@ -246,8 +275,21 @@ describe('paths under the base path of publication.url', () => {
       expect((await rawRequest(other.url, 'GET', '/news/')).status).toBe(200);
       expect((await rawRequest(other.url, 'GET', `/news/issues/${ISSUE}/`)).status).toBe(200);
       expect((await rawRequest(other.url, 'GET', `/issues/${ISSUE}/`)).status).toBe(200);
-      expect((await rawRequest(other.url, 'POST', `/news/unsubscribe?token=${tokenFor(DANA)}`, 'List-Unsubscribe=One-Click', FORM)).status).toBe(200);
-      expect((await rawRequest(other.url, 'POST', `/unsubscribe?token=${tokenFor(BOB)}`, 'List-Unsubscribe=One-Click', FORM)).status).toBe(200);
+      expect(
+        (
+          await rawRequest(
+            other.url,
+            'POST',
+            `/news/unsubscribe?token=${tokenFor(DANA)}`,
+            'List-Unsubscribe=One-Click',
+            FORM,
+          )
+        ).status,
+      ).toBe(200);
+      expect(
+        (await rawRequest(other.url, 'POST', `/unsubscribe?token=${tokenFor(BOB)}`, 'List-Unsubscribe=One-Click', FORM))
+          .status,
+      ).toBe(200);
       expect(suppressed().map((x) => x.email)).toEqual([BOB, DANA]);
     } finally {
       await other.close();

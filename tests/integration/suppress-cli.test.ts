@@ -12,7 +12,9 @@ afterAll(async () => cleanup());
 
 describe('gazette suppress', () => {
   it('adds, lists (one address a line), imports and removes', async () => {
-    expect((await gazette(['suppress', 'add', 'B@example.org', 'a@example.org', '--root', root])).stdout).toContain('Suppressed 2 addresses');
+    expect((await gazette(['suppress', 'add', 'B@example.org', 'a@example.org', '--root', root])).stdout).toContain(
+      'Suppressed 2 addresses',
+    );
     await writeFile(path.join(root, 's.csv'), 'email\nc@example.org\na@example.org\nnot-valid\n');
     const imported = await gazette(['suppress', 'import', path.join(root, 's.csv'), '--root', root]);
     expect(imported.stdout).toContain('Imported 1 new suppressed address (1 invalid rows skipped)');

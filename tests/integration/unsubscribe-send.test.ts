@@ -14,7 +14,7 @@ import { smtpSink, type Sink } from '../helpers/smtp.js';
 const ISSUE = 'kazakhstan-abraham-accords';
 
 let root: string;
-let served: Served;
+let served: Served & { root: string };
 let sink: Sink;
 
 beforeAll(async () => {
@@ -34,14 +34,24 @@ async function writeCsv(name: string, emails: string[]): Promise<string> {
 
 async function unsubscribe(email: string): Promise<void> {
   const token = signToken({ email, issue: ISSUE }, SECRET);
-  const r = await rawRequest(served.url, 'POST', `/newsletter/unsubscribe?token=${token}`, 'List-Unsubscribe=One-Click', {
-    'Content-Type': 'application/x-www-form-urlencoded',
-  });
+  const r = await rawRequest(
+    served.url,
+    'POST',
+    `/newsletter/unsubscribe?token=${token}`,
+    'List-Unsubscribe=One-Click',
+    {
+      'Content-Type': 'application/x-www-form-urlencoded',
+    },
+  );
   expect(r.status).toBe(200);
 }
 
 const send = (csv: string, extra: string[] = []) =>
-  runCli(['send', '--issue', ISSUE, '--to', csv, '--root', root, '--smtp', sink.url, '--yes', ...extra], envWith({ GAZETTE_SECRET: SECRET }), 90_000);
+  runCli(
+    ['send', '--issue', ISSUE, '--to', csv, '--root', root, '--smtp', sink.url, '--yes', ...extra],
+    envWith({ GAZETTE_SECRET: SECRET }),
+    90_000,
+  );
 
 describe('gazette send and the suppression list', () => {
   it('a send after an unsubscribe skips that address and counts it', async () => {
@@ -64,7 +74,12 @@ describe('gazette send and the suppression list', () => {
     const csv = await writeCsv('during.csv', emails);
     const running = send(csv, ['--rate', '20']);
     // Once the send is visibly under way (and far from row 190 at 20 messages/s), unsubscribe.
-    await Promise.race([sink.waitFor(10), running.then((r) => { throw new Error(`send ended early (${r.code}): ${r.stderr}`); })]);
+    await Promise.race([
+      sink.waitFor(10),
+      running.then((r) => {
+        throw new Error(`send ended early (${r.code}): ${r.stderr}`);
+      }),
+    ]);
     expect(sink.rcpt).not.toContain(late);
     await unsubscribe(late);
     const r = await running;

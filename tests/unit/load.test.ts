@@ -68,21 +68,31 @@ describe('load', () => {
   });
 
   it('names an unknown article slug in an issue, with its line and a suggestion', async () => {
-    const r = await load({ articles: { 'campus-news': article() }, issues: { first: issue(['campus-news', 'campus-new']) } });
+    const r = await load({
+      articles: { 'campus-news': article() },
+      issues: { first: issue(['campus-news', 'campus-new']) },
+    });
     const d = errors(r.diagnostics).find((x) => x.code === 'content/unknown-article');
     expect(d).toMatchObject({ file: 'content/issues/first.md', line: 8, field: 'articles[1]' });
     expect(d!.hint).toContain('Did you mean "campus-news"');
   });
 
   it('refuses duplicate slugs across subfolders and letter case', async () => {
-    const r = await load({ articles: { news: article(), 'archive/News': article() }, issues: { first: issue(['news']) } });
+    const r = await load({
+      articles: { news: article(), 'archive/News': article() },
+      issues: { first: issue(['news']) },
+    });
     const d = errors(r.diagnostics).find((x) => x.code === 'content/duplicate-slug');
     expect(d).toBeDefined();
     expect(d!.message).toContain('already used by');
   });
 
   it('refuses a file that is not UTF-8 and names the line', async () => {
-    const latin1 = Buffer.concat([Buffer.from('---\ntitle: Caf'), Buffer.from([0xe9]), Buffer.from('\ndate: 2025-11-18\n---\nx\n')]);
+    const latin1 = Buffer.concat([
+      Buffer.from('---\ntitle: Caf'),
+      Buffer.from([0xe9]),
+      Buffer.from('\ndate: 2025-11-18\n---\nx\n'),
+    ]);
     const r = await load({ articles: { one: latin1 }, issues: { first: issue(['one']) } });
     const d = errors(r.diagnostics).find((x) => x.code === 'content/not-utf8');
     expect(d).toMatchObject({ file: 'content/articles/one.md', line: 2 });
@@ -92,7 +102,9 @@ describe('load', () => {
   it('refuses a file over the size cap', async () => {
     const big = article({}, 'x'.repeat(MAX_CONTENT_BYTES + 10));
     const r = await load({ articles: { one: big }, issues: { first: issue(['one']) } });
-    expect(errors(r.diagnostics).find((x) => x.code === 'content/too-large')).toMatchObject({ file: 'content/articles/one.md' });
+    expect(errors(r.diagnostics).find((x) => x.code === 'content/too-large')).toMatchObject({
+      file: 'content/articles/one.md',
+    });
   });
 
   for (const lang of ['js', 'javascript']) {
@@ -108,7 +120,8 @@ describe('load', () => {
   }
 
   it('accepts a UTF-8 BOM and CRLF line endings', async () => {
-    const text = '\uFEFF' + article({ title: 'Windows file' }, 'Line one\r\nstill one.\r\n\r\nTwo.').replace(/\n/g, '\r\n');
+    const text =
+      '\uFEFF' + article({ title: 'Windows file' }, 'Line one\r\nstill one.\r\n\r\nTwo.').replace(/\n/g, '\r\n');
     const r = await load({ articles: { one: text }, issues: { first: issue(['one']) } });
     expect(errors(r.diagnostics)).toEqual([]);
     const a = r.content!.articles.get('one')!;
@@ -141,7 +154,8 @@ describe('load', () => {
 
   it('validates publication.yml with lines', async () => {
     const r = await load({
-      publication: 'name: X\nurl: http://insecure.example.org\nfrom: {name: X, address: not-an-email}\naddress: Somewhere\nunsubscribeUrl: https://x.example.org/u\n',
+      publication:
+        'name: X\nurl: http://insecure.example.org\nfrom: {name: X, address: not-an-email}\naddress: Somewhere\nunsubscribeUrl: https://x.example.org/u\n',
       articles: { one: article() },
       issues: { first: issue(['one']) },
     });
@@ -153,12 +167,22 @@ describe('load', () => {
 
   it('requires author or authors, and derives rtl from lang', async () => {
     const r = await load({
-      articles: { ar: article({ lang: 'ar' }), fa: article({ lang: 'fa-IR' }), he: article({ lang: 'he', dir: 'ltr' }), none: '---\ntitle: T\ndate: 2025-11-18\n---\nx\n' },
+      articles: {
+        ar: article({ lang: 'ar' }),
+        fa: article({ lang: 'fa-IR' }),
+        he: article({ lang: 'he', dir: 'ltr' }),
+        none: '---\ntitle: T\ndate: 2025-11-18\n---\nx\n',
+      },
       issues: { first: issue(['ar']) },
     });
     expect(errors(r.diagnostics).map((d) => [d.file, d.field])).toEqual([['content/articles/none.md', 'author']]);
     const again = await load({
-      articles: { ar: article({ lang: 'ar' }), fa: article({ lang: 'fa-IR' }), he: article({ lang: 'he', dir: 'ltr' }), ur: article({ lang: 'ur' }) },
+      articles: {
+        ar: article({ lang: 'ar' }),
+        fa: article({ lang: 'fa-IR' }),
+        he: article({ lang: 'he', dir: 'ltr' }),
+        ur: article({ lang: 'ur' }),
+      },
       issues: { first: issue(['ar']) },
     });
     const dirs = Object.fromEntries([...again.content!.articles.values()].map((a) => [a.slug, a.dir]));

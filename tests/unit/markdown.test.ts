@@ -23,7 +23,10 @@ describe('markdown to email-safe HTML', () => {
   });
 
   it('resolves relative links and images against publication.url', () => {
-    const { html, text } = renderMarkdown('[schedule](/events/winter) and ![map](assets/map.png) and [ext](https://other.example/x)', opts);
+    const { html, text } = renderMarkdown(
+      '[schedule](/events/winter) and ![map](assets/map.png) and [ext](https://other.example/x)',
+      opts,
+    );
     expect(html).toContain('href="https://news.example.org/events/winter"');
     expect(html).toContain('src="https://news.example.org/assets/map.png"');
     expect(html).toContain('href="https://other.example/x"');
@@ -46,7 +49,10 @@ describe('markdown to email-safe HTML', () => {
   });
 
   it('writes plain text with links as URLs, lists, quotes and tables', () => {
-    const { text, firstParagraph } = renderMarkdown('First *para* with [a link](https://x.example/a).\n\n## Heading\n\n1. one\n2. two\n\n> wise words\n\n| a | b |\n|---|---|\n| 1 | 2 |', opts);
+    const { text, firstParagraph } = renderMarkdown(
+      'First *para* with [a link](https://x.example/a).\n\n## Heading\n\n1. one\n2. two\n\n> wise words\n\n| a | b |\n|---|---|\n| 1 | 2 |',
+      opts,
+    );
     expect(firstParagraph).toBe('First para with a link.');
     expect(text).toContain('a link (https://x.example/a)');
     expect(text).toContain('Heading\n=======');
@@ -57,7 +63,10 @@ describe('markdown to email-safe HTML', () => {
   });
 
   it('links bare URLs and addresses', () => {
-    const { html } = renderMarkdown('Write to editors@news.example.org or see https://www.example.org/events today.', opts);
+    const { html } = renderMarkdown(
+      'Write to editors@news.example.org or see https://www.example.org/events today.',
+      opts,
+    );
     expect(html).toContain('href="mailto:editors@news.example.org"');
     expect(html).toContain('href="https://www.example.org/events"');
     expect(renderMarkdown('No links here.', opts).html).not.toContain('<a ');

@@ -1,24 +1,44 @@
 import { describe, expect, it } from 'vitest';
 import { renderMarkdown } from '../../src/compose/markdown.js';
-import { compileFill, findMergeTags, isSentinel, protectMergeTags, restoreMergeTags, sentinelFor } from '../../src/render/merge.js';
+import {
+  compileFill,
+  findMergeTags,
+  isSentinel,
+  protectMergeTags,
+  restoreMergeTags,
+  sentinelFor,
+} from '../../src/render/merge.js';
 import { safeUrl } from '../../src/render/template.js';
 import { themeOf } from '../../src/render/theme.js';
 import type { Publication } from '../../src/types.js';
 
 describe('merge tags', () => {
   it('survive as inert sentinels and come back canonical, with their source line', () => {
-    const { text, tags } = protectMergeTags('line one\nHi {{ subscriber.first_name | default: "friend" }}!\n{{unsubscribe_url}}', 'content/issues/x.md', 10);
+    const { text, tags } = protectMergeTags(
+      'line one\nHi {{ subscriber.first_name | default: "friend" }}!\n{{unsubscribe_url}}',
+      'content/issues/x.md',
+      10,
+    );
     expect(text).not.toContain('{{');
     expect(text).toMatch(/^[\w\s!]+$/);
     expect(tags).toEqual([
-      { name: 'subscriber.first_name', column: 'first_name', fallback: 'friend', file: 'content/issues/x.md', line: 11 },
+      {
+        name: 'subscriber.first_name',
+        column: 'first_name',
+        fallback: 'friend',
+        file: 'content/issues/x.md',
+        line: 11,
+      },
       { name: 'unsubscribe_url', file: 'content/issues/x.md', line: 12 },
     ]);
-    expect(restoreMergeTags(text)).toBe('line one\nHi {{subscriber.first_name | default: "friend"}}!\n{{unsubscribe_url}}');
+    expect(restoreMergeTags(text)).toBe(
+      'line one\nHi {{subscriber.first_name | default: "friend"}}!\n{{unsubscribe_url}}',
+    );
   });
 
   it('fills HTML with escaped values, fallbacks, and URL-encoding inside href', () => {
-    const html = '<p>Hi {{subscriber.name | default: "reader"}}</p><a href="https://x.example/p?ref={{subscriber.ref}}">x</a><a href="{{unsubscribe_url}}">u</a>';
+    const html =
+      '<p>Hi {{subscriber.name | default: "reader"}}</p><a href="https://x.example/p?ref={{subscriber.ref}}">x</a><a href="{{unsubscribe_url}}">u</a>';
     const fill = compileFill(html, 'html');
     expect(fill.columns).toEqual(['name', 'ref']);
     expect(fill.fill({ name: '<script>"Bob" & co</script>', ref: 'a b&c' }, 'https://x.example/u?token=t&x=1')).toBe(
@@ -34,7 +54,9 @@ describe('merge tags', () => {
   });
 
   it('finds tags in built files', () => {
-    expect(findMergeTags('{{subscriber.a}} {{subscriber.b | default: "x \\"y\\""}}').map((t) => [t.column, t.fallback])).toEqual([
+    expect(
+      findMergeTags('{{subscriber.a}} {{subscriber.b | default: "x \\"y\\""}}').map((t) => [t.column, t.fallback]),
+    ).toEqual([
       ['a', undefined],
       ['b', 'x "y"'],
     ]);

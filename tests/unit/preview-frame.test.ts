@@ -7,7 +7,8 @@ import { decodeEntities, inboxSnippet } from '../../src/preview/inbox.js';
 import { resolveInside } from '../../src/preview/static.js';
 
 describe('frame transforms', () => {
-  const email = '<html><head><style>@media (prefers-color-scheme: dark) { .a { color: #fff } } @media screen and (prefers-color-scheme:light) { .b { color: #000 } }</style></head><body><img src="https://ex.org/assets/a.png"><img src="https://ex.org/assetsX/b.png"></body></html>';
+  const email =
+    '<html><head><style>@media (prefers-color-scheme: dark) { .a { color: #fff } } @media screen and (prefers-color-scheme:light) { .b { color: #000 } }</style></head><body><img src="https://ex.org/assets/a.png"><img src="https://ex.org/assetsX/b.png"></body></html>';
 
   it('points publication assets at the preview and leaves other URLs alone', () => {
     const out = rewriteAssetUrls(email, 'https://ex.org/');
@@ -32,7 +33,8 @@ describe('frame transforms', () => {
 
 describe('inbox snippet', () => {
   it('reads the first visible or hidden text of the body as clients do', () => {
-    const html = '<html><head><title>T</title><style>p{}</style></head><body><!-- c --><div style="display:none">Pre&shy;header &amp; more&#847;&zwnj;&nbsp;&#847;&zwnj;&nbsp;</div><p>Hello   <b>world</b></p></body></html>';
+    const html =
+      '<html><head><title>T</title><style>p{}</style></head><body><!-- c --><div style="display:none">Pre&shy;header &amp; more&#847;&zwnj;&nbsp;&#847;&zwnj;&nbsp;</div><p>Hello   <b>world</b></p></body></html>';
     expect(inboxSnippet(html)).toBe('Preheader & more Hello world');
     expect(inboxSnippet(`<body>${'x'.repeat(200)}</body>`, 10)).toBe(`${'x'.repeat(10)}…`);
   });
@@ -56,10 +58,23 @@ describe('resolveInside', () => {
   afterAll(() => rm(dir, { recursive: true, force: true }));
 
   it('finds files by encoded segments', async () => {
-    expect(await resolveInside(base, ['img', 'a%20b.png'])).toBe(path.join(await import('node:fs/promises').then((m) => m.realpath(base)), 'img', 'a b.png'));
+    expect(await resolveInside(base, ['img', 'a%20b.png'])).toBe(
+      path.join(await import('node:fs/promises').then((m) => m.realpath(base)), 'img', 'a b.png'),
+    );
   });
 
-  it.each([[['..', 'secret.txt']], [['%2e%2e', 'secret.txt']], [['..%2fsecret.txt']], [['img%2f..%2f..%2fsecret.txt']], [['link.txt']], [['img']], [[]], [['%E0%A4%A']], [['a%00b']], [['..%5csecret.txt']]])('refuses %j', async (segs) => {
+  it.each([
+    [['..', 'secret.txt']],
+    [['%2e%2e', 'secret.txt']],
+    [['..%2fsecret.txt']],
+    [['img%2f..%2f..%2fsecret.txt']],
+    [['link.txt']],
+    [['img']],
+    [[]],
+    [['%E0%A4%A']],
+    [['a%00b']],
+    [['..%5csecret.txt']],
+  ])('refuses %j', async (segs) => {
     expect(await resolveInside(base, segs)).toBeUndefined();
   });
 });

@@ -20,13 +20,32 @@ describe('checkAddress', () => {
   });
   it('puts an internationalized domain in A-label form for the envelope', () => {
     expect(checkAddress('zoë@bücher.example')).toMatchObject({ ok: false });
-    expect(checkAddress('zoe@bücher.example')).toMatchObject({ ok: true, email: 'zoe@bücher.example', ascii: 'zoe@xn--bcher-kva.example' });
+    expect(checkAddress('zoe@bücher.example')).toMatchObject({
+      ok: true,
+      email: 'zoe@bücher.example',
+      ascii: 'zoe@xn--bcher-kva.example',
+    });
   });
   it.each([
-    '"a b"@example.org', '"evil@attacker.org x"@example.org', 'a@ex(comment)ample.org', 'a(c)@example.org',
-    'a@example.org\r\nBcc: x@y.org', 'a@example.org\n', 'a\u0000@example.org', '<a@example.org>', 'Ann <a@example.org>',
-    'a@b@example.org', 'a@[127.0.0.1]', 'a@localhost', '.a@example.org', 'a..b@example.org', 'a@-x.org', 'a@example.c0m', '',
-    'a@example.org,b@example.org', `${'x'.repeat(65)}@example.org`,
+    '"a b"@example.org',
+    '"evil@attacker.org x"@example.org',
+    'a@ex(comment)ample.org',
+    'a(c)@example.org',
+    'a@example.org\r\nBcc: x@y.org',
+    'a@example.org\n',
+    'a\u0000@example.org',
+    '<a@example.org>',
+    'Ann <a@example.org>',
+    'a@b@example.org',
+    'a@[127.0.0.1]',
+    'a@localhost',
+    '.a@example.org',
+    'a..b@example.org',
+    'a@-x.org',
+    'a@example.c0m',
+    '',
+    'a@example.org,b@example.org',
+    `${'x'.repeat(65)}@example.org`,
   ])('rejects %j', (raw) => {
     expect(checkAddress(raw).ok).toBe(false);
   });
@@ -34,7 +53,14 @@ describe('checkAddress', () => {
 
 describe('MIME encoders', () => {
   it('quoted-printable pieces encoded separately decode to the joined text', async () => {
-    const pieces = ['<p>Hello ', 'Zoë & "friends" ', `${'long line '.repeat(20)}\nnext = line \t`, '', ' end. ', 'émoji 🎉'];
+    const pieces = [
+      '<p>Hello ',
+      'Zoë & "friends" ',
+      `${'long line '.repeat(20)}\nnext = line \t`,
+      '',
+      ' end. ',
+      'émoji 🎉',
+    ];
     const body = pieces.map((p, i) => quotedPrintable(p, i < pieces.length - 1)).join('');
     for (const line of body.split('\r\n')) expect(line.length).toBeLessThanOrEqual(76);
     expect(body).toMatch(/^[\t\x20-\x7e\r\n]*$/);
@@ -57,13 +83,21 @@ describe('readRecipients', () => {
     const dir = await mkdtemp(path.join(os.tmpdir(), 'gazette-csv-'));
     try {
       const file = path.join(dir, 'l.csv');
-      await writeFile(file, '\ufeffName, EMAIL ,city\r\n"Ann, A.",ann@example.org,"Abu\r\nDhabi"\r\n\r\nBob,not-an-address,x\nCy,cy@example.org\n');
+      await writeFile(
+        file,
+        '\ufeffName, EMAIL ,city\r\n"Ann, A.",ann@example.org,"Abu\r\nDhabi"\r\n\r\nBob,not-an-address,x\nCy,cy@example.org\n',
+      );
       const rows = [];
-      let header;
+      let header: unknown;
       for await (const r of readRecipients(file, 'l.csv', (h) => (header = h))) rows.push(r);
       expect(header).toEqual({ columns: ['Name', 'email', 'city'], line: 1 });
       expect(rows).toMatchObject([
-        { kind: 'valid', email: 'ann@example.org', line: 2, fields: { Name: 'Ann, A.', email: 'ann@example.org', city: 'Abu\r\nDhabi' } },
+        {
+          kind: 'valid',
+          email: 'ann@example.org',
+          line: 2,
+          fields: { Name: 'Ann, A.', email: 'ann@example.org', city: 'Abu\r\nDhabi' },
+        },
         { kind: 'invalid', line: 5 },
         { kind: 'valid', email: 'cy@example.org', line: 6, fields: { city: '' } },
       ]);
@@ -82,7 +116,9 @@ describe('SqliteJournal', () => {
   it('journals a list once, tells duplicates from resumed and already-sent rows, and claims each row once', async () => {
     const journal = new SqliteJournal(new Database(':memory:'));
     const first = await journal.beginLoad('i');
-    expect(await journal.addRecipients('i', first, [row('a@x.org'), row('b@x.org'), row('a@x.org'), row('c@x.org')])).toEqual(['new', 'new', 'duplicate', 'new']);
+    expect(
+      await journal.addRecipients('i', first, [row('a@x.org'), row('b@x.org'), row('a@x.org'), row('c@x.org')]),
+    ).toEqual(['new', 'new', 'duplicate', 'new']);
     const claimed = await journal.claim('i', first, 0, 2);
     expect(claimed.map((r) => r.email)).toEqual(['a@x.org', 'b@x.org']);
     expect((await journal.claim('i', first, claimed[1]!.id, 10)).map((r) => r.email)).toEqual(['c@x.org']);
@@ -93,8 +129,14 @@ describe('SqliteJournal', () => {
     expect(await journal.failuresByCode('i', first)).toEqual({ '550': 1 });
     // A second run of the same list: a is done, c was left `sending` by a "crash" and is claimed again.
     const second = await journal.beginLoad('i');
-    expect(await journal.addRecipients('i', second, [row('a@x.org'), row('b@x.org'), row('c@x.org')])).toEqual(['already-sent', 'resumed', 'resumed']);
-    expect((await journal.claim('i', second, 0, 10)).map((r) => [r.email, r.messageId])).toEqual([['c@x.org', '<c@x.org>']]);
+    expect(await journal.addRecipients('i', second, [row('a@x.org'), row('b@x.org'), row('c@x.org')])).toEqual([
+      'already-sent',
+      'resumed',
+      'resumed',
+    ]);
+    expect((await journal.claim('i', second, 0, 10)).map((r) => [r.email, r.messageId])).toEqual([
+      ['c@x.org', '<c@x.org>'],
+    ]);
     // A late failure never overwrites a sent row.
     journal.record(claimed[0]!.id, { state: 'failed', permanent: false, errorCode: 'ECONNECTION' }, 2);
     await journal.flush();
@@ -126,14 +168,23 @@ describe('createMessageTemplate', () => {
     const r = result.issues[0]!;
     const arabic = { ...r, issue: { ...r.issue, slug: 'أمسية-شعرية' } };
     const template = createMessageTemplate(arabic, { secret: 'test-secret-0123456789abcdef' });
-    const message = template.compose({ email: 'ada@example.org', ascii: 'ada@example.org', fields: { email: 'ada@example.org' }, messageId: '<recorded@thegazelle.org>' });
+    const message = template.compose({
+      email: 'ada@example.org',
+      ascii: 'ada@example.org',
+      fields: { email: 'ada@example.org' },
+      messageId: '<recorded@thegazelle.org>',
+    });
     const raw = Buffer.isBuffer(message.raw) ? message.raw : Buffer.from(String(message.raw));
     const head = raw.toString('latin1').split('\r\n\r\n')[0]!;
     expect(head).toContain('Message-ID: <recorded@thegazelle.org>');
     expect(/^[\x00-\x7f]*$/.test(head)).toBe(true);
     const encoded = String((await simpleParser(raw)).headers.get('x-gazette-issue'));
-    const decoded = [...encoded.matchAll(/=\?UTF-8\?B\?([^?]+)\?=/g)].map((m) => Buffer.from(m[1]!, 'base64').toString('utf8')).join('');
+    const decoded = [...encoded.matchAll(/=\?UTF-8\?B\?([^?]+)\?=/g)]
+      .map((m) => Buffer.from(m[1]!, 'base64').toString('utf8'))
+      .join('');
     expect(decoded).toBe('أمسية-شعرية');
-    expect(template.compose({ email: 'ada@example.org', ascii: 'ada@example.org', fields: {} }).messageId).toBe(template.messageIdFor('ada@example.org'));
+    expect(template.compose({ email: 'ada@example.org', ascii: 'ada@example.org', fields: {} }).messageId).toBe(
+      template.messageIdFor('ada@example.org'),
+    );
   });
 });

@@ -20,7 +20,10 @@ const builtin = (name: string) => readFile(path.join(REPO, 'templates', name), '
 
 describe('templates', () => {
   it("lets a root's own templates override built-in files one by one", async () => {
-    const footer = (await builtin('partials/footer.mjml.hbs')).replace('<mj-raw><!-- /gazette:email-only --></mj-raw>', '<mj-raw><!-- /gazette:email-only --></mj-raw><mj-section><mj-column><mj-text>Printed on recycled electrons</mj-text></mj-column></mj-section>');
+    const footer = (await builtin('partials/footer.mjml.hbs')).replace(
+      '<mj-raw><!-- /gazette:email-only --></mj-raw>',
+      '<mj-raw><!-- /gazette:email-only --></mj-raw><mj-section><mj-column><mj-text>Printed on recycled electrons</mj-text></mj-column></mj-section>',
+    );
     const result = await build({ 'partials/footer.mjml.hbs': footer });
     expect(result.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
     expect(result.issues[0]!.html).toContain('Printed on recycled electrons');
@@ -57,10 +60,15 @@ describe('templates', () => {
   });
 
   it('keeps prototype access blocked', async () => {
-    const layout = (await builtin('layouts/digest.mjml.hbs')).replace('{{issue.title}}', '{{issue.title}}[{{issue.constructor.name}}]');
+    const layout = (await builtin('layouts/digest.mjml.hbs')).replace(
+      '{{issue.title}}',
+      '{{issue.title}}[{{issue.constructor.name}}]',
+    );
     const result = await build({ 'layouts/digest.mjml.hbs': layout });
     expect(result.issues).toEqual([]);
-    expect(result.diagnostics.find((x) => x.code === 'template/missing-value')).toMatchObject({ file: 'templates/layouts/digest.mjml.hbs' });
+    expect(result.diagnostics.find((x) => x.code === 'template/missing-value')).toMatchObject({
+      file: 'templates/layouts/digest.mjml.hbs',
+    });
   });
 
   it('escapes &, < and " in titles', async () => {

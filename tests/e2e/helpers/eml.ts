@@ -12,7 +12,11 @@ export interface SampleRecipient {
   name: string;
 }
 
-export async function composeEml(r: RenderedIssue, to: SampleRecipient, date = new Date('2025-11-21T08:00:00Z')): Promise<Buffer> {
+export async function composeEml(
+  r: RenderedIssue,
+  to: SampleRecipient,
+  date = new Date('2025-11-21T08:00:00Z'),
+): Promise<Buffer> {
   const pub = r.issue.publication;
   const token = signToken({ email: to.email, issue: r.issue.slug }, 'test-secret-0123456789abcdef');
   const unsubscribe = unsubscribeUrl(pub.unsubscribeUrl, token);
@@ -35,7 +39,10 @@ export async function composeEml(r: RenderedIssue, to: SampleRecipient, date = n
     messageId: `<${id}@${domain}>`,
     headers: {
       // One header, https first, then mailto (RFC 2369), and one-click (RFC 8058).
-      'List-Unsubscribe': [`<${unsubscribe}>`, ...(pub.unsubscribeMailto ? [`<mailto:${pub.unsubscribeMailto}?subject=unsubscribe>`] : [])].join(', '),
+      'List-Unsubscribe': [
+        `<${unsubscribe}>`,
+        ...(pub.unsubscribeMailto ? [`<mailto:${pub.unsubscribeMailto}?subject=unsubscribe>`] : []),
+      ].join(', '),
       'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
       'List-Id': `${pub.name} <newsletter.${domain}>`,
     },

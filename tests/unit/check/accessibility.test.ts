@@ -1,5 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { builtinTemplate, codes, DIGEST, FEATURE, FEATURE_ARTICLE, only, sampleFixture, type Fixture } from './fixture.js';
+import {
+  builtinTemplate,
+  codes,
+  DIGEST,
+  FEATURE,
+  FEATURE_ARTICLE,
+  only,
+  sampleFixture,
+  type Fixture,
+} from './fixture.js';
 
 describe('accessibility rules', () => {
   let fx: Fixture;
@@ -14,9 +23,18 @@ describe('accessibility rules', () => {
 
   it('requires lang on <html>', async () => {
     const layout = await builtinTemplate('layouts/feature.mjml.hbs');
-    await fx.write('templates/layouts/feature.mjml.hbs', layout.replace('<mjml lang="{{issue.lang}}" dir="{{issue.dir}}">', '<mjml>'));
+    await fx.write(
+      'templates/layouts/feature.mjml.hbs',
+      layout.replace('<mjml lang="{{issue.lang}}" dir="{{issue.dir}}">', '<mjml>'),
+    );
     try {
-      expect(only(await fx.check(FEATURE), 'a11y/html-lang')).toMatchObject([{ severity: 'error', file: 'templates/layouts/feature.mjml.hbs', message: '<html> has lang="und" (undetermined)' }]);
+      expect(only(await fx.check(FEATURE), 'a11y/html-lang')).toMatchObject([
+        {
+          severity: 'error',
+          file: 'templates/layouts/feature.mjml.hbs',
+          message: '<html> has lang="und" (undetermined)',
+        },
+      ]);
     } finally {
       await fx.write('templates/layouts/feature.mjml.hbs', layout);
     }
@@ -37,7 +55,14 @@ describe('accessibility rules', () => {
     const original = await fx.read(FEATURE_ARTICLE);
     try {
       await fx.edit(FEATURE_ARTICLE, /\n---\n/, '\n---\n\n#### Background in brief\n\nSome text.\n');
-      expect(only(await fx.check(FEATURE), 'a11y/heading-order')).toMatchObject([{ severity: 'warning', file: FEATURE_ARTICLE, line: 18, message: 'heading "Background in brief" (h4) skips a level after an h1' }]);
+      expect(only(await fx.check(FEATURE), 'a11y/heading-order')).toMatchObject([
+        {
+          severity: 'warning',
+          file: FEATURE_ARTICLE,
+          line: 18,
+          message: 'heading "Background in brief" (h4) skips a level after an h1',
+        },
+      ]);
     } finally {
       await fx.write(FEATURE_ARTICLE, original);
     }
@@ -58,13 +83,27 @@ describe('accessibility rules', () => {
 
   it('warns about text smaller than 14px, inline or in the phone media query', async () => {
     const header = await builtinTemplate('partials/header.mjml.hbs');
-    await fx.write('templates/partials/header.mjml.hbs', `${header}\n<mj-text><p style="font-size:11px">Fine print</p></mj-text>\n`);
+    await fx.write(
+      'templates/partials/header.mjml.hbs',
+      `${header}\n<mj-text><p style="font-size:11px">Fine print</p></mj-text>\n`,
+    );
     const head = await builtinTemplate('partials/head.mjml.hbs');
-    await fx.write('templates/partials/head.mjml.hbs', head.replace('.gz-h2 { font-size: 23px !important; }', '.gz-h2 { font-size: 23px !important; }\n      .gz-m { font-size: 12px !important; }'));
+    await fx.write(
+      'templates/partials/head.mjml.hbs',
+      head.replace(
+        '.gz-h2 { font-size: 23px !important; }',
+        '.gz-h2 { font-size: 23px !important; }\n      .gz-m { font-size: 12px !important; }',
+      ),
+    );
     try {
       const ds = only(await fx.check(FEATURE), 'a11y/small-text');
       expect(ds).toMatchObject([
-        { severity: 'warning', file: 'templates/partials/header.mjml.hbs', line: 25, message: 'text "Fine print" is 11px, smaller than 14px on phones' },
+        {
+          severity: 'warning',
+          file: 'templates/partials/header.mjml.hbs',
+          line: 25,
+          message: 'text "Fine print" is 11px, smaller than 14px on phones',
+        },
         { severity: 'warning', file: 'templates/partials/head.mjml.hbs' },
       ]);
     } finally {

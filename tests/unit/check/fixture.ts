@@ -41,7 +41,9 @@ export async function sampleFixture(): Promise<Fixture> {
     read: (file) => readFile(path.join(root, file), 'utf8'),
     async check(issue = FEATURE, options = {}) {
       const result = await buildIssue({ root, issue });
-      const errors = result.diagnostics.filter((d) => d.severity === 'error' && !d.code.startsWith('size/') && !d.code.startsWith('html/'));
+      const errors = result.diagnostics.filter(
+        (d) => d.severity === 'error' && !d.code.startsWith('size/') && !d.code.startsWith('html/'),
+      );
       if (errors.length) throw new Error(`fixture does not build: ${JSON.stringify(errors)}`);
       return checkIssue(result.issues[0]!, { content: result.content! }, options);
     },

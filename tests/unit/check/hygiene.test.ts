@@ -11,14 +11,24 @@ describe('template hygiene rules', () => {
   afterAll(() => fx.cleanup());
 
   it('passes the sample with a list that has the columns it uses', async () => {
-    for (const issue of [FEATURE, DIGEST]) expect(codes(await fx.check(issue, { subscribers: { columns: ['email', 'name'], longest: {} } }), 'hygiene/')).toEqual([]);
+    for (const issue of [FEATURE, DIGEST])
+      expect(
+        codes(await fx.check(issue, { subscribers: { columns: ['email', 'name'], longest: {} } }), 'hygiene/'),
+      ).toEqual([]);
   });
 
   it('flags merge tags reading columns the subscriber list lacks, at the line they were written', async () => {
     const original = await fx.read(DIGEST_ISSUE);
     try {
-      await fx.edit(DIGEST_ISSUE, 'Hi {{subscriber.name | default: "reader"}},', 'Hi {{subscriber.name | default: "reader"}} of {{subscriber.company}},');
-      const ds = only(await fx.check(DIGEST, { subscribers: { columns: ['email', 'first_name'], longest: {} } }), 'hygiene/unknown-column');
+      await fx.edit(
+        DIGEST_ISSUE,
+        'Hi {{subscriber.name | default: "reader"}},',
+        'Hi {{subscriber.name | default: "reader"}} of {{subscriber.company}},',
+      );
+      const ds = only(
+        await fx.check(DIGEST, { subscribers: { columns: ['email', 'first_name'], longest: {} } }),
+        'hygiene/unknown-column',
+      );
       expect(ds.map((d) => [d.severity, d.file, d.line])).toEqual([
         ['warning', DIGEST_ISSUE, 15],
         ['error', DIGEST_ISSUE, 15],
@@ -31,14 +41,20 @@ describe('template hygiene rules', () => {
     }
   });
 
-  it('flags unbalanced or unknown placeholders and other tools\' merge tags', async () => {
+  it("flags unbalanced or unknown placeholders and other tools' merge tags", async () => {
     const original = await fx.read(FEATURE_ARTICLE);
     try {
       await fx.edit(FEATURE_ARTICLE, /\n---\n/, '\n---\n\nDear {{subscriber.name}, and %%first_name%%, welcome.\n');
       const ds = await fx.check(FEATURE);
       expect(only(ds, 'hygiene/placeholder')[0]).toMatchObject({ severity: 'error', file: FEATURE_ARTICLE, line: 18 });
-      expect(only(ds, 'hygiene/placeholder')[0]!.message).toBe('the HTML contains the unfilled placeholder "{{subscriber.name"');
-      expect(only(ds, 'hygiene/foreign-merge-tag')[0]).toMatchObject({ severity: 'error', file: FEATURE_ARTICLE, line: 18 });
+      expect(only(ds, 'hygiene/placeholder')[0]!.message).toBe(
+        'the HTML contains the unfilled placeholder "{{subscriber.name"',
+      );
+      expect(only(ds, 'hygiene/foreign-merge-tag')[0]).toMatchObject({
+        severity: 'error',
+        file: FEATURE_ARTICLE,
+        line: 18,
+      });
     } finally {
       await fx.write(FEATURE_ARTICLE, original);
     }

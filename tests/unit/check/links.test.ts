@@ -1,20 +1,39 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { builtinTemplate, codes, DIGEST, FEATURE, FEATURE_ARTICLE, only, sampleFixture, type Fixture } from './fixture.js';
+import {
+  builtinTemplate,
+  codes,
+  DIGEST,
+  FEATURE,
+  FEATURE_ARTICLE,
+  only,
+  sampleFixture,
+  type Fixture,
+} from './fixture.js';
 
 describe('link rules', () => {
   let fx: Fixture;
   beforeAll(async () => {
     fx = await sampleFixture();
-    await fx.edit(FEATURE_ARTICLE, /\n---\n/, [
-      '\n---\n',
-      'See [the dev server](http://localhost:3000/draft), [the old site](http://www.thegazelle.org/old),',
-      '[the template](https://example.com/your-link) and [a stub](#).',
-      '',
-    ].join('\n'));
+    await fx.edit(
+      FEATURE_ARTICLE,
+      /\n---\n/,
+      [
+        '\n---\n',
+        'See [the dev server](http://localhost:3000/draft), [the old site](http://www.thegazelle.org/old),',
+        '[the template](https://example.com/your-link) and [a stub](#).',
+        '',
+      ].join('\n'),
+    );
     const footer = await builtinTemplate('partials/footer.mjml.hbs');
-    await fx.write('templates/partials/footer.mjml.hbs', footer.replace('<p style="margin:0 0 10px">{{publication.address}}</p>', '<p style="margin:0 0 10px">{{publication.address}} <a href="/about">About us</a> <a href="ftp://files.thegazelle.org/">Files</a> <a href="">Contact</a></p>'));
+    await fx.write(
+      'templates/partials/footer.mjml.hbs',
+      footer.replace(
+        '<p style="margin:0 0 10px">{{publication.address}}</p>',
+        '<p style="margin:0 0 10px">{{publication.address}} <a href="/about">About us</a> <a href="ftp://files.thegazelle.org/">Files</a> <a href="">Contact</a></p>',
+      ),
+    );
   });
   afterAll(() => fx.cleanup());
 
@@ -27,7 +46,9 @@ describe('link rules', () => {
       ['error', FEATURE_ARTICLE, 19, 'link "a stub" has an empty or "#" href'],
       ['error', 'templates/partials/footer.mjml.hbs', 23, 'link "Contact" has an empty or "#" href'],
     ]);
-    expect(only(ds, 'link/relative')).toMatchObject([{ severity: 'error', file: 'templates/partials/footer.mjml.hbs' }]);
+    expect(only(ds, 'link/relative')).toMatchObject([
+      { severity: 'error', file: 'templates/partials/footer.mjml.hbs' },
+    ]);
     expect(only(ds, 'link/scheme')).toMatchObject([{ severity: 'error', file: 'templates/partials/footer.mjml.hbs' }]);
   });
 
@@ -63,7 +84,11 @@ describe('--links (online)', () => {
     // Every URL of the email on this machine: no request leaves it (port 9 refuses at once).
     await fx.edit('content/publication.yml', 'url: https://www.thegazelle.org', 'url: https://127.0.0.1:9');
     await fx.edit(FEATURE_ARTICLE, /^url: .*$/m, `url: ${base}/ok`);
-    await fx.edit(FEATURE_ARTICLE, /\n---\n/, `\n---\n\n[gone](${base}/missing) [slow](${base}/slow) [picky](${base}/head-refused)\n`);
+    await fx.edit(
+      FEATURE_ARTICLE,
+      /\n---\n/,
+      `\n---\n\n[gone](${base}/missing) [slow](${base}/slow) [picky](${base}/head-refused)\n`,
+    );
   });
   afterAll(async () => {
     await fx.cleanup();
@@ -77,7 +102,9 @@ describe('--links (online)', () => {
     const broken = only(ds, 'link/broken');
     expect(broken.map((d) => d.message)).toEqual([`link ${base}/missing answers HTTP 404`]);
     expect(broken[0]).toMatchObject({ severity: 'error', file: FEATURE_ARTICLE });
-    const unreachable = only(ds, 'link/unreachable').map((d) => d.message).join('\n');
+    const unreachable = only(ds, 'link/unreachable')
+      .map((d) => d.message)
+      .join('\n');
     expect(unreachable).toContain(`${base}/slow could not be reached (no answer within 500 ms)`);
     expect(unreachable).toContain('https://127.0.0.1:9/');
     expect(ds.map((d) => d.message).join('\n')).not.toContain('/head-refused');

@@ -6,8 +6,16 @@ import { SAMPLE } from './fixture.js';
 describe('README, "Checks"', () => {
   it('documents every code the check rules can report', async () => {
     const dir = path.join(SAMPLE, 'src/check');
-    const sources = await Promise.all((await readdir(dir)).filter((f) => f.endsWith('.ts')).map((f) => readFile(path.join(dir, f), 'utf8')));
-    const found = new Set(sources.flatMap((s) => [...s.matchAll(/'((?:size|html|image|link|client|compliance|a11y|hygiene|check)\/[a-z-]+)'/g)].map((m) => m[1]!)));
+    const sources = await Promise.all(
+      (await readdir(dir)).filter((f) => f.endsWith('.ts')).map((f) => readFile(path.join(dir, f), 'utf8')),
+    );
+    const found = new Set(
+      sources.flatMap((s) =>
+        [...s.matchAll(/'((?:size|html|image|link|client|compliance|a11y|hygiene|check)\/[a-z-]+)'/g)].map(
+          (m) => m[1]!,
+        ),
+      ),
+    );
     expect(found.size).toBeGreaterThan(30);
     const readme = await readFile(path.join(SAMPLE, 'README.md'), 'utf8');
     const section = readme.slice(readme.indexOf('## Checks'));

@@ -22,16 +22,23 @@ describe('size rules', () => {
   });
 
   it('measures the largest personalized variant: a long name in the list pushes the email over the limit', async () => {
-    const plain = await fx.check(DIGEST, { subscribers: { columns: ['email', 'name'], longest: { email: 'a@b.org', name: 'Ann' } } });
+    const plain = await fx.check(DIGEST, {
+      subscribers: { columns: ['email', 'name'], longest: { email: 'a@b.org', name: 'Ann' } },
+    });
     expect(only(plain, 'size/gmail-clip')).toEqual([]);
-    const huge = await fx.check(DIGEST, { subscribers: { columns: ['email', 'name'], longest: { email: 'a@b.org', name: 'N'.repeat(100_000) } } });
+    const huge = await fx.check(DIGEST, {
+      subscribers: { columns: ['email', 'name'], longest: { email: 'a@b.org', name: 'N'.repeat(100_000) } },
+    });
     const [clip] = only(huge, 'size/gmail-clip');
     expect(clip).toMatchObject({ severity: 'error', file: `content/issues/${DIGEST}.md` });
     expect(clip!.message).toMatch(/largest personalized/);
   });
 
   it('a very long article is clipped by Gmail and blows the text budget; the build reports the clip too', async () => {
-    const long = Array.from({ length: 260 }, (_, i) => `Paragraph ${i}: ${'The council met again to discuss the budget and the new library. '.repeat(6)}`).join('\n\n');
+    const long = Array.from(
+      { length: 260 },
+      (_, i) => `Paragraph ${i}: ${'The council met again to discuss the budget and the new library. '.repeat(6)}`,
+    ).join('\n\n');
     const original = await fx.read(FEATURE_ARTICLE);
     try {
       await fx.edit(FEATURE_ARTICLE, /\n---\n/, `\n---\n\n${long}\n`);
@@ -44,7 +51,11 @@ describe('size rules', () => {
   });
 
   it('checkRendered (every build) flags MJML left in the output', () => {
-    const r = { issue: { file: 'content/issues/x.md', slug: 'x' }, html: '<p><mj-text>oops</mj-text></p>', bytes: { html: 10, text: 1, web: 1 } };
+    const r = {
+      issue: { file: 'content/issues/x.md', slug: 'x' },
+      html: '<p><mj-text>oops</mj-text></p>',
+      bytes: { html: 10, text: 1, web: 1 },
+    };
     expect(checkRendered(r as never, {} as never).map((d) => d.code)).toEqual(['html/mjml-left']);
     expect(checkRendered({ ...r, html: '<p>fine</p>' } as never, {} as never)).toEqual([]);
   });
