@@ -2,12 +2,15 @@
 //   load -> compose -> template -> compile -> check -> write / send
 // Keep these names stable: templates, tests and the library API depend on them.
 
+import type { Code } from './diagnostics/catalogue.js';
+
+export type { Code } from './diagnostics/catalogue.js';
 export type Severity = 'error' | 'warning' | 'info';
 
 /** One finding, from any stage. Paths are relative to the root when the file is inside it. */
 export interface Diagnostic {
-  /** Stable identifier, e.g. `content/missing-field`, `size/gmail-clip`. Documented in README. */
-  code: string;
+  /** Stable identifier, e.g. `content/missing-field`, `size/gmail-clip`: one of src/diagnostics/catalogue.ts. */
+  code: Code;
   severity: Severity;
   message: string;
   /** How to fix it, in one sentence. */

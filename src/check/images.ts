@@ -1,4 +1,4 @@
-import type { Diagnostic } from '../types.js';
+import type { Code, Diagnostic } from '../types.js';
 import { px } from './html.js';
 import { finding, type RuleContext } from './rule.js';
 
@@ -12,7 +12,7 @@ export function checkImages(ctx: RuleContext): Diagnostic[] {
     const alt = el.attrs.alt;
     const at = ctx.sources.locate([src, ...(alt ? [`alt: ${alt}`, `alt: "${alt}"`, `![${alt}]`, `alt="${alt}"`] : [])]);
     const name = src ? `image ${short(src)}` : 'an image';
-    const add = (code: string, severity: 'error' | 'warning', message: string, hint: string) => {
+    const add = (code: Code, severity: 'error' | 'warning', message: string, hint: string) => {
       const key = `${code}|${src}`;
       if (seen.has(key)) return;
       seen.add(key);

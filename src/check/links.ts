@@ -1,4 +1,4 @@
-import type { Diagnostic } from '../types.js';
+import type { Code, Diagnostic } from '../types.js';
 import { textOf, type El } from './html.js';
 import { finding, type RuleContext } from './rule.js';
 
@@ -24,7 +24,7 @@ export function checkLinks(ctx: RuleContext): Diagnostic[] {
     if (value.includes('{{')) continue; // per-recipient, filled at send time
     const text = textOf(ctx.email, el);
     const label = text ? `link "${text.length > 50 ? `${text.slice(0, 47)}...` : text}"` : 'a link';
-    const add = (code: string, severity: 'error' | 'warning', message: string, hint: string) => {
+    const add = (code: Code, severity: 'error' | 'warning', message: string, hint: string) => {
       const key = `${code}|${value}`;
       if (seen.has(key)) return;
       seen.add(key);

@@ -1,4 +1,4 @@
-import type { Content, Diagnostic, RenderedIssue, Severity } from '../types.js';
+import type { Code, Content, Diagnostic, RenderedIssue, Severity } from '../types.js';
 import type { ParsedEmail } from './html.js';
 import type { Location, Sources } from './locate.js';
 
@@ -28,7 +28,7 @@ export interface RuleContext {
 }
 
 export function finding(
-  code: string,
+  code: Code,
   severity: Severity,
   message: string,
   hint: string,

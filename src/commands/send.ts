@@ -4,6 +4,7 @@ import Database from 'better-sqlite3';
 import { parseCommandArgs, printDiagnostics, summarize } from '../cli.js';
 import { loadEnv } from '../util/env.js';
 import { GazetteError } from '../util/errors.js';
+import { smtpSessionCode } from '../diagnostics/catalogue.js';
 import { checkAddress } from '../send/address.js';
 import { SqliteJournal, type AddOutcome, type Journal, type NewRecipient } from '../store/journal.js';
 import { createMessageTemplate, type MessageTemplate } from '../send/message.js';
@@ -195,7 +196,7 @@ export async function run(argv: string[]): Promise<number> {
 
     if (result.stop === 'fatal') {
       throw new GazetteError(`the SMTP server refused the session: ${result.cause?.response ?? 'unknown error'}`, {
-        code: `send/${(result.cause?.errorCode ?? 'fatal').toLowerCase()}`,
+        code: smtpSessionCode(result.cause?.errorCode),
         hint: 'Check SMTP_URL (user, password, port, TLS). Nothing more was sent; re-run the same command once it is fixed to resume.',
       });
     }

@@ -1,7 +1,8 @@
-import type { Diagnostic, Severity } from '../types.js';
+import type { Code, Diagnostic, Severity } from '../types.js';
 
 export interface ErrorDetails {
-  code: string;
+  /** A code of src/diagnostics/catalogue.ts (a typo fails typecheck). */
+  code: Code;
   file?: string;
   line?: number;
   column?: number;
@@ -16,7 +17,7 @@ export interface ErrorDetails {
  * is printed once, under it.
  */
 export class GazetteError extends Error {
-  readonly code: string;
+  readonly code: Code;
   readonly file?: string;
   readonly line?: number;
   readonly column?: number;

@@ -1,0 +1,139 @@
+// Every diagnostic code Gazette reports, in one place (after Astro's errors-data.ts). A code once
+// published is never renamed: users grep for it, CI configs and docs links name it.
+//
+// To add a code: add ONE line to CODES below, in its family, then run `npm run docs:codes` to
+// regenerate the table in docs/checks.md (tests/unit/diagnostics/catalogue.test.ts fails while the
+// committed table is stale). `Code` is derived from CODES, so reporting a code that is not listed
+// here fails `npm run typecheck`.
+//
+// severity: the usual one (a rule may pass another; `severityNote` then says when).
+// title: what the finding means, one or two sentences. hint: the default fix, one sentence (a rule
+// may give a more specific one). The docs anchor is derived from the code: see docsAnchor().
+import type { Severity } from '../types.js';
+
+export interface CodeInfo {
+  severity: Severity;
+  title: string;
+  hint: string;
+  /** When the severity depends on the finding (e.g. 'warning from 90 KB, error above 102,400 bytes'). */
+  severityNote?: string;
+}
+
+// biome-ignore format: one line per code, so that adding one is a one-line change.
+const CODES = {
+  // check rules (`gazette check`, the preview)
+  'size/gmail-clip': { severity: 'warning', title: 'Gmail hides everything after ~102 KB of HTML behind "View entire message" (and with it the unsubscribe link). `gazette check` measures the largest personalized email: the longest value of each column with `--subscribers`, otherwise merge-tag fallbacks, always with a real-length unsubscribe URL. Every build reports the unpersonalized size too.', hint: 'Fewer articles, shorter excerpts (`layout: digest`), long articles on the web.', severityNote: 'warning from 90 KB, error above 102,400 bytes' },
+  'size/text-budget': { severity: 'warning', title: 'The plain-text part is long enough to mean full articles were pasted in.', hint: 'Use teasers or excerpts; text readers follow links.', severityNote: 'warning above 64 KB' },
+  'html/mjml-left': { severity: 'error', title: 'An `mj-` tag survived compiling (written inside `<mj-text>` or `<mj-raw>`).', hint: 'Move the MJML tag out of the raw HTML.' },
+  'image/missing-alt': { severity: 'error', title: 'An `<img>` without an `alt` attribute. `alt=""` is accepted: it marks a decorative image.', hint: 'Describe the image (`image.alt` in front-matter, `![description](src)` in Markdown).' },
+  'image/no-src': { severity: 'error', title: 'An image whose `src` is empty or `#`.', hint: 'Give a path relative to `publication.url` (e.g. `assets/logo.png`) or an https URL.' },
+  'image/relative-src': { severity: 'error', title: 'A relative image URL (written in a template): no mail client can load it.', hint: 'Use an absolute https URL.' },
+  'image/insecure-src': { severity: 'warning', title: 'An image loaded over `http:`.', hint: 'Serve it over https.' },
+  'image/no-width': { severity: 'warning', title: 'An image without a `width` attribute: Outlook for Windows shows it at its full pixel size.', hint: 'Add `width="..."` (use `<img ... width="536">` in Markdown).' },
+  'image/too-wide': { severity: 'warning', title: 'An image declared wider than the content column (600 px, the layout\'s `mj-body` width).', hint: 'Make it at most as wide as the column.' },
+  'link/placeholder': { severity: 'error', title: 'A link with no href, an empty one, `#`, or one pointing at `example.com`/`.example`/`.invalid`/`.test` (unless the publication itself lives there).', hint: 'Put the real URL in.' },
+  'link/relative': { severity: 'error', title: 'A relative link (in a template): it means nothing in an inbox.', hint: 'Write a full https URL.' },
+  'link/scheme': { severity: 'error', title: 'A link with a scheme other than https, http, mailto or tel (e.g. `ftp:`, `file:`).', hint: 'Link to an https page instead.' },
+  'link/localhost': { severity: 'error', title: 'A link to `localhost`, `127.x`, `*.local` or a private network address.', hint: 'Replace it with the public URL.' },
+  'link/insecure': { severity: 'warning', title: 'An `http:` link.', hint: 'Use the https address.' },
+  'link/broken': { severity: 'error', title: 'The URL answered HTTP 400 or more (HEAD, then GET if HEAD is refused).', hint: 'Fix or remove the link.', severityNote: 'error (`--links` only)' },
+  'link/unreachable': { severity: 'warning', title: 'No answer within the timeout, or a network error (DNS, refused, TLS).', hint: 'Check the URL in a browser; the machine may be offline.', severityNote: 'warning (`--links` only)' },
+  'client/unsupported': { severity: 'warning', title: 'A feature the email uses that a target client does not support at all; the message names the clients, the hint carries caniemail\'s notes and link.', hint: 'Use a table-based or inline-style alternative, or make sure the email reads well without the feature.', severityNote: 'warning for features whose absence loses content or breaks the layout (flex, grid, position, float, CSS variables, background images, web fonts, `calc()`/`min()`/`max()`/`clamp()`, forms, video, audio, SVG, WebP/AVIF, base64 images...), information otherwise' },
+  'client/partial': { severity: 'info', title: 'A feature that some target clients support only partly (caniemail\'s notes say how).', hint: 'Usually nothing; read the notes when something looks wrong in that client.' },
+  'compliance/no-unsubscribe-link': { severity: 'error', title: 'No visible link whose href is the per-recipient `{{unsubscribe_url}}` (CAN-SPAM, GDPR, Gmail/Yahoo bulk-sender rules).', hint: 'Keep `<a href="{{url links.unsubscribe}}">Unsubscribe</a>` in the footer template, visible.' },
+  'compliance/no-postal-address': { severity: 'error', title: '`publication.address` does not appear in the visible text.', hint: 'Show `{{publication.address}}` in the footer template.' },
+  'compliance/list-unsubscribe': { severity: 'error', title: '`publication.unsubscribeUrl` cannot go in the `List-Unsubscribe` header (not https, or a local address).', hint: 'Point it at the public https address where `gazette serve` answers one-click unsubscribes.' },
+  'compliance/no-unsubscribe-mailto': { severity: 'info', title: 'No `unsubscribeMailto`: `List-Unsubscribe` offers the https endpoint only.', hint: 'Add `unsubscribeMailto:` to `publication.yml`.' },
+  'compliance/from-domain': { severity: 'warning', title: 'The From address is not on the publication\'s domain (or a subdomain of it).', hint: 'Send from an address at the publication\'s domain, with SPF and DKIM.' },
+  'compliance/subject-length': { severity: 'warning', title: 'The subject (issue `title`) is longer than 70 characters; inboxes cut it.', hint: 'Shorten it; move detail to the preheader.' },
+  'compliance/no-preheader': { severity: 'warning', title: 'The email has no preview text.', hint: 'Add `preheader:` to the issue.' },
+  'compliance/preheader-repeats-subject': { severity: 'warning', title: 'The preheader starts with the subject (or the other way round).', hint: 'Write a preheader that adds to the subject.' },
+  'a11y/html-lang': { severity: 'error', title: '`<html>` has no `lang` (or MJML\'s `und`).', hint: 'Keep `<mjml lang="{{issue.lang}}">` in the layout; set `language:` in `publication.yml`.' },
+  'a11y/rtl-dir': { severity: 'error', title: 'An article in a right-to-left language (Arabic, Hebrew, Persian, Urdu...) laid out left to right, or text with such a `lang` without `dir="rtl"`.', hint: 'Remove `dir: ltr` from the article (rtl is derived from `lang`) or write `dir: rtl`.' },
+  'a11y/heading-order': { severity: 'warning', title: 'A heading skips a level (e.g. an h4 right after an h1).', hint: 'Use the next level (`##` after the title).' },
+  'a11y/contrast': { severity: 'error', title: 'Text whose color against its background is below WCAG AA: 4.5:1, or 3:1 for large text (24 px, or 18.66 px bold).', hint: 'Darken `accentColor` or the template colors.' },
+  'a11y/small-text': { severity: 'warning', title: 'Visible text smaller than 14 px, inline or in a phone media query.', hint: 'Use 14 px or more.' },
+  'hygiene/unknown-column': { severity: 'error', title: 'With `--subscribers`: a merge tag reads a column the CSV does not have, so every reader gets an empty value (or the fallback).', hint: 'Add the column, use one the CSV has, or give a fallback.', severityNote: 'error; warning when the tag has a `default:`' },
+  'hygiene/placeholder': { severity: 'error', title: 'A `{{`, `}}` or broken merge tag that would reach readers verbatim (e.g. `{{subscriber.name}`, `{{ first_name }}`).', hint: 'Write `{{subscriber.<column>}}`, `{{subscriber.<column> | default: "..."}}` or `{{unsubscribe_url}}`.' },
+  'hygiene/foreign-merge-tag': { severity: 'error', title: 'Another tool\'s merge tag (`*|FNAME|*`, `%%first_name%%`, `{$name}`) that Gazette does not fill.', hint: 'Use Gazette\'s `{{subscriber.<column>}}`.' },
+  'check/subscribers': { severity: 'error', title: '`--subscribers` names a file that cannot be read, is empty or is not valid CSV.', hint: 'Give a CSV file with a header row (`email,name,...`).' },
+  'template/missing-value': { severity: 'error', title: 'A template reads a value the issue, article or publication does not have.', hint: 'Give the field in front-matter, or guard it with {{#if ...}} in the template.' },
+  // content (content/*.yml, content/articles, content/issues)
+  'content/missing': { severity: 'error', title: 'The root has no content/ folder, or a required file (content/publication.yml) is missing.', hint: 'Run gazette in a folder that has content/, or pass --root DIR.' },
+  'content/no-issues': { severity: 'error', title: 'content/issues/ has no issue file.', hint: 'Create one with `gazette new issue`, or add content/issues/<slug>.md listing its articles.' },
+  'content/unknown-article': { severity: 'error', title: 'An issue lists an article slug that has no file in content/articles/.', hint: 'Fix the slug, or add content/articles/<slug>.md.' },
+  'content/bad-slug': { severity: 'error', title: 'A file name cannot be used as a slug (it becomes a URL and a folder name).', hint: 'Rename the file with lowercase letters, digits and dashes, e.g. campus-arts-festival.md.' },
+  'content/duplicate-slug': { severity: 'error', title: 'Two files have the same slug.', hint: 'Rename one of them.' },
+  'content/not-a-mapping': { severity: 'error', title: 'The front-matter is not a set of `key: value` fields.', hint: 'Write one `key: value` per line between the two `---` lines.' },
+  'content/unknown-field': { severity: 'warning', title: 'A front-matter field Gazette does not know; it is ignored.', hint: 'Check the spelling against docs/content.md, or remove the field.' },
+  'content/missing-field': { severity: 'error', title: 'A required front-matter field is missing.', hint: 'Add the field; docs/content.md lists the required ones.' },
+  'content/invalid-field': { severity: 'error', title: 'A front-matter field has a value of the wrong kind or form (e.g. a date that is not YYYY-MM-DD).', hint: 'Write the value in the form the message names.' },
+  'content/no-front-matter': { severity: 'error', title: 'An article or issue file does not start with `---` front-matter.', hint: 'Start the file with `---`, the fields, and `---`.' },
+  'content/unclosed-front-matter': { severity: 'error', title: 'The front-matter has an opening `---` but no closing one.', hint: 'Add a line with `---` after the last field.' },
+  'content/front-matter-language': { severity: 'error', title: 'The front-matter names a language other than YAML (`---js`, `---toml`...); executable front-matter is never run.', hint: 'Use plain `---` YAML front-matter.' },
+  'content/front-matter': { severity: 'error', title: 'The front-matter could not be read.', hint: 'Check the YAML between the `---` lines.' },
+  'content/yaml-syntax': { severity: 'error', title: 'A YAML syntax error, or a YAML feature Gazette refuses (aliases, anchors).', hint: 'Fix the line named; quote values that hold `:` or `#`.' },
+  'content/unreadable': { severity: 'error', title: 'A content file cannot be read.', hint: 'Check that the file exists and is readable.' },
+  'content/too-large': { severity: 'error', title: 'A content file is over the size limit for content files.', hint: 'Split the file, or move large data (images, tables) out of it and link to it.' },
+  'content/not-utf8': { severity: 'error', title: 'A content file is not valid UTF-8.', hint: 'Save the file as UTF-8.' },
+  // build, templates, MJML
+  'build/unknown-issue': { severity: 'error', title: '`--issue` names an issue that does not exist.', hint: 'Issues are content/issues/<slug>.md; use one of their slugs.' },
+  'template/missing-layout': { severity: 'error', title: 'An issue asks for a layout the theme does not have.', hint: 'Create templates/layouts/<layout>.mjml.hbs, or use a layout the theme has.' },
+  'template/syntax': { severity: 'error', title: 'A Handlebars syntax error in a template.', hint: 'Fix the template at the line named (an unclosed `{{#if}}`, a stray `}}`).' },
+  'template/error': { severity: 'error', title: 'A template failed while rendering.', hint: 'Read the message; it names the helper or partial that failed.' },
+  'template/mjml': { severity: 'error', title: 'MJML refused the rendered template (strict validation).', hint: 'Check that the layout starts with <mjml> and every tag is closed.' },
+  // configuration (environment, .env)
+  'config/no-secret': { severity: 'error', title: 'GAZETTE_SECRET is not set or too short (it signs unsubscribe links).', hint: 'Set GAZETTE_SECRET to a random string, e.g. `openssl rand -hex 32`.' },
+  'config/smtp-url': { severity: 'error', title: 'SMTP_URL is not a valid smtp:// or smtps:// URL.', hint: 'Write it as smtp://user:password@host:587 or smtps://user:password@host:465.' },
+  'config/dkim': { severity: 'error', title: 'The DKIM settings are incomplete or the key cannot be read.', hint: 'Set DKIM_SELECTOR and DKIM_PRIVATE_KEY or DKIM_PRIVATE_KEY_FILE, or unset DKIM_DOMAIN.' },
+  // commands
+  'cli/usage': { severity: 'error', title: 'A command was called with unknown or invalid arguments.', hint: 'Run `gazette <command> --help`.' },
+  'cli/not-implemented': { severity: 'error', title: 'The command is not available in this build of Gazette.', hint: 'Update Gazette.' },
+  'gazette/failed': { severity: 'error', title: 'A stage failed without a more specific code.', hint: 'Read the diagnostics printed above it.' },
+  'send/csv-unreadable': { severity: 'error', title: 'The recipient list cannot be read.', hint: 'Pass an existing CSV file with --to FILE.csv.' },
+  'send/csv-syntax': { severity: 'error', title: 'The recipient list is not valid CSV.', hint: 'Quote fields that hold commas, quotes or line breaks, and double the quotes inside them.' },
+  'send/csv-empty': { severity: 'error', title: 'The recipient list is empty.', hint: 'The first row names the columns (at least `email`), then one subscriber per row.' },
+  'send/csv-no-email': { severity: 'error', title: 'The recipient list has no `email` column (matched in any case).', hint: 'Name one column of the header row `email`.' },
+  'send/missing-column': { severity: 'error', title: 'The issue uses a merge tag whose column the recipient list lacks, without a fallback; nothing is sent.', hint: 'Add the column to the CSV, or give the tag a fallback: {{subscriber.<column> | default: "..."}}.' },
+  'send/e<smtp-error>': { severity: 'error', title: 'The SMTP server refused the session (the code is nodemailer\'s, e.g. `send/eauth`, `send/econnection`); nothing more is sent.', hint: 'Check SMTP_URL (user, password, port, TLS), then re-run the same command to resume.' },
+  'suppress/invalid-address': { severity: 'error', title: '`gazette suppress add` was given something that is not an email address.', hint: 'Give plain addresses, e.g. gazette suppress add name@example.org.' },
+  'serve/listen': { severity: 'error', title: '`gazette serve` cannot listen on the host and port asked for.', hint: 'Pick another --port, or stop what is using it.' },
+  'preview/listen': { severity: 'error', title: '`gazette preview` cannot listen on the port asked for.', hint: 'Pick another --port, or stop what is using it.' },
+  'preview/subscribers': { severity: 'error', title: 'The preview\'s subscriber list cannot be read or has no `email` column.', hint: 'Give a CSV file whose header row has an `email` column.' },
+  'preview/build-crashed': { severity: 'error', title: 'The build crashed in the preview (a bug in Gazette).', hint: 'Report it with the file you just changed.' },
+  'preview/check-crashed': { severity: 'error', title: 'A check crashed in the preview; the email itself built.', hint: 'Run `gazette check` for details.' },
+  'screenshot/no-chromium': { severity: 'error', title: 'No Chromium was found for `gazette screenshot`.', hint: 'Install Chromium, or point CHROMIUM_PATH at a Chrome or Chromium executable.' },
+  'new/bad-slug': { severity: 'error', title: '`gazette new` cannot make a file name from the title or --slug.', hint: 'Use letters, digits and dashes only, e.g. --slug campus-arts-festival.' },
+  'new/exists': { severity: 'error', title: '`gazette new` would overwrite an existing file.', hint: 'Choose another title, or give another file name with --slug.' },
+} as const satisfies Record<string, CodeInfo>;
+
+/** A code listed in the catalogue. */
+export type CatalogueCode = keyof typeof CODES;
+/** What the send loop reports when the SMTP session fails: `send/` + nodemailer's error code, lowercased. */
+export type SmtpSessionCode = `send/e${Lowercase<string>}` | 'send/fatal';
+/** Every code a Diagnostic or GazetteError may carry. */
+export type Code = Exclude<CatalogueCode, 'send/e<smtp-error>'> | SmtpSessionCode;
+
+export const CATALOGUE: Readonly<Record<CatalogueCode, CodeInfo>> = CODES;
+
+/** The families a `gazette check` finding belongs to; the rest are errors of other stages. */
+export const CHECK_FAMILIES = ['size', 'html', 'image', 'link', 'client', 'compliance', 'a11y', 'hygiene', 'check'];
+
+/** The entry for a code (SMTP session codes share one entry). */
+export function codeInfo(code: Code): CodeInfo {
+  return (CODES as Record<string, CodeInfo>)[code] ?? CODES['send/e<smtp-error>'];
+}
+
+export function isCatalogued(code: string): code is CatalogueCode {
+  return Object.hasOwn(CODES, code);
+}
+
+/** The code for a failed SMTP session, from nodemailer's error code (EAUTH -> send/eauth). */
+export function smtpSessionCode(errorCode: string | undefined): SmtpSessionCode {
+  return `send/${(errorCode ?? 'fatal').toLowerCase()}` as SmtpSessionCode;
+}
+
+/** Where a code is documented: docs/checks.md, one anchor per code (`size/gmail-clip` -> `#size-gmail-clip`). */
+export function docsAnchor(code: string): string {
+  return `docs/checks.md#${code.replace(/[^a-z0-9]+/g, '-').replace(/-+$/, '')}`;
+}
