@@ -83,7 +83,12 @@ export interface Article {
   url?: string;
   lang?: string;
   dir: TextDirection;
+  /** Front-matter `excerpt`, else `summary` (Hugo, Go blog), else `description` (Jekyll, Eleventy). */
   excerpt?: string;
+  /** `draft: true`: built and previewed, never archived, fed or sent (DESIGN §10). */
+  draft?: boolean;
+  /** Front-matter `tags` (a list, or Jekyll's space-separated string). */
+  tags?: string[];
   /** Markdown body, front-matter removed. */
   body: string;
   /** 1-based line in the file where the body starts. */
@@ -102,6 +107,8 @@ export interface IssueSource {
   preheader?: string;
   layout: Layout;
   articles: string[];
+  /** `draft: true`: built and previewed, never archived, fed or sent (DESIGN §10). */
+  draft?: boolean;
   /** Markdown intro (the body of the issue file). */
   intro: string;
   introLine: number;

@@ -1,6 +1,7 @@
 import matter from 'gray-matter';
 import { GazetteError } from '../util/errors.js';
 import type { Diagnostic } from '../types.js';
+import { parseToml } from './toml.js';
 import { parseYaml, type ParsedYaml } from './yaml.js';
 
 export interface FrontMatter {
@@ -20,6 +21,7 @@ const FENCE_LANGUAGE = /^---[ \t]*([^\s-][^\n]*)\n/;
  * that throws. An options object is always passed, which also turns gray-matter's content cache off.
  */
 export function splitFrontMatter(text: string, file: string): FrontMatter {
+  if (text.startsWith('+++\n')) return splitToml(text, file);
   const lang = FENCE_LANGUAGE.exec(text)?.[1]?.trim();
   if (lang && !/^ya?ml$/i.test(lang)) {
     return {
@@ -33,7 +35,7 @@ export function splitFrontMatter(text: string, file: string): FrontMatter {
           file,
           line: 1,
           column: 4,
-          hint: 'Start the file with a plain "---" line and write the front-matter in YAML.',
+          hint: 'Start the file with a plain "---" line and write the front-matter in YAML (or TOML between "+++" lines).',
         },
       ],
     };
@@ -110,4 +112,31 @@ export function splitFrontMatter(text: string, file: string): FrontMatter {
   const body = result.content;
   const bodyLine = text.slice(0, text.length - body.length).split('\n').length;
   return { parsed, body, bodyLine, diagnostics: yamlDiagnostics };
+}
+
+/** Hugo's TOML front-matter between `+++` lines (read as data by smol-toml, never evaluated). */
+function splitToml(text: string, file: string): FrontMatter {
+  const close = /^\+\+\+[ \t]*$/m;
+  const rest = text.slice(4);
+  const m = close.exec(rest);
+  if (!m) {
+    return {
+      body: '',
+      bodyLine: 1,
+      diagnostics: [
+        {
+          code: 'content/unclosed-front-matter',
+          severity: 'error',
+          message: 'TOML front-matter is not closed',
+          file,
+          line: 1,
+          hint: 'Add a line with just "+++" after the last front-matter field.',
+        },
+      ],
+    };
+  }
+  const { parsed, diagnostics } = parseToml(rest.slice(0, m.index), file, 1);
+  const after = rest.slice(m.index + m[0].length).replace(/^\n/, '');
+  const bodyLine = text.slice(0, text.length - after.length).split('\n').length;
+  return { parsed, body: after, bodyLine, diagnostics };
 }

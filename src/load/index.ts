@@ -7,7 +7,7 @@ import { SLUG_RULE } from '../scaffold/slug.js';
 import type { Article, Content, Diagnostic, IssueSource, Publication } from '../types.js';
 import { splitFrontMatter } from './frontmatter.js';
 import { readTextFile, type TextFile } from './read.js';
-import { FIELD_HINTS, KNOWN_KEYS, articleSchema, issueSchema, publicationSchema } from './schema.js';
+import { FIELD_HINTS, GENERATOR_KEYS, KNOWN_KEYS, articleSchema, issueSchema, publicationSchema } from './schema.js';
 import { parseYaml, type ParsedYaml } from './yaml.js';
 
 export interface LoadResult {
@@ -58,14 +58,17 @@ export async function loadContent(root: string): Promise<LoadResult> {
       file: f.file,
       title: a.title,
       date: a.date,
-      authors: a.authors ?? (a.author ? [a.author] : []),
+      authors: a.authors ?? a.by ?? (a.author ? [a.author] : []),
       dek: a.dek,
       image: a.image,
       section: a.section,
       url: a.url,
       lang,
       dir: a.dir ?? directionOf(lang),
-      excerpt: a.excerpt,
+      // Hugo and the Go blog write `summary`, Jekyll and Eleventy `description`.
+      excerpt: a.excerpt ?? a.summary ?? a.description,
+      ...(a.draft !== undefined || a.published !== undefined ? { draft: a.draft ?? !a.published } : {}),
+      ...(a.tags ? { tags: a.tags } : {}),
       body: fm.body,
       bodyLine: fm.bodyLine,
     };
@@ -116,8 +119,8 @@ export async function loadContent(root: string): Promise<LoadResult> {
           ...pos,
           field: `articles[${i}]`,
           hint: near
-            ? `Did you mean "${near}"? Slugs are file names in content/articles/ without .md.`
-            : 'Slugs are file names in content/articles/ without .md; create the article or remove this line.',
+            ? `Did you mean "${near}"? Slugs are file names in content/articles/ without .md or .markdown.`
+            : 'Slugs are file names in content/articles/ without .md or .markdown; create the article or remove this line.',
         });
       }
     });
@@ -236,13 +239,17 @@ async function listMarkdown(dir: string): Promise<string[]> {
     return [];
   }
   return entries
-    .filter((e) => e.endsWith('.md') && !path.basename(e).startsWith('.') && !path.basename(e).startsWith('_'))
+    .filter((e) => MARKDOWN_FILE.test(e) && !path.basename(e).startsWith('.') && !path.basename(e).startsWith('_'))
     .map((e) => path.join(dir, e))
     .sort();
 }
 
+/** Jekyll names posts `.markdown`; everyone else `.md`. */
+const MARKDOWN_FILE = /\.(?:md|markdown)$/;
+
+/** The file name without its extension; dots inside stay (`go1.26.md` is `go1.26`). */
 function slugOf(abs: string): string {
-  return path.basename(abs, '.md').normalize('NFC');
+  return path.basename(abs).replace(MARKDOWN_FILE, '').normalize('NFC');
 }
 
 function checkSlug(slug: string, file: string, seen: Map<string, string>): Diagnostic | undefined {
@@ -253,7 +260,7 @@ function checkSlug(slug: string, file: string, seen: Map<string, string>): Diagn
       message: `file name "${slug}" cannot be used as a slug`,
       file,
       line: 1,
-      hint: 'Name the file with letters, digits and dashes only, e.g. campus-arts-festival.md.',
+      hint: 'Name the file with letters, digits, dashes and dots (not first or last), e.g. campus-arts-festival.md.',
     };
   }
   const key = slug.toLowerCase();
@@ -301,7 +308,17 @@ function validate<S extends z.ZodType>(
     };
   }
   for (const key of parsed.keysAt([])) {
-    if (!known.includes(key)) {
+    if ((GENERATOR_KEYS as readonly string[]).includes(key) && !known.includes(key)) {
+      diagnostics.push({
+        code: 'content/generator-field',
+        severity: 'info',
+        message: `field \`${key}\` belongs to another site generator and is ignored`,
+        file,
+        ...parsed.locate([key]),
+        field: key,
+        hint: 'Nothing to do; remove it once the post no longer builds elsewhere.',
+      });
+    } else if (!known.includes(key)) {
       const near = closest(key, known);
       diagnostics.push({
         code: 'content/unknown-field',

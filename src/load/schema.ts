@@ -12,10 +12,27 @@ export function isRealDate(s: string): boolean {
 
 const text = z.string().trim().min(1, 'must not be empty');
 const optionalText = z.string().trim().optional();
-const isoDate = z
-  .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date written YYYY-MM-DD')
-  .refine(isRealDate, 'is not a real calendar date');
+/**
+ * The calendar date as written, from the forms other generators use: `2024-4-09` (unpadded),
+ * `2025-01-29 18:15:32 +0530` (Jekyll), `2024-01-14T07:07:07+01:00` (Hugo, TOML dates). The time
+ * and zone are dropped, never applied: the post's date is the one its author wrote.
+ */
+export function normalizeDate(v: unknown): unknown {
+  if (typeof v !== 'string') return v;
+  const m =
+    /^\s*(\d{4})-(\d{1,2})-(\d{1,2})(?:(?:[Tt]|\s+)\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:\s*(?:[Zz]|[+-]\d{2}:?\d{2}|[A-Z]{3,4}))?)?\s*$/.exec(
+      v,
+    );
+  return m ? `${m[1]}-${m[2]!.padStart(2, '0')}-${m[3]!.padStart(2, '0')}` : v;
+}
+
+const isoDate = z.preprocess(
+  normalizeDate,
+  z
+    .string()
+    .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date written YYYY-MM-DD')
+    .refine(isRealDate, 'is not a real calendar date'),
+);
 const email = z.string().trim().email('must be an email address');
 const httpsUrl = z
   .string()
@@ -32,6 +49,24 @@ const hexColor = z
   .regex(/^#[0-9a-fA-F]{6}$/, 'must be a color written #rrggbb');
 
 export const authorSchema = z.object({ name: text, role: optionalText, email: email.optional() });
+/** `author: ashmaroli` (Jekyll, Hugo) is an author with that name. */
+const authorEntry = z.preprocess((v) => (typeof v === 'string' ? { name: v } : v), authorSchema);
+/** `by:` / `authors:` lists of names or of `{name, role}`; one bare name is a list of one. */
+const authorList = z.preprocess(
+  (v) => (typeof v === 'string' ? [v] : v),
+  z.array(authorEntry).min(1, 'must list at least one author'),
+);
+/** Jekyll allows `tags: a b` (space-separated); Hugo and Eleventy write lists. */
+const tagList = z.preprocess(
+  (v) =>
+    typeof v === 'string'
+      ? v
+          .split(v.includes(',') ? ',' : /\s+/)
+          .map((t) => t.trim())
+          .filter(Boolean)
+      : v,
+  z.array(z.union([z.string(), z.number()]).transform(String)),
+);
 
 export const publicationSchema = z.object({
   name: text,
@@ -51,8 +86,9 @@ export const articleSchema = z
   .object({
     title: text,
     date: isoDate,
-    author: authorSchema.optional(),
-    authors: z.array(authorSchema).min(1, 'must list at least one author').optional(),
+    author: authorEntry.optional(),
+    authors: authorList.optional(),
+    by: authorList.optional(),
     dek: optionalText,
     image: z.object({ src: text, alt: z.string(), credit: optionalText }).optional(),
     section: optionalText,
@@ -60,11 +96,22 @@ export const articleSchema = z
     lang: bcp47.optional(),
     dir: z.enum(['ltr', 'rtl']).optional(),
     excerpt: optionalText,
+    summary: optionalText,
+    description: optionalText,
+    draft: z.boolean().optional(),
+    /** Jekyll's way of saying draft: `published: false`. */
+    published: z.boolean().optional(),
+    tags: tagList.optional(),
   })
   .superRefine((a, ctx) => {
-    if (!a.author && !a.authors) ctx.addIssue({ code: 'custom', path: ['author'], message: 'missing required field' });
-    if (a.author && a.authors)
-      ctx.addIssue({ code: 'custom', path: ['authors'], message: 'give either `author` or `authors`, not both' });
+    const given = (['author', 'authors', 'by'] as const).filter((k) => a[k] !== undefined);
+    if (given.length === 0) ctx.addIssue({ code: 'custom', path: ['author'], message: 'missing required field' });
+    if (given.length > 1)
+      ctx.addIssue({
+        code: 'custom',
+        path: [given[1]!],
+        message: `give one of \`author\`, \`authors\` or \`by\`, not ${given.map((k) => `\`${k}\``).join(' and ')}`,
+      });
   });
 
 export const issueSchema = z.object({
@@ -78,20 +125,74 @@ export const issueSchema = z.object({
     .trim()
     .regex(/^[a-z0-9][a-z0-9_-]*$/, 'must be a layout name such as digest or feature'),
   articles: z.array(z.string().trim().min(1)).min(1, 'must list at least one article slug'),
+  draft: z.boolean().optional(),
 });
 
 export const KNOWN_KEYS = {
   publication: Object.keys(publicationSchema.shape),
-  article: ['title', 'date', 'author', 'authors', 'dek', 'image', 'section', 'url', 'lang', 'dir', 'excerpt'],
+  article: [
+    'title',
+    'date',
+    'author',
+    'authors',
+    'by',
+    'dek',
+    'image',
+    'section',
+    'url',
+    'lang',
+    'dir',
+    'excerpt',
+    'summary',
+    'description',
+    'draft',
+    'published',
+    'tags',
+  ],
   issue: Object.keys(issueSchema.shape),
 } as const;
+
+/**
+ * Keys that Jekyll, Hugo, Eleventy and the Go blog use for their own site building and that mean
+ * nothing in an email: read silently (an `info` note), so their posts build unchanged.
+ */
+export const GENERATOR_KEYS = [
+  'layout',
+  'permalink',
+  'categories',
+  'category',
+  'slug',
+  'lastmod',
+  'publishDate',
+  'expiryDate',
+  'weight',
+  'version',
+  'keywords',
+  'series',
+  'aliases',
+  'toc',
+  'comments',
+  'template',
+  'eleventyNavigation',
+  'eleventyExcludeFromCollections',
+  'eleventyComputed',
+  'redirect_from',
+  'excerpt_separator',
+  'math',
+  'type',
+  'images',
+] as const;
 
 /** What to do about a field, keyed by its last path element. */
 export const FIELD_HINTS: Record<string, string> = {
   title: 'Add a line such as `title: Kazakhstan Joins the Abraham Accords`.',
-  date: 'Write the date as YYYY-MM-DD, e.g. `date: 2025-11-18`.',
-  author: "Add `author: {name: Dana Mash'Al, role: Staff Writer}` or a list under `authors:`.",
-  authors: 'Write `authors:` as a list of `{name, role}` entries.',
+  date: 'Write the date as YYYY-MM-DD (a time and zone may follow), e.g. `date: 2025-11-18` or `date: 2025-11-18 09:30 +0100`.',
+  author:
+    "Add `author: Dana Mash'Al`, `author: {name: Dana Mash'Al, role: Staff Writer}` or a list under `authors:` or `by:`.",
+  authors: 'Write `authors:` as a list of names or of `{name, role}` entries.',
+  by: 'Write `by:` as a list of names (`- Ada Writer`) or of `{name, role}` entries.',
+  draft: 'Write `draft: true` or `draft: false`.',
+  tags: 'Write `tags:` as a list, e.g. `tags: [release, tooling]`.',
   name: 'Add `name: ...`.',
   url: 'Write a full https URL, e.g. `url: https://example.org`.',
   unsubscribeUrl:

@@ -1,5 +1,6 @@
 /** The loader's rule for file names of articles and issues (load/index.ts). */
-export const SLUG_RULE = /^[\p{L}\p{N}][\p{L}\p{N}_-]*$/u;
+// Dots inside are allowed (`go1.26`), never first or last, so no slug is `.`, `..` or hidden.
+export const SLUG_RULE = /^[\p{L}\p{N}](?:[\p{L}\p{N}._-]*[\p{L}\p{N}_-])?$/u;
 
 const MAX_SLUG_CHARS = 60;
 
