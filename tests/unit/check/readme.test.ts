@@ -3,7 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { SAMPLE } from './fixture.js';
 
-describe('README, "Checks"', () => {
+describe('docs/checks.md, "Codes"', () => {
   it('documents every code the check rules can report', async () => {
     const dir = path.join(SAMPLE, 'src/check');
     const sources = await Promise.all(
@@ -17,8 +17,12 @@ describe('README, "Checks"', () => {
       ),
     );
     expect(found.size).toBeGreaterThan(30);
-    const readme = await readFile(path.join(SAMPLE, 'README.md'), 'utf8');
-    const section = readme.slice(readme.indexOf('## Checks'));
+    const doc = await readFile(path.join(SAMPLE, 'docs', 'checks.md'), 'utf8');
+    const start = doc.indexOf('<!-- codes:start -->');
+    const end = doc.indexOf('<!-- codes:end -->');
+    expect(start).toBeGreaterThanOrEqual(0);
+    expect(end).toBeGreaterThan(start);
+    const section = doc.slice(start, end);
     expect([...found].filter((code) => !section.includes(`| \`${code}\` |`))).toEqual([]);
   });
 });
