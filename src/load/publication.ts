@@ -1,0 +1,36 @@
+import path from 'node:path';
+import type { Diagnostic, Publication } from '../types.js';
+import { parseCached } from './cache.js';
+import { readIfExists, type Read } from './files.js';
+import { KNOWN_KEYS, publicationSchema } from './schema.js';
+import { validate } from './validate.js';
+import { parseYaml } from './yaml.js';
+
+export function readPublication(
+  root: string,
+  read: Read,
+  diagnostics: Diagnostic[],
+): { publication?: Publication; found: boolean } {
+  const pubPath = path.join(root, 'content', 'publication.yml');
+  const pubFile = readIfExists(
+    pubPath,
+    read,
+    diagnostics,
+    'content/publication.yml',
+    'Create content/publication.yml with name, url, from, address and unsubscribeUrl (see README, "Content reference").',
+  );
+  if (!pubFile) return { found: false };
+  const { yd, v } = parseCached('publication', pubFile, () => {
+    const { parsed, diagnostics: yd } = parseYaml(pubFile.text, pubFile.file, 0);
+    return { yd, v: parsed ? validate(publicationSchema, parsed, pubFile.file, KNOWN_KEYS.publication) : undefined };
+  });
+  diagnostics.push(...yd);
+  if (!v) return { found: true };
+  diagnostics.push(...v.diagnostics);
+  if (!v.value) return { found: true };
+  const publication: Publication = { ...v.value, file: pubFile.file };
+  // The logo is referenced from emails: make it absolute like every other image.
+  if (publication.logo)
+    publication.logo = { ...publication.logo, src: new URL(publication.logo.src, publication.url + '/').href };
+  return { publication, found: true };
+}
