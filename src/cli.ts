@@ -26,6 +26,10 @@ const COMMANDS: Record<string, { load: () => Promise<{ run: Command }>; summary:
     load: () => import('./commands/suppress.js'),
     summary: 'add, remove, list or import suppressed addresses',
   },
+  subscribers: {
+    load: () => import('./commands/subscribers.js'),
+    summary: 'list, add, remove, import, export or forget subscribers',
+  },
   screenshot: {
     load: () => import('./commands/screenshot.js'),
     summary: 'PNGs of the email at 375 and 600 px, light and dark',

@@ -4,18 +4,26 @@ import { GazetteError } from '../util/errors.js';
 import { checkAddress } from '../send/address.js';
 import { readRecipients } from '../send/recipients.js';
 import { openDatabase } from '../store/db.js';
-import { SuppressionList } from '../store/suppression.js';
+import { type Suppression, SuppressionList } from '../store/suppression.js';
+import { csvLine } from '../util/csv.js';
 
-const USAGE = `gazette suppress add ADDRESS... | remove ADDRESS... | list | import FILE.csv   [--root DIR]`;
+const USAGE = `gazette suppress add ADDRESS... | remove ADDRESS... | list [--format csv|json] | import FILE.csv   [--root DIR]`;
 
 const HELP = `${USAGE}
 
 The suppression list (<root>/.gazette/journal.sqlite): \`gazette send\` skips these addresses.
-\`gazette serve\` adds everyone who unsubscribes. \`list\` prints one address a line; \`import\`
-reads the \`email\` column of a CSV.`;
+\`gazette serve\` adds everyone who unsubscribes, \`gazette bounces\` hard bounces and complaints.
+\`list\` prints one address a line; with --format csv or json: address, reason (unsubscribe,
+bounce, complaint, manual, import), date and source. A forgotten address shows as its sha256: hash.
+\`import\` reads the \`email\` column of a CSV.`;
 
 export async function run(argv: string[]): Promise<number> {
-  const { values, positionals } = parseCommandArgs(argv, { root: { type: 'string', default: '.' } }, USAGE, true);
+  const { values, positionals } = parseCommandArgs(
+    argv,
+    { root: { type: 'string', default: '.' }, format: { type: 'string' } },
+    USAGE,
+    true,
+  );
   if (values.help) {
     process.stdout.write(HELP + '\n');
     return 0;
@@ -33,6 +41,8 @@ export async function run(argv: string[]): Promise<number> {
       `\`suppress ${action}\` needs ${action === 'import' ? 'a CSV file' : 'at least one address'}`,
       { code: 'cli/usage', hint: USAGE },
     );
+  if (values.format !== undefined && (action !== 'list' || !['csv', 'json'].includes(values.format)))
+    throw new GazetteError('--format is csv or json, for `suppress list` only', { code: 'cli/usage', hint: USAGE });
   if (action === 'list' && args.length > 0)
     throw new GazetteError('`suppress list` takes no arguments', { code: 'cli/usage', hint: USAGE });
 
@@ -40,7 +50,8 @@ export async function run(argv: string[]): Promise<number> {
   try {
     const list = new SuppressionList(db);
     if (action === 'list') {
-      for (const s of list.list()) process.stdout.write(`${s.email}\n`);
+      if (values.format === undefined) for (const s of list.list()) process.stdout.write(`${s.email}\n`);
+      else printList(list.list(), values.format);
       return 0;
     }
     if (action === 'import') {
@@ -93,4 +104,22 @@ export async function run(argv: string[]): Promise<number> {
   } finally {
     db.close();
   }
+}
+
+function printList(rows: Iterable<Suppression>, format: string): void {
+  const out = process.stdout;
+  if (format === 'csv') {
+    out.write(csvLine(['email', 'reason', 'date', 'source']));
+    for (const s of rows) out.write(csvLine([s.email, s.reason, s.createdAt, s.source ?? '']));
+    return;
+  }
+  let first = true;
+  out.write('[');
+  for (const s of rows) {
+    out.write(
+      `${first ? '\n' : ',\n'}${JSON.stringify({ email: s.email, reason: s.reason, date: s.createdAt, source: s.source })}`,
+    );
+    first = false;
+  }
+  out.write(first ? ']\n' : '\n]\n');
 }

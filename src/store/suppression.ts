@@ -1,4 +1,5 @@
 import type { Db } from './db.js';
+import { forgottenKey } from './subscribers.js';
 
 export type SuppressionReason = 'unsubscribe' | 'manual' | 'import' | 'bounce' | 'complaint';
 
@@ -20,13 +21,18 @@ export class SuppressionList {
   private readonly removeStmt;
   private readonly hasStmt;
   private readonly listStmt;
+  private readonly getStmt;
 
   constructor(private readonly db: Db) {
     this.addStmt = db.prepare(
       'INSERT INTO suppressions (email, reason, source, created_at) VALUES (?, ?, ?, ?) ON CONFLICT(email) DO NOTHING',
     );
     this.removeStmt = db.prepare('DELETE FROM suppressions WHERE email = ?');
-    this.hasStmt = db.prepare('SELECT 1 FROM suppressions WHERE email = ?').pluck();
+    // A forgotten address is kept only as its hash: look for both.
+    this.hasStmt = db.prepare('SELECT 1 FROM suppressions WHERE email IN (?, ?)').pluck();
+    this.getStmt = db.prepare(
+      'SELECT email, reason, source, created_at AS createdAt FROM suppressions WHERE email IN (?, ?) ORDER BY email DESC LIMIT 1',
+    );
     this.listStmt = db.prepare(
       'SELECT email, reason, source, created_at AS createdAt FROM suppressions ORDER BY email',
     );
@@ -43,7 +49,13 @@ export class SuppressionList {
   }
 
   has(email: string): boolean {
-    return this.hasStmt.get(normalizeEmail(email)) !== undefined;
+    const e = normalizeEmail(email);
+    return this.hasStmt.get(e, forgottenKey(e)) !== undefined;
+  }
+
+  get(email: string): Suppression | undefined {
+    const e = normalizeEmail(email);
+    return this.getStmt.get(e, forgottenKey(e)) as Suppression | undefined;
   }
 
   *list(): IterableIterator<Suppression> {

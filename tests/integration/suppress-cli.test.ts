@@ -24,6 +24,14 @@ describe('gazette suppress', () => {
     const listed = await gazette(['suppress', 'list', '--root', root]);
     expect(listed.code).toBe(0);
     expect(listed.stdout).toBe('a@example.org\nc@example.org\n');
+    const csv = (await gazette(['suppress', 'list', '--format', 'csv', '--root', root])).stdout.split('\r\n');
+    expect(csv[0]).toBe('email,reason,date,source');
+    expect(csv[1]).toMatch(/^a@example\.org,manual,\d{4}-\d\d-\d\dT[^,]+,$/);
+    expect(csv[2]).toMatch(/^c@example\.org,import,[^,]+,[^,]*s\.csv$/);
+    const json = JSON.parse((await gazette(['suppress', 'list', '--format', 'json', '--root', root])).stdout);
+    expect(json[1]).toMatchObject({ email: 'c@example.org', reason: 'import' });
+    expect(json[1].source).toMatch(/s\.csv$/);
+    expect((await gazette(['suppress', 'list', '--format', 'xml', '--root', root])).stderr).toContain('[cli/usage]');
   });
 
   it('rejects unknown actions, missing arguments and invalid addresses', async () => {
