@@ -167,7 +167,7 @@ export function wrap(text: string, width: number): string[] {
     for (const word of para.split(/ +/)) {
       if (!word) continue;
       // A merge-tag sentinel is as wide as the tag it stands for, not as its hex encoding.
-      const length = (word.includes('GZMT') ? restoreMergeTags(word) : word).length;
+      const length = (word.includes('GZMT') ? restoreMergeTags(word, 'text') : word).length;
       if (line && lineLength + 1 + length > width) {
         out.push(line);
         [line, lineLength] = [word, length];

@@ -109,10 +109,13 @@ export async function buildIssue(options: BuildOptions): Promise<BuildResult> {
     diagnostics.push(...out.diagnostics.map((d) => ({ ...d, issue: issue.slug })));
     if (!out.html) continue;
 
-    const html = restoreMergeTags(out.html);
-    const text = restoreMergeTags(renderTextPart(issue, unsubscribeSentinel));
+    const html = restoreMergeTags(out.html, 'html');
+    const text = restoreMergeTags(renderTextPart(issue, unsubscribeSentinel), 'text');
     const webHtml = renderWebVersion(html, issue);
-    const mergeTags = dedupeTags([...composed.mergeTags, ...theme.mergeTags], html + text);
+    const mergeTags = dedupeTags(
+      [...composed.mergeTags, ...theme.mergeTags],
+      [...findMergeTags(html, 'html'), ...findMergeTags(text)],
+    );
     const partial = {
       issue,
       mjml,
@@ -130,9 +133,9 @@ export async function buildIssue(options: BuildOptions): Promise<BuildResult> {
 }
 
 /** One entry per distinct tag that made it into the output, keeping where it was first written. */
-function dedupeTags(sourceTags: MergeTag[], output: string): MergeTag[] {
+function dedupeTags(sourceTags: MergeTag[], output: MergeTag[]): MergeTag[] {
   const seen = new Map<string, MergeTag>();
-  for (const t of findMergeTags(output)) {
+  for (const t of output) {
     const key = `${t.name}|${t.fallback ?? ''}`;
     if (seen.has(key)) continue;
     const origin = sourceTags.find((s) => s.name === t.name && (s.fallback ?? '') === (t.fallback ?? ''));

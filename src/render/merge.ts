@@ -25,7 +25,7 @@ export function sentinelFor(tag: string): string {
  * pass through unencoded. Anything else that merely looks like one is user text.
  */
 export function isSentinel(s: string): boolean {
-  return WHOLE_SENTINEL.test(s) && restoreMergeTags(s) !== s;
+  return WHOLE_SENTINEL.test(s) && restoreMergeTags(s, 'text') !== s;
 }
 
 export interface ProtectResult {
@@ -43,7 +43,7 @@ export function protectMergeTags(src: string, file?: string, firstLine = 1): Pro
       const line = firstLine + countNewlines(src, offset);
       const tag: MergeTag = { name: column ? `subscriber.${column}` : name, file, line };
       if (column) tag.column = column;
-      if (fallback !== undefined) tag.fallback = fallback.replace(/\\(.)/g, '$1');
+      if (fallback !== undefined) tag.fallback = unescapeFallback(fallback);
       tags.push(tag);
       return sentinelFor(canonical(tag));
     },
@@ -55,12 +55,18 @@ export function protectMergeTags(src: string, file?: string, firstLine = 1): Pro
  * Turns sentinels back into canonical merge tags. Only sentinels that decode to a merge tag are
  * restored: restoring runs after sanitizing, so a hand-written `GZMT<hex>TMZG` must never decode
  * to markup. A forged one stays as it is (and `gazette check` reports it as a placeholder).
+ * Fallbacks are plain text: in html they come back HTML-escaped (`=` and backquote too, so that a
+ * tag inside an attribute cannot add one), since nothing sanitized them after the sentinel hid them.
  */
-export function restoreMergeTags(s: string): string {
+export function restoreMergeTags(s: string, kind: 'html' | 'text'): string {
   if (!s.includes('GZMT')) return s;
   return s.replace(SENTINEL, (match, hex: string) => {
     const tag = Buffer.from(hex, 'hex').toString('utf8');
-    return WHOLE_TAG.test(tag) ? tag : match;
+    const m = WHOLE_TAG.exec(tag);
+    if (!m) return match;
+    if (kind === 'text' || m[3] === undefined) return tag;
+    const fallback = unescapeFallback(m[3]);
+    return canonical({ name: `subscriber.${m[2]}`, column: m[2], fallback: escapeFallbackHtml(fallback) });
   });
 }
 
@@ -68,19 +74,51 @@ export function canonical(tag: MergeTag): string {
   if (!tag.column) return `{{${tag.name}}}`;
   return tag.fallback === undefined
     ? `{{subscriber.${tag.column}}}`
-    : `{{subscriber.${tag.column} | default: "${tag.fallback.replace(/["\\]/g, '\\$&')}"}}`;
+    : `{{subscriber.${tag.column} | default: "${tag.fallback.replace(/["\\]/g, (c) => `\\${c}`)}"}}`;
 }
 
-/** Every merge tag in a built file (canonical form). */
-export function findMergeTags(s: string): MergeTag[] {
+/** Every merge tag in a built file (canonical form); `kind` says how its fallbacks were written. */
+export function findMergeTags(s: string, kind: 'html' | 'text' = 'text'): MergeTag[] {
   const out: MergeTag[] = [];
   for (const m of s.matchAll(new RegExp(TAG_SOURCE, 'g'))) {
     const tag: MergeTag = { name: m[2] ? `subscriber.${m[2]}` : m[1]! };
     if (m[2]) tag.column = m[2];
-    if (m[3] !== undefined) tag.fallback = m[3].replace(/\\(.)/g, '$1');
+    if (m[3] !== undefined) tag.fallback = fallbackOf(m[3], kind);
     out.push(tag);
   }
   return out;
+}
+
+function unescapeFallback(s: string): string {
+  return s.replace(/\\(.)/g, (_m, c: string) => c);
+}
+
+function fallbackOf(written: string, kind: 'html' | 'text'): string {
+  const plain = unescapeFallback(written);
+  return kind === 'html' ? unescapeHtml(plain) : plain;
+}
+
+const FALLBACK_ESCAPES: Record<string, string> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  "'": '&#39;',
+  '=': '&#61;',
+  '`': '&#96;',
+};
+function escapeFallbackHtml(s: string): string {
+  return s.replace(/[&<>"'=`]/g, (c) => FALLBACK_ESCAPES[c]!);
+}
+
+const NAMED: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
+function unescapeHtml(s: string): string {
+  if (!s.includes('&')) return s;
+  return s.replace(/&(?:#(\d{1,7})|#x([0-9a-f]{1,6})|(amp|lt|gt|quot|apos));/gi, (m, dec, hex, name) => {
+    if (name) return NAMED[name.toLowerCase()]!;
+    const cp = dec ? Number(dec) : Number.parseInt(hex, 16);
+    return cp <= 0x10ffff ? String.fromCodePoint(cp) : m;
+  });
 }
 
 /** The web version has no subscriber: each tag becomes its fallback (or nothing). */
@@ -114,7 +152,7 @@ export function compileFill(template: string, kind: 'html' | 'text'): Fill {
     statics.push(template.slice(last, at));
     last = at + m[0].length;
     if (m[2]) {
-      const fallback = (m[3] ?? '').replace(/\\(.)/g, '$1');
+      const fallback = m[3] === undefined ? '' : fallbackOf(m[3], kind);
       parts.push({ kind: 'column', column: m[2], fallback, url: kind === 'html' && inUrlAttribute(template, at) });
     } else {
       parts.push({ kind: 'unsubscribe' });

@@ -31,7 +31,7 @@ describe('merge tags', () => {
       },
       { name: 'unsubscribe_url', file: 'content/issues/x.md', line: 12 },
     ]);
-    expect(restoreMergeTags(text)).toBe(
+    expect(restoreMergeTags(text, 'text')).toBe(
       'line one\nHi {{subscriber.first_name | default: "friend"}}!\n{{unsubscribe_url}}',
     );
   });
@@ -64,12 +64,12 @@ describe('merge tags', () => {
 
   it('restores only sentinels of real merge tags: a hand-written one never decodes to markup', () => {
     const forged = sentinelFor('<script>alert(1)</script>');
-    expect(restoreMergeTags(`a ${forged} b`)).toBe(`a ${forged} b`);
+    expect(restoreMergeTags(`a ${forged} b`, 'html')).toBe(`a ${forged} b`);
     const theme = themeOf({ accentColor: '#8a1c2b' } as Publication);
     const md = renderMarkdown(`Hi ${forged} there.`, { baseUrl: 'https://x.example', dir: 'ltr', theme });
-    expect(restoreMergeTags(md.html)).not.toContain('<script');
-    expect(restoreMergeTags(md.text)).not.toContain('<script');
-    expect(restoreMergeTags(sentinelFor('{{unsubscribe_url}}'))).toBe('{{unsubscribe_url}}');
+    expect(restoreMergeTags(md.html, 'html')).not.toContain('<script');
+    expect(restoreMergeTags(md.text, 'text')).not.toContain('<script');
+    expect(restoreMergeTags(sentinelFor('{{unsubscribe_url}}'), 'html')).toBe('{{unsubscribe_url}}');
   });
 
   it('lets URL helpers pass through exactly one genuine sentinel, nothing that only starts like one', () => {
