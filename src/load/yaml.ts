@@ -1,8 +1,8 @@
 import { createRequire } from 'node:module';
 import type { Document, Node } from 'yaml';
 import jsyaml from 'js-yaml';
-import { GazetteError } from '../util/errors.js';
 import type { Diagnostic } from '../types.js';
+import { MAX_YAML_ALIASES, overDataBudget } from './budget.js';
 
 export interface ParsedYaml {
   data: unknown;
@@ -18,13 +18,18 @@ export interface ParsedYaml {
  *
  * Two parsers, for speed: js-yaml (core schema, so dates stay strings, and no custom tags) reads
  * well-formed front-matter in microseconds; the `yaml` package, which keeps positions, runs only
- * when js-yaml refuses the text or when a diagnostic asks where a field is.
+ * when js-yaml refuses the text or when a diagnostic asks where a field is. js-yaml has no alias
+ * limit (nine nested anchors expand to 9^9 nodes for whoever walks the result), so text that may
+ * hold an alias goes to the `yaml` package, which counts expansions, instead.
  */
 export function parseYaml(
   src: string,
   file: string,
   lineOffset: number,
 ): { parsed?: ParsedYaml; diagnostics: Diagnostic[] } {
+  const tooLarge = overDataBudget(src, file, lineOffset, 'YAML');
+  if (tooLarge) return { diagnostics: [tooLarge] };
+  if (MAYBE_ALIAS.test(src)) return parseWithPositions(src, file, lineOffset);
   let data: unknown;
   try {
     data = jsyaml.safeLoad(src, { schema: jsyaml.CORE_SCHEMA, filename: file });
@@ -48,6 +53,10 @@ export function parseYaml(
     diagnostics: [],
   };
 }
+
+// `*name` where an alias can start (after a space, `[`, `{`, `,` or `:`, or at a line's start);
+// a false positive (`**bold**` in a plain scalar) only costs the slower parser.
+const MAYBE_ALIAS = /(?:^|[\s[{,:])\*[^\s*]/m;
 
 // Loaded on first use: most builds never need positions, and `gazette build` starts faster without it.
 let yamlModule: typeof import('yaml') | undefined;
@@ -78,15 +87,23 @@ function parseWithPositions(
   let data: unknown;
   try {
     // maxAliasCount bounds "billion laughs" expansion.
-    data = doc.toJS({ maxAliasCount: 100 });
+    data = doc.toJS({ maxAliasCount: MAX_YAML_ALIASES });
   } catch (cause) {
-    throw new GazetteError('YAML could not be read', {
-      code: 'content/yaml-syntax',
-      file,
-      line: 1 + lineOffset,
-      cause,
-      hint: 'Remove YAML aliases (*name) and anchors (&name).',
-    });
+    const at = firstAlias(doc);
+    const pos = at === undefined ? { line: 1, col: 1 } : lineCounter.linePos(at);
+    return {
+      diagnostics: [
+        {
+          code: 'content/yaml-aliases',
+          severity: 'error',
+          message: `YAML aliases expand too far (${firstLine((cause as Error).message)})`,
+          file,
+          line: pos.line + lineOffset,
+          column: pos.col,
+          hint: `Write the values out instead of using anchors (&name) and aliases (*name); at most ${MAX_YAML_ALIASES} expansions are read.`,
+        },
+      ],
+    };
   }
 
   const locate = (path: readonly PropertyKey[]) => {
@@ -105,6 +122,18 @@ function parseWithPositions(
     return node.items.map((p) => (isScalar(p.key) ? String(p.key.value) : String(p.key)));
   };
   return { parsed: { data, locate, keysAt }, diagnostics };
+}
+
+function firstAlias(doc: Document): number | undefined {
+  const { visit } = loadYaml();
+  let at: number | undefined;
+  visit(doc, {
+    Alias(_key, node) {
+      at = node.range?.[0];
+      return visit.BREAK;
+    },
+  });
+  return at;
 }
 
 /** The key node for the last path element when it exists (so the line is the key's), else the value. */
