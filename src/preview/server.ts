@@ -9,7 +9,7 @@ import { compileFill } from '../render/merge.js';
 import { SLUG_RULE } from '../scaffold/slug.js';
 import { checkAddress } from '../send/address.js';
 import { readBody } from '../server/http.js';
-import { signToken, unsubscribeUrl } from '../util/token.js';
+import { optionalSecret, signToken, unsubscribeUrl } from '../util/token.js';
 import type { RenderedIssue } from '../types.js';
 import { emulateScheme, framed, rewriteAssetUrls, SCHEMES, textPage, type Scheme } from './frame.js';
 import { inboxSnippet } from './inbox.js';
@@ -329,10 +329,9 @@ export async function startPreview(options: PreviewOptions): Promise<PreviewServ
   }
 
   function unsubscribeFor(r: RenderedIssue, email: string): string {
-    const secret = loadEnv(root).GAZETTE_SECRET;
     const token = signToken(
       { email: email || SAMPLE_SUBSCRIBER.email, issue: r.issue.slug },
-      secret && secret.length >= 16 ? secret : DEV_SECRET,
+      optionalSecret(root) ?? DEV_SECRET,
     );
     return unsubscribeUrl(r.issue.publication.unsubscribeUrl, token);
   }

@@ -5,6 +5,7 @@ import { DiagnosticsError } from '../util/errors.js';
 import { loadPublication } from '../load/index.js';
 import { openDatabase } from '../store/db.js';
 import { SuppressionList } from '../store/suppression.js';
+import { checkSecret } from '../util/secret.js';
 import { secretFromEnv } from '../util/token.js';
 import type { Publication } from '../types.js';
 import { send } from './http.js';
@@ -17,7 +18,7 @@ export interface GazetteHandlerOptions {
   root: string;
   /** The built site (default <root>/dist). */
   dist?: string;
-  /** HMAC secret of the unsubscribe tokens (default: GAZETTE_SECRET from the env or <root>/.env). */
+  /** Key of the unsubscribe tokens (default: GAZETTE_SECRET from the env or <root>/.env); held to the secret policy. */
   secret?: string;
   /** Publication settings (default: read from <root>/content). */
   publication?: Publication;
@@ -47,7 +48,8 @@ export interface GazetteHandler {
 export async function createGazetteHandler(options: GazetteHandlerOptions): Promise<GazetteHandler> {
   const root = path.resolve(options.root);
   const dist = path.resolve(root, options.dist ?? 'dist');
-  const secret = options.secret ?? secretFromEnv(loadEnv(root));
+  // The same policy as the CLI's: an empty or guessable secret lets anyone forge tokens.
+  const secret = options.secret === undefined ? secretFromEnv(loadEnv(root)) : checkSecret(options.secret, 'secret');
   const publication = options.publication ?? publicationOf(root);
   const basePath = new URL(publication.url).pathname.replace(/\/+$/, '');
   const unsubscribePath = new URL(publication.unsubscribeUrl).pathname.replace(/(.)\/+$/, '$1');

@@ -1,7 +1,13 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { escapeHtml as e } from '../render/merge.js';
 import type { SuppressionList } from '../store/suppression.js';
-import { verifyToken, type TokenClaims } from '../util/token.js';
+import {
+  RESUBSCRIBE_TTL_MS,
+  signResubscribe,
+  verifyResubscribe,
+  verifyToken,
+  type TokenClaims,
+} from '../util/token.js';
 import type { Publication } from '../types.js';
 import { BodyError, readBody, send } from './http.js';
 import { maskEmail, page } from './pages.js';
@@ -19,6 +25,8 @@ export interface UnsubscribeOptions {
 // every GET); a POST with a genuine token unsubscribes: the mail provider's
 // `List-Unsubscribe=One-Click` or the page's button. No cookies, no redirects, 200 on success and
 // on repeats, 400 for a token that is missing, malformed or forged (nothing changes then).
+// Resubscribing takes a separate, expiring token that only the POST which just unsubscribed hands
+// out (the "undo" button): an unsubscribe link in a forwarded email cannot sign anyone up again.
 const NO_STORE = { 'Cache-Control': 'no-store' };
 
 export async function handleUnsubscribe(
@@ -32,7 +40,7 @@ export async function handleUnsubscribe(
     const claims = verifyToken(url.searchParams.get('token') ?? '', o.secret);
     if (!claims) return invalid(req, res, o);
     const suppressed = o.suppressions.has(claims.email);
-    return reply(req, res, 200, suppressed ? unsubscribedPage(o, claims, url) : confirmPage(o, claims, url));
+    return reply(req, res, 200, suppressed ? unsubscribedPage(o, claims) : confirmPage(o, claims, url));
   }
   if (method !== 'POST') {
     return send(req, res, {
@@ -55,11 +63,10 @@ export async function handleUnsubscribe(
     });
   }
   const form = formFields(req, body);
-  const claims = verifyToken(url.searchParams.get('token') ?? form.get('token') ?? '', o.secret);
-  if (!claims) return invalid(req, res, o);
-  const masked = maskEmail(claims.email);
   if (form.get('action') === 'resubscribe') {
-    if (o.suppressions.remove(claims.email)) o.log(`resubscribed ${masked} (issue ${claims.issue})`);
+    const again = verifyResubscribe(form.get('resubscribe') ?? '', o.secret);
+    if (!again) return expired(req, res, o);
+    if (o.suppressions.remove(again.email)) o.log(`resubscribed ${maskEmail(again.email)} (issue ${again.issue})`);
     return reply(
       req,
       res,
@@ -67,13 +74,23 @@ export async function handleUnsubscribe(
       page({
         publication: o.publication,
         title: 'You are subscribed again',
-        body: [`<strong>${e(masked)}</strong> will receive emails from ${e(o.publication.name)} again.`],
+        body: [
+          `<strong>${e(maskEmail(again.email))}</strong> will receive emails from ${e(o.publication.name)} again.`,
+        ],
       }),
     );
   }
-  if (o.suppressions.add(claims.email, 'unsubscribe', claims.issue))
-    o.log(`unsubscribed ${masked} (issue ${claims.issue})`);
-  return reply(req, res, 200, unsubscribedPage(o, claims, url));
+  const claims = verifyToken(url.searchParams.get('token') ?? form.get('token') ?? '', o.secret);
+  if (!claims) return invalid(req, res, o);
+  if (!o.suppressions.add(claims.email, 'unsubscribe', claims.issue))
+    return reply(req, res, 200, unsubscribedPage(o, claims));
+  o.log(`unsubscribed ${maskEmail(claims.email)} (issue ${claims.issue})`);
+  return reply(
+    req,
+    res,
+    200,
+    unsubscribedPage(o, claims, { action: selfAction(url), token: signResubscribe(claims, o.secret) }),
+  );
 }
 
 function confirmPage(o: UnsubscribeOptions, claims: TokenClaims, url: URL): string {
@@ -85,18 +102,45 @@ function confirmPage(o: UnsubscribeOptions, claims: TokenClaims, url: URL): stri
   });
 }
 
-function unsubscribedPage(o: UnsubscribeOptions, claims: TokenClaims, url: URL): string {
+/** With `undo` (only right after the unsubscribe itself): a button that resubscribes for a while. */
+function unsubscribedPage(
+  o: UnsubscribeOptions,
+  claims: TokenClaims,
+  undo?: { action: string; token: string },
+): string {
+  const signUp = subscribeUrlOf(o.publication);
   return page({
     publication: o.publication,
     title: 'You are unsubscribed',
-    body: [`<strong>${e(maskEmail(claims.email))}</strong> will receive no more emails from ${e(o.publication.name)}.`],
-    form: {
-      action: selfAction(url),
-      fields: { action: 'resubscribe' },
+    body: [
+      `<strong>${e(maskEmail(claims.email))}</strong> will receive no more emails from ${e(o.publication.name)}.`,
+      ...(!undo && signUp ? [`To subscribe again, sign up at <a href="${e(signUp)}">${e(signUp)}</a>.`] : []),
+    ],
+    form: undo && {
+      action: undo.action,
+      fields: { action: 'resubscribe', resubscribe: undo.token },
       label: 'Resubscribe',
-      note: 'Unsubscribed by mistake? The button above signs you up again.',
+      note: `Unsubscribed by mistake? The button above signs you up again (for the next ${RESUBSCRIBE_TTL_MS / 60_000} minutes).`,
     },
   });
+}
+
+function expired(req: IncomingMessage, res: ServerResponse, o: UnsubscribeOptions): void {
+  const signUp = subscribeUrlOf(o.publication);
+  reply(
+    req,
+    res,
+    400,
+    page({
+      publication: o.publication,
+      title: 'This resubscribe button has expired',
+      body: [
+        signUp
+          ? `To subscribe again, sign up at <a href="${e(signUp)}">${e(signUp)}</a>.`
+          : 'To subscribe again, reply to one of our emails and ask.',
+      ],
+    }),
+  );
 }
 
 function invalid(req: IncomingMessage, res: ServerResponse, o: UnsubscribeOptions): void {
@@ -136,4 +180,10 @@ function formFields(req: IncomingMessage, body: Buffer): URLSearchParams {
 
 function reply(req: IncomingMessage, res: ServerResponse, status: number, html: string): void {
   send(req, res, { status, body: html, headers: NO_STORE });
+}
+
+/** publication.yml's `subscribeUrl` (DESIGN §10), when the publication has one. */
+function subscribeUrlOf(p: Publication): string | undefined {
+  const url = (p as { subscribeUrl?: unknown }).subscribeUrl;
+  return typeof url === 'string' && url.startsWith('https://') ? url : undefined;
 }
