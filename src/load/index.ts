@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { linkFindings } from '../util/links.js';
 import { directionOf } from '../util/direction.js';
 import type { Article, Content, Diagnostic, IssueSource, Publication } from '../types.js';
 import { articleObjects, parseCached } from './cache.js';
@@ -126,6 +127,9 @@ export async function loadContent(root: string): Promise<LoadResult> {
     });
     issues.push({ slug, file: f.file, ...v.value, intro: fm.body, introLine: fm.bodyLine });
   }
+
+  // Links out of the root are never read nor published (src/util/links.ts).
+  diagnostics.push(...linkFindings(root, contentDir));
 
   // Newest first, the order of the archive and the preview's list.
   issues.sort(

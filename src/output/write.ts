@@ -1,7 +1,8 @@
-import { cp, mkdir, rename, rm, readdir, writeFile, stat } from 'node:fs/promises';
+import { mkdir, rename, rm, readdir, writeFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { BuildResult, RenderedIssue } from '../types.js';
+import { copyTreeSafely } from '../util/links.js';
 
 export interface OutputFile {
   /** Relative to the output folder, with forward slashes. */
@@ -78,7 +79,7 @@ export async function writeBuild(result: BuildResult, outDir: string, options: W
         if (!entry.isDirectory() || rebuilt.has(entry.name) || entry.name === 'assets') continue;
         const issueOutput = entry.name === 'issues' || (await exists(path.join(out, entry.name, 'issue.json')));
         if (issueOutput && !options.keepOtherIssues) continue;
-        await cp(path.join(out, entry.name), path.join(tmp, entry.name), { recursive: true });
+        await copyTreeSafely(path.join(out, entry.name), path.join(tmp, entry.name));
       }
     }
     const files = [...result.issues.flatMap(issueFiles), ...(options.siteFiles ?? [])];
@@ -90,7 +91,8 @@ export async function writeBuild(result: BuildResult, outDir: string, options: W
       written.push(path.join(out, ...f.path.split('/')));
     }
     if (options.assetsDir && (await exists(options.assetsDir))) {
-      await cp(options.assetsDir, path.join(tmp, 'assets'), { recursive: true });
+      // Links out of the root are left out (and reported by the build as content/symlink-outside).
+      await copyTreeSafely(options.assetsDir, path.join(tmp, 'assets'));
     }
     const hadOld = await exists(out);
     if (hadOld) await rename(out, old);

@@ -1,4 +1,4 @@
-import { readFile, writeFile, symlink } from 'node:fs/promises';
+import { readFile, symlink, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { simpleParser } from 'mailparser';
@@ -162,8 +162,13 @@ describe('gazette preview server', () => {
   });
 
   it('does not follow a symlink out of content/assets', async () => {
-    await symlink(path.join(root, 'content', 'publication.yml'), path.join(root, 'content', 'assets', 'leak.yml'));
-    expect((await rawGet(server.url, '/assets/leak.yml')).status).toBe(404);
+    const link = path.join(root, 'content', 'assets', 'leak.yml');
+    await symlink(path.join(root, 'content', 'publication.yml'), link);
+    try {
+      expect((await rawGet(server.url, '/assets/leak.yml')).status).toBe(404);
+    } finally {
+      await unlink(link); // a link out of assets/ is also a build error (content/symlink-outside)
+    }
   });
 
   it('refuses requests whose Host is not this machine (DNS rebinding)', async () => {

@@ -1,0 +1,93 @@
+import { lstatSync, readdirSync, realpathSync } from 'node:fs';
+import { copyFile, lstat, mkdir, readdir, realpath, stat } from 'node:fs/promises';
+import path from 'node:path';
+import type { Diagnostic } from '../types.js';
+
+// Symlinks in the folders Gazette publishes from (content/assets, dist/) are never followed out
+// of the root: a link to ~/.env or /etc/passwd copied into dist/assets would be uploaded by any
+// static deploy (`cp -rL`, rsync -L, most hosts follow links). A link to a file inside the same
+// top folder (content/assets/ for an asset: never ../../.env) is copied as that file, a real file
+// and never a link; anything else is refused with a finding.
+
+function inside(base: string, p: string): boolean {
+  const rel = path.relative(base, p);
+  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
+}
+
+function realRoot(root: string): string {
+  try {
+    return realpathSync(root);
+  } catch {
+    return path.resolve(root);
+  }
+}
+
+/**
+ * Findings for every symlink under `dir` (names relative to `root`); a link may only point inside
+ * the folder of `dir` it sits in (content/assets/x -> content/assets/...).
+ */
+export function linkFindings(root: string, dir: string): Diagnostic[] {
+  const top = realRoot(dir);
+  const out: Diagnostic[] = [];
+  const walk = (abs: string, base: string) => {
+    let entries: import('node:fs').Dirent[];
+    try {
+      entries = readdirSync(abs, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const e of entries) {
+      const p = path.join(abs, e.name);
+      const file = path.relative(root, p).split(path.sep).join('/');
+      if (e.isDirectory()) walk(p, abs === dir ? realRoot(p) : base);
+      if (!e.isSymbolicLink()) continue;
+      let target: string | undefined;
+      try {
+        target = realpathSync(p);
+      } catch {
+        target = undefined;
+      }
+      const isFile = target !== undefined && lstatSync(target).isFile();
+      if (target && isFile && inside(base, target)) {
+        out.push({
+          code: 'content/symlink',
+          severity: 'warning',
+          message: `${file} is a symbolic link; Gazette reads it as a copy of the file it points to`,
+          file,
+          hint: 'Replace the link by the file itself to silence this.',
+        });
+      } else {
+        out.push({
+          code: 'content/symlink-outside',
+          severity: 'error',
+          message: target
+            ? `${file} is a symbolic link to ${isFile ? `a file outside ${path.relative(realRoot(root), base) || 'the root'}/` : 'a folder'}; it is not read nor published`
+            : `${file} is a broken symbolic link`,
+          file,
+          hint: 'Copy the file into content/assets/ instead of linking to it; Gazette never follows links out of the root.',
+        });
+      }
+    }
+  };
+  walk(dir, top);
+  return out;
+}
+
+/**
+ * Copies `src` to `dest` as real files: links to files inside `src` become copies of their
+ * target, every other link (outside, to a folder, broken) is left out.
+ */
+export async function copyTreeSafely(src: string, dest: string, base = realRoot(src)): Promise<void> {
+  await mkdir(dest, { recursive: true });
+  for (const e of await readdir(src, { withFileTypes: true })) {
+    const from = path.join(src, e.name);
+    const to = path.join(dest, e.name);
+    if (e.isDirectory()) await copyTreeSafely(from, to, base);
+    else if (e.isFile()) await copyFile(from, to);
+    else if (e.isSymbolicLink()) {
+      const target = await realpath(from).catch(() => undefined);
+      if (target && inside(base, target) && (await stat(target)).isFile() && !(await lstat(target)).isSymbolicLink())
+        await copyFile(target, to);
+    }
+  }
+}
