@@ -77,6 +77,10 @@ const CODES = {
   'content/generator-field': { severity: 'info', title: 'A front-matter key of another site generator (Jekyll, Hugo, Eleventy: `layout`, `permalink`, `categories`...); it means nothing in an email and is ignored.', hint: 'Nothing to do; remove it once the post no longer builds elsewhere.' },
   'content/unreadable': { severity: 'error', title: 'A content file cannot be read.', hint: 'Check that the file exists and is readable.' },
   'content/too-large': { severity: 'error', title: 'A content file is over the size limit for content files.', hint: 'Split the file, or move large data (images, tables) out of it and link to it.' },
+  'content/yaml-aliases': { severity: 'error', title: 'YAML aliases (`*name`) that expand beyond the budget (100 expansions): the shape of an alias bomb.', hint: 'Write the values out instead of using anchors and aliases.' },
+  'content/data-too-large': { severity: 'error', title: 'A front-matter or publication.yml block over 64 KiB.', hint: 'Move long text into the body and data into separate files.' },
+  'content/symlink': { severity: 'warning', title: 'A symbolic link inside content/ that stays in its folder: it is read and published as a copy of its target.', hint: 'Replace the link by the file itself.' },
+  'content/symlink-outside': { severity: 'error', title: 'A symbolic link in content/ that points out of its folder (e.g. to `.env` or `/etc/passwd`), to a folder, or nowhere: never read nor published.', hint: 'Copy the file into the folder instead of linking to it.' },
   'content/not-utf8': { severity: 'error', title: 'A content file is not valid UTF-8.', hint: 'Save the file as UTF-8.' },
   // build, templates, MJML
   'build/unknown-issue': { severity: 'error', title: '`--issue` names an issue that does not exist.', hint: 'Issues are content/issues/<slug>.md; use one of their slugs.' },
@@ -86,6 +90,7 @@ const CODES = {
   'template/mjml': { severity: 'error', title: 'MJML refused the rendered template (strict validation).', hint: 'Check that the layout starts with <mjml> and every tag is closed.' },
   // configuration (environment, .env)
   'config/no-secret': { severity: 'error', title: 'GAZETTE_SECRET is not set or too short (it signs unsubscribe links).', hint: 'Set GAZETTE_SECRET to a random string, e.g. `openssl rand -hex 32`.' },
+  'config/weak-secret': { severity: 'error', title: 'The token secret (GAZETTE_SECRET or the library\'s `secret`) is shorter than 16 characters or below 64 bits of estimated entropy: tokens could be forged.', hint: 'Use `openssl rand -hex 32`.' },
   'config/smtp-url': { severity: 'error', title: 'SMTP_URL is not a valid smtp:// or smtps:// URL.', hint: 'Write it as smtp://user:password@host:587 or smtps://user:password@host:465.' },
   'config/dkim': { severity: 'error', title: 'The DKIM settings are incomplete or the key cannot be read.', hint: 'Set DKIM_SELECTOR and DKIM_PRIVATE_KEY or DKIM_PRIVATE_KEY_FILE, or unset DKIM_DOMAIN.' },
   'config/database-url': { severity: 'error', title: 'GAZETTE_DATABASE_URL (or `--database`) is not a postgres:// URL.', hint: 'Write it as postgres://user:password@host:5432/dbname, or unset it to use SQLite in <root>/.gazette/.' },
