@@ -112,7 +112,7 @@ describe('gazette preview server', () => {
       .split(/\r?\n\r?\n/)[0]!
       .replace(/\r?\n[ \t]+/g, ' ');
     expect(head).toMatch(/^List-Unsubscribe-Post: List-Unsubscribe=One-Click$/m);
-    expect(head).toMatch(/^List-Unsubscribe: <https:\/\/www\.thegazelle\.org\/newsletter\/unsubscribe\?token=v1\./m);
+    expect(head).toMatch(/^List-Unsubscribe: <https:\/\/www\.thegazelle\.org\/newsletter\/unsubscribe\?token=v2\./m);
     expect(mail.to && 'text' in mail.to ? mail.to.text : '').toBe('sam.reader@example.org');
   });
 
