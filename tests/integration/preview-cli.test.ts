@@ -61,12 +61,12 @@ describe('gazette preview (CLI)', () => {
   it('reports a missing subscriber list and a bad port before starting', async () => {
     const missing = await runCli(['preview', '--root', root, '--subscribers', path.join(root, 'nope.csv')]);
     expect(missing.code).toBe(1);
-    expect(missing.stderr).toContain('cannot read subscriber list');
-    expect(missing.stderr).toContain('hint: Check the path given to --subscribers');
+    expect(missing.stderr).toContain('cannot read the subscriber list');
+    expect(missing.stderr).toContain('hint: Give --subscribers the path of an existing CSV file');
     await writeFile(path.join(root, 'no-email.csv'), 'name,city\nAda,Paris\n');
     const noEmail = await runCli(['preview', '--root', root, '--subscribers', path.join(root, 'no-email.csv')]);
     expect(noEmail.code).toBe(1);
-    expect(noEmail.stderr).toContain('has no "email" column');
+    expect(noEmail.stderr).toContain('has no `email` column');
     const port = await runCli(['preview', '--root', root, '--port', 'eighty']);
     expect(port.code).toBe(1);
     expect(port.stderr).toContain('is not a port number');
