@@ -2,9 +2,10 @@ import path from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { causeChain, DiagnosticsError, formatDiagnostic, GazetteError } from './util/errors.js';
 import type { Diagnostic } from './types.js';
+import type { CommandIo } from './commands/io.js';
 
 /** A command: parses its own arguments and returns the exit code. Only main() exits. */
-export type Command = (argv: string[]) => Promise<number>;
+export type Command = (argv: string[], io: CommandIo) => Promise<number>;
 
 // Lazy imports: `gazette build` must not load nodemailer, SQLite or the browser.
 const COMMANDS: Record<string, { load: () => Promise<{ run: Command }>; summary: string }> = {
@@ -67,9 +68,27 @@ export async function main(argv: string[]): Promise<void> {
     return;
   }
   let code: number;
+  const stop = new AbortController();
+  // The first Ctrl-C asks the command to stop cleanly; a second one quits at once.
+  const onSigint = () => {
+    if (stop.signal.aborted) process.exit(130);
+    stop.abort();
+  };
+  if (name === 'send') process.on('SIGINT', onSigint);
+  const io: CommandIo = {
+    stdout: process.stdout,
+    stderr: process.stderr,
+    // A getter: touching process.stdin opens it, and only a prompt needs it.
+    get stdin() {
+      return process.stdin;
+    },
+    env: process.env,
+    cwd: process.cwd(),
+    signal: stop.signal,
+  };
   try {
     const mod = await command.load();
-    code = await mod.run(rest);
+    code = await mod.run(rest, io);
   } catch (err) {
     printError(err);
     code = 1;

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { buildIssue } from '../pipeline/build.js';
 import { loadEnv } from '../util/env.js';
-import { formatDiagnostic, GazetteError } from '../util/errors.js';
+import { DiagnosticsError, formatDiagnostic, GazetteError } from '../util/errors.js';
 import { compileFill } from '../render/merge.js';
 import { SLUG_RULE } from '../scaffold/slug.js';
 import { checkAddress } from '../send/address.js';
@@ -17,7 +17,8 @@ import { indexPage, issuePage, type PageState, type Tab, type View } from './pag
 import { PreviewSession, type BuildEvent } from './session.js';
 import { contentType, readInside } from './static.js';
 import { SAMPLE_SUBSCRIBER, subscriberStats, type PreviewSubscriber } from './subscribers.js';
-import { composeEml, runSendTest } from './test-message.js';
+import { sendTestCopy } from '../send/test-send.js';
+import { composeEml } from './test-message.js';
 import { watchRoot, type RootWatcher } from './watch.js';
 
 export interface PreviewOptions {
@@ -45,6 +46,7 @@ export interface PreviewServer {
 /** Signs the preview's unsubscribe links when GAZETTE_SECRET is not set; never valid on a real server. */
 const DEV_SECRET = 'gazette-preview-only-dev-secret';
 const MAX_POST_BYTES = 4096;
+const SEND_TEST_TIMEOUT_MS = 60_000;
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
 
 /** Starts the live preview: builds once, then serves and rebuilds on every change. */
@@ -291,16 +293,38 @@ export async function startPreview(options: PreviewOptions): Promise<PreviewServ
           'No SMTP server is configured: set SMTP_URL in the environment or in .env in the root, or use "Download .eml".',
       });
     log(`sending a test of ${slug} to ${to}`);
-    const out = await runSendTest({ root, slug, to });
-    if (out.exitCode === 0)
-      return json(200, { ok: true, message: `Sent a test of "${slug}" to ${to}.`, output: out.output });
-    const notBuilt = out.output.includes('cli/not-implemented');
-    const message = out.timedOut
-      ? '`gazette send --test` did not finish within 60 s and was stopped.'
-      : notBuilt
-        ? '`gazette send` is not available in this version of Gazette yet, so tests cannot be sent from here. Use "Download .eml" meanwhile (unset SMTP_URL to get the button).'
-        : `\`gazette send --test\` failed (exit code ${out.exitCode}).`;
-    json(502, { ok: false, message, output: out.output });
+    const view = session.view(slug);
+    try {
+      const env = loadEnv(root);
+      // A stale view is the last good build of a now broken issue: build it again, so the
+      // errors are reported instead of an old version being sent.
+      const report = await sendTestCopy({
+        root,
+        issue: view?.rendered && !view.stale ? view.rendered : slug,
+        to: [to],
+        smtpUrl: env.SMTP_URL,
+        env,
+        signal: AbortSignal.timeout(SEND_TEST_TIMEOUT_MS),
+      });
+      const d = report.results[0]!.delivery;
+      if (d.ok)
+        return json(200, {
+          ok: true,
+          message: `Sent a test of "${slug}" to ${to}.`,
+          output: `via ${report.transport}: ${d.response}`,
+        });
+      const message =
+        d.errorCode === 'ETIMEDOUT' && d.response === 'gave up waiting for the server'
+          ? `The SMTP server did not answer within ${SEND_TEST_TIMEOUT_MS / 1000} s.`
+          : `The SMTP server refused the test (${d.smtpCode ?? d.errorCode}).`;
+      json(502, { ok: false, message, output: d.response });
+    } catch (err) {
+      const lines =
+        err instanceof DiagnosticsError
+          ? err.diagnostics.filter((x) => x.severity === 'error').map(formatDiagnostic)
+          : [err instanceof GazetteError ? formatDiagnostic(err.toDiagnostic()) : String(err)];
+      json(502, { ok: false, message: `The test of "${slug}" was not sent.`, output: lines.join('\n') });
+    }
   }
 
   function pageState(query: URLSearchParams): PageState {

@@ -1,10 +1,4 @@
-import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import type { RenderedIssue } from '../types.js';
-
-const BIN = fileURLToPath(new URL('../../bin/gazette.js', import.meta.url));
-const MAX_OUTPUT = 64 * 1024;
-const SEND_TIMEOUT_MS = 60_000;
 
 export interface EmlInput {
   rendered: RenderedIssue;
@@ -42,39 +36,4 @@ export async function composeEml(o: EmlInput): Promise<Buffer> {
   })
     .compile()
     .build();
-}
-
-export interface SendTestResult {
-  exitCode: number | null;
-  output: string;
-  timedOut: boolean;
-}
-
-/** Runs `gazette send --test ADDR` (the send command owns sending) as a child process. */
-export function runSendTest(o: { root: string; slug: string; to: string }): Promise<SendTestResult> {
-  return new Promise((resolve) => {
-    let output = '';
-    let timedOut = false;
-    // Arguments are passed as an array (no shell); `to` was validated as an address by the caller.
-    const child = spawn(process.execPath, [BIN, 'send', '--test', o.to, '--issue', o.slug, '--root', o.root], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: process.env,
-    });
-    const collect = (chunk: Buffer) => {
-      if (output.length < MAX_OUTPUT) output += chunk.toString('utf8');
-    };
-    child.stdout.on('data', collect);
-    child.stderr.on('data', collect);
-    const timer = setTimeout(() => {
-      timedOut = true;
-      child.kill('SIGKILL');
-    }, SEND_TIMEOUT_MS);
-    child.on('error', (err) => {
-      output += String(err);
-    });
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ exitCode: code, output: output.slice(0, MAX_OUTPUT).trim(), timedOut });
-    });
-  });
 }

@@ -6,7 +6,7 @@ import type { SendProgress } from './run.js';
  */
 export function progressReporter(
   total: number,
-  stream: NodeJS.WriteStream = process.stderr,
+  stream: { write(chunk: string): unknown; isTTY?: boolean } = process.stderr,
 ): { update(p: SendProgress): void; done(): void } {
   const tty = stream.isTTY === true;
   const started = performance.now();

@@ -1,0 +1,52 @@
+import { type ParseArgsConfig, parseArgs } from 'node:util';
+import { GazetteError } from '../util/errors.js';
+
+/** parseArgs with friendly errors: unknown options become a GazetteError with a hint. */
+type HelpOption = { help: { type: 'boolean'; short: 'h' } };
+export type ParsedCommandArgs<T extends NonNullable<ParseArgsConfig['options']>> = ReturnType<
+  typeof parseArgs<{ args: string[]; options: T & HelpOption; allowPositionals: true; strict: true }>
+>;
+
+export function parseCommandArgs<T extends NonNullable<ParseArgsConfig['options']>>(
+  argv: string[],
+  options: T,
+  usage: string,
+  allowPositionals = false,
+): ParsedCommandArgs<T> {
+  try {
+    const help: HelpOption = { help: { type: 'boolean', short: 'h' } };
+    return parseArgs({
+      args: argv,
+      options: { ...options, ...help },
+      allowPositionals,
+      strict: true,
+    }) as ParsedCommandArgs<T>;
+  } catch (cause) {
+    throw new GazetteError((cause as Error).message, { code: 'cli/usage', hint: usage, cause });
+  }
+}
+
+export function usageError(message: string, usage: string): GazetteError {
+  return new GazetteError(message, { code: 'cli/usage', hint: usage });
+}
+
+export function numberOption(v: string, name: string, min: number, max: number, usage: string): number {
+  const n = Number(v);
+  if (v.trim() === '' || !Number.isFinite(n) || n < min || n > max)
+    throw usageError(`${name} must be a number from ${min} to ${max}, not ${JSON.stringify(v)}`, usage);
+  return n;
+}
+
+export function intOption(
+  v: string | undefined,
+  name: string,
+  fallback: number,
+  min: number,
+  max: number,
+  usage: string,
+): number {
+  if (v === undefined) return fallback;
+  const n = numberOption(v, name, min, max, usage);
+  if (!Number.isInteger(n)) throw usageError(`${name} must be a whole number, not ${JSON.stringify(v)}`, usage);
+  return n;
+}
