@@ -216,8 +216,10 @@ describe('gazette send over SMTP', () => {
       '--smtp',
       s.url,
       '--yes',
+      // Long enough that no retry falls due before the first five addresses have failed: with
+      // 10 ms a loaded machine let retries take the 451s and the run never paused.
       '--retry-delay',
-      '10',
+      '2000',
       '--pause-after',
       '5',
       '--concurrency',
