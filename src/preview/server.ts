@@ -69,6 +69,7 @@ export async function startPreview(options: PreviewOptions): Promise<PreviewServ
   await session.rebuild();
   const watcher: RootWatcher | undefined =
     options.watch === false ? undefined : watchRoot(root, () => void session.rebuild(), 20);
+  await watcher?.ready;
 
   const allowedHosts = new Set([...LOOPBACK, host.toLowerCase()]);
   const openToNetwork = host === '0.0.0.0' || host === '::';
@@ -375,7 +376,7 @@ export async function startPreview(options: PreviewOptions): Promise<PreviewServ
     port,
     session,
     async close() {
-      watcher?.close();
+      await watcher?.close();
       clearInterval(heartbeat);
       for (const c of clients) c.end();
       clients.clear();
