@@ -10,6 +10,7 @@ import type {
   MergeTag,
   Publication,
 } from '../types.js';
+import type { SourceNote } from './embeds.js';
 import { renderMarkdown, resolveUrl } from './markdown.js';
 import { articleUrl, issueWebUrl } from './urls.js';
 
@@ -23,7 +24,10 @@ export interface ComposeResult {
 const EXCERPT_CHARS = 240;
 
 /** Composed articles keyed by everything they depend on; the preview rebuilds only what changed. */
-const articleCache = new WeakMap<Article, { key: string; entry: { article: ComposedArticle; tags: MergeTag[] } }>();
+const articleCache = new WeakMap<
+  Article,
+  { key: string; entry: { article: ComposedArticle; tags: MergeTag[]; diagnostics: Diagnostic[] } }
+>();
 
 /** compose: orders an issue's articles and turns their Markdown into email-safe HTML and text. */
 export function composeIssue(content: Content, source: IssueSource): ComposeResult {
@@ -38,12 +42,14 @@ export function composeIssue(content: Content, source: IssueSource): ComposeResu
     if (!article) throw new Error(`compose: article ${slug} was not loaded`); // load reports it first
     const composed = composeArticle(article, publication, theme);
     mergeTags.push(...composed.tags);
+    diagnostics.push(...composed.diagnostics.map((d) => ({ ...d, issue: source.slug })));
     return composed.article;
   });
 
   const intro = protectMergeTags(source.intro, source.file, source.introLine);
   mergeTags.push(...intro.tags);
-  const introMd = renderMarkdown(intro.text, { baseUrl: publication.url, dir: 'ltr', theme });
+  const introMd = renderMarkdown(intro.text, { baseUrl: publication.url, dir: 'ltr', theme, docId: source.slug });
+  diagnostics.push(...located(introMd.notes, source.file, source.introLine).map((d) => ({ ...d, issue: source.slug })));
 
   const issue: Issue = {
     slug: source.slug,
@@ -69,7 +75,7 @@ function composeArticle(
   article: Article,
   publication: Publication,
   theme: Theme,
-): { article: ComposedArticle; tags: MergeTag[] } {
+): { article: ComposedArticle; tags: MergeTag[]; diagnostics: Diagnostic[] } {
   // Loading hands out the same Article object while its file is unchanged.
   const key = `${publication.url}\0${publication.language}\0${publication.accentColor}`;
   const hit = articleCache.get(article);
@@ -77,7 +83,7 @@ function composeArticle(
 
   const lang = article.lang ?? publication.language;
   const body = protectMergeTags(article.body, article.file, article.bodyLine);
-  const md = renderMarkdown(body.text, { baseUrl: publication.url, dir: article.dir, theme });
+  const md = renderMarkdown(body.text, { baseUrl: publication.url, dir: article.dir, theme, docId: article.slug });
   const image = article.image
     ? { ...article.image, url: resolveUrl(article.image.src, publication.url) ?? article.image.src }
     : undefined;
@@ -102,9 +108,21 @@ function composeArticle(
     text: md.text,
     excerpt: article.excerpt ?? truncate(md.firstParagraph, EXCERPT_CHARS),
   };
-  const entry = { article: composed, tags: body.tags };
+  const entry = { article: composed, tags: body.tags, diagnostics: located(md.notes, article.file, article.bodyLine) };
   articleCache.set(article, { key, entry });
   return entry;
+}
+
+/** Notes about a Markdown body, at lines of its file. */
+function located(notes: readonly SourceNote[], file: string, bodyLine: number): Diagnostic[] {
+  return notes.map((n) => ({
+    code: n.code,
+    severity: n.severity,
+    message: n.message,
+    hint: n.hint,
+    file,
+    line: bodyLine + n.line - 1,
+  }));
 }
 
 // Intl formatters are costly to construct (about a millisecond each): one per language.

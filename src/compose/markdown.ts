@@ -1,9 +1,13 @@
 import MarkdownIt from 'markdown-it';
 import type { Token } from 'markdown-it';
+import footnote from 'markdown-it-footnote';
 import sanitizeHtml from 'sanitize-html';
 import type { Theme } from '../render/theme.js';
 import type { TextDirection } from '../types.js';
 import { isSentinel } from '../render/merge.js';
+import { embedsPlugin, type SourceNote } from './embeds.js';
+import { HIDDEN_TAGS } from './html-text.js';
+import { tablesPlugin } from './tables.js';
 import { toPlainText } from './text.js';
 
 export interface MarkdownOptions {
@@ -11,6 +15,8 @@ export interface MarkdownOptions {
   baseUrl: string;
   dir: TextDirection;
   theme: Theme;
+  /** Makes footnote anchors unique when several articles share one email (the article's slug). */
+  docId?: string;
 }
 
 export interface RenderedMarkdown {
@@ -20,13 +26,22 @@ export interface RenderedMarkdown {
   text: string;
   /** The first paragraph as plain text, for excerpts. */
   firstParagraph: string;
+  /** Findings about the source (embeds turned into links, dropped HTML, wide tables), by body line. */
+  notes: SourceNote[];
 }
 
 // CommonMark + tables (markdown-it's default preset) with smart quotes and bare URLs and
 // addresses linked; raw HTML is parsed, then sanitized below. Linkify costs more than the rest of
 // the parse, so it runs only on sources that may hold something to link.
-const md = new MarkdownIt('default', { html: true, linkify: false, typographer: true });
-const mdLinkify = new MarkdownIt('default', { html: true, linkify: true, typographer: true });
+// Footnotes (markdown-it-footnote), embeds as links and scrolling tables on both parsers.
+const md = new MarkdownIt('default', { html: true, linkify: false, typographer: true })
+  .use(footnote)
+  .use(embedsPlugin)
+  .use(tablesPlugin);
+const mdLinkify = new MarkdownIt('default', { html: true, linkify: true, typographer: true })
+  .use(footnote)
+  .use(embedsPlugin)
+  .use(tablesPlugin);
 const MAY_LINKIFY = /:\/\/|www\.|@/;
 
 const ALLOWED_TAGS = [
@@ -72,23 +87,45 @@ const ALLOWED_TAGS = [
   'cite',
   'q',
   'kbd',
+  'div',
 ];
+
+/** The classes Gazette's own markup carries; any other class is removed. */
+const CLASSES = ['gz-embed', 'gz-scroll', 'gz-details', 'gz-summary', 'gz-footnotes', 'footnote-ref'];
+/** markdown-it-footnote's anchors (`fn-<slug>-1`, `fnref-<slug>-1:2`), the only ids kept. */
+const FOOTNOTE_ID = /^fn(?:ref)?(?:-[^"'<>\s]*-)?\d+(?::\d+)?$/u;
 
 // Rendered Markdown by exact input: unchanged articles and intros are not re-rendered on rebuild.
 const rendered = new Map<string, RenderedMarkdown>();
 const MAX_RENDERED = 2000;
 
 export function renderMarkdown(src: string, opts: MarkdownOptions): RenderedMarkdown {
-  const key = `${opts.baseUrl}\0${opts.dir}\0${JSON.stringify(opts.theme)}\0${src}`;
+  const key = `${opts.baseUrl}\0${opts.dir}\0${opts.docId ?? ''}\0${JSON.stringify(opts.theme)}\0${src}`;
   const hit = rendered.get(key);
   if (hit) return hit;
   const parser = MAY_LINKIFY.test(src) ? mdLinkify : md;
-  const tokens = parser.parse(src, {});
-  const rawHtml = parser.renderer.render(tokens, parser.options, {});
+  const notes: SourceNote[] = [];
+  const env = { notes, ...(opts.docId ? { docId: opts.docId } : {}) };
+  const tokens = parser.parse(src, env);
+  const rawHtml = parser.renderer.render(tokens, parser.options, env);
+  const plain = toPlainText(tokens, (href) => resolveUrl(href, opts.baseUrl));
+  for (const d of plain.dropped)
+    notes.push({
+      code: 'content/dropped-html',
+      severity: ['form', 'button', 'select', 'textarea'].includes(d.tag) ? 'warning' : 'info',
+      message: `<${d.tag}> cannot work in an email; it is left out of both parts`,
+      hint:
+        d.tag === 'form' || d.tag === 'button' || d.tag === 'select' || d.tag === 'textarea'
+          ? 'Link to the page that holds the form instead, e.g. [Sign up](https://...).'
+          : 'Nothing to do; remove it if the post no longer needs it elsewhere.',
+      line: d.line,
+    });
+  notes.sort((a, b) => a.line - b.line);
   const result = {
     html: sanitize(rawHtml, opts),
-    text: toPlainText(tokens, (href) => resolveUrl(href, opts.baseUrl)),
+    text: plain.text,
     firstParagraph: firstParagraph(tokens),
+    notes,
   };
   if (rendered.size >= MAX_RENDERED) rendered.delete(rendered.keys().next().value!);
   rendered.set(key, result);
@@ -128,54 +165,66 @@ function sanitize(html: string, { baseUrl, dir, theme }: MarkdownOptions): strin
     table: 'width:100%;border-collapse:collapse;margin:0 0 20px;font-size:15px;line-height:1.4;',
     th: `text-align:${start};padding:8px 10px 8px 0;border-bottom:2px solid ${theme.text};font-weight:bold;vertical-align:bottom;`,
     td: `text-align:${start};padding:8px 10px 8px 0;border-bottom:1px solid ${theme.border};vertical-align:top;`,
-    code: `font-family:Menlo,Consolas,'Courier New',monospace;font-size:15px;background-color:${theme.codeBackground};padding:1px 4px;border-radius:3px;`,
-    pre: `margin:0 0 16px;padding:12px 14px;background-color:${theme.codeBackground};border-radius:4px;white-space:pre-wrap;word-wrap:break-word;font-size:14px;line-height:1.5;`,
+    code: `font-family:Menlo,Consolas,'Courier New',monospace;font-size:15px;background-color:${theme.codeBackground};color:${theme.text};padding:1px 4px;border-radius:3px;overflow-wrap:anywhere;`,
+    pre: `margin:0 0 16px;padding:12px 14px;background-color:${theme.codeBackground};color:${theme.text};border-radius:4px;white-space:pre-wrap;word-wrap:break-word;overflow-wrap:anywhere;font-size:14px;line-height:1.5;`,
     img: 'display:block;max-width:100%;height:auto;border:0;margin:0 auto;',
     hr: `border:0;border-top:1px solid ${theme.border};margin:28px 0;`,
     figure: 'margin:0 0 20px;',
     figcaption: `font-size:14px;color:${theme.muted};margin-top:6px;`,
     mark: 'background-color:#fff3b0;color:#1f1f1f;',
+    // Gazette's own blocks (see CLASSES)
+    'p.gz-embed': `margin:0 0 16px;padding:12px 16px;border:1px solid ${theme.border};border-radius:4px;`,
+    'a.gz-embed': `color:${theme.accent};font-weight:bold;text-decoration:underline;`,
+    'div.gz-scroll': 'overflow-x:auto;max-width:100%;margin:0 0 20px;',
+    'div.gz-details': `margin:0 0 16px;padding:4px 0;padding-${start}:16px;border-${start}:4px solid ${theme.border};`,
+    'p.gz-summary': 'margin:0 0 8px;font-weight:bold;',
+    'div.gz-footnotes': `font-size:15px;line-height:1.5;color:${theme.muted};`,
+    'sup.footnote-ref': 'font-size:12px;line-height:0;',
   };
   void end;
   return sanitizeHtml(html, {
     allowedTags: ALLOWED_TAGS,
     allowedAttributes: {
-      '*': ['lang', 'dir', 'title', 'style'],
-      a: ['href', 'name', 'target', 'rel'],
+      '*': ['lang', 'dir', 'title', 'style', 'class'],
+      a: ['href', 'name', 'target', 'rel', 'id'],
+      li: ['id'],
       img: ['src', 'alt', 'width', 'height'],
       th: ['colspan', 'rowspan', 'scope'],
       td: ['colspan', 'rowspan'],
       ol: ['start', 'reversed'],
       abbr: ['title'],
     },
+    allowedClasses: { '*': CLASSES },
     allowedSchemes: ['http', 'https', 'mailto', 'tel'],
     allowedSchemesAppliedToAttributes: ['href', 'src'],
     allowProtocolRelative: false,
     // Everything else (script, style, iframe, object, form...) is dropped with its content.
-    nonTextTags: [
-      'script',
-      'style',
-      'textarea',
-      'option',
-      'noscript',
-      'iframe',
-      'object',
-      'embed',
-      'template',
-      'svg',
-      'math',
-    ],
+    // The same elements the text part leaves out (html-text.ts), with their content.
+    nonTextTags: [...HIDDEN_TAGS],
+    // A paragraph that held only such an element (`<noscript>` written inline) goes too.
+    exclusiveFilter: (frame) => frame.tag === 'p' && !frame.text.trim() && !frame.mediaChildren.length,
     transformTags: {
-      '*': (tagName, attribs) => {
+      '*': (original, attribs) => {
         const out: Record<string, string> = {};
-        for (const [k, v] of Object.entries(attribs)) if (k !== 'style' && !k.startsWith('on')) out[k] = v;
-        const style = styles[tagName];
+        for (const [k, v] of Object.entries(attribs))
+          if (k !== 'style' && k !== 'class' && k !== 'id' && !k.startsWith('on')) out[k] = v;
+        // <details> is not supported by most mail clients: both parts shown, visibly apart.
+        const renamed: Record<string, [string, string]> = {
+          details: ['div', 'gz-details'],
+          summary: ['p', 'gz-summary'],
+          section: ['div', /\bfootnotes\b/.test(attribs.class ?? '') ? 'gz-footnotes' : ''],
+        };
+        const [tagName, forced] = renamed[original] ?? [original, ''];
+        const cls = forced || (attribs.class ?? '').split(/\s+/).find((c) => CLASSES.includes(c));
+        if (cls) out.class = cls;
+        if (attribs.id && FOOTNOTE_ID.test(attribs.id)) out.id = attribs.id;
+        const style = (cls && styles[`${tagName}.${cls}`]) || styles[tagName];
         if (style) out.style = style;
         if (tagName === 'a' && out.href !== undefined) {
           const href = resolveUrl(out.href, baseUrl);
           if (href === undefined) delete out.href;
           else out.href = href;
-          out.target = '_blank';
+          if (!out.href?.startsWith('#')) out.target = '_blank'; // in-page anchors (footnotes) stay in the page
           delete out.rel;
         }
         if (tagName === 'img' && out.src !== undefined) {

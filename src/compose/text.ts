@@ -1,5 +1,6 @@
 import type { Token } from 'markdown-it';
 import { restoreMergeTags } from '../render/merge.js';
+import { HtmlText, type TextSink } from './html-text.js';
 
 const WIDTH = 72;
 
@@ -7,8 +8,13 @@ const WIDTH = 72;
  * Plain-text rendering of Markdown tokens for the text/plain part: paragraphs wrapped at 72
  * columns, headings underlined, lists and quotes prefixed, links written as `text (url)`.
  */
-export function toPlainText(tokens: Token[], resolve: (href: string) => string | undefined): string {
+export function toPlainText(
+  tokens: Token[],
+  resolve: (href: string) => string | undefined,
+): { text: string; dropped: { tag: string; line: number }[] } {
   const blocks: string[] = [];
+  // Raw HTML, read as one stream so that an element may span several blocks.
+  const html = new HtmlText(resolve);
   // Items of a tight list (no blank lines between them in the Markdown) stay on adjacent lines.
   const tight = new Set<number>();
   let hiddenParagraph = false;
@@ -30,6 +36,9 @@ export function toPlainText(tokens: Token[], resolve: (href: string) => string |
   };
 
   for (const t of tokens) {
+    const line = (t.map?.[0] ?? 0) + 1;
+    // Inside a <form>, <noscript>... opened by raw HTML: Markdown between is hidden too.
+    if (html.hiding && t.type !== 'html_block' && t.type !== 'inline') continue;
     switch (t.type) {
       case 'paragraph_open':
         hiddenParagraph = t.hidden;
@@ -86,13 +95,19 @@ export function toPlainText(tokens: Token[], resolve: (href: string) => string |
             .join('\n'),
         );
         break;
-      case 'html_block': {
-        const text = stripTags(t.content).trim();
-        if (text) push(text);
+      case 'html_block':
+        for (const para of html.block(t.content, line)) push(para);
         break;
-      }
+      case 'footnote_block_open':
+        blocks.push(prefixes.join('') + '-'.repeat(8));
+        break;
+      case 'footnote_open':
+        pendingItemMarker = `[${Number(t.meta?.id ?? 0) + 1}] `;
+        break;
       case 'inline': {
-        const text = inlineText(t.children ?? [], resolve);
+        const text = inlineText(t.children ?? [], resolve, html, line);
+        // A paragraph that held only hidden HTML (`<noscript>...</noscript>` inline) leaves nothing.
+        if (!text.trim() && !pendingItemMarker && !row) break;
         if (row) {
           row.push(text);
         } else if (headingLevel) {
@@ -105,17 +120,28 @@ export function toPlainText(tokens: Token[], resolve: (href: string) => string |
       }
     }
   }
-  return blocks.map((b, i) => (i === 0 ? b : (tight.has(i) && tight.has(i - 1) ? '\n' : '\n\n') + b)).join('');
+  const text = blocks.map((b, i) => (i === 0 ? b : (tight.has(i) && tight.has(i - 1) ? '\n' : '\n\n') + b)).join('');
+  return { text, dropped: html.dropped };
 }
 
-function inlineText(children: Token[], resolve: (href: string) => string | undefined): string {
-  let out = '';
+function inlineText(
+  children: Token[],
+  resolve: (href: string) => string | undefined,
+  html: HtmlText,
+  line: number,
+): string {
+  const sink: TextSink = { out: '' };
   const linkStack: { href?: string; start: number }[] = [];
   for (const c of children) {
+    if (html.hiding && c.type !== 'html_inline') continue;
+    let out = sink.out;
     switch (c.type) {
       case 'text':
       case 'code_inline':
         out += c.content;
+        break;
+      case 'footnote_ref':
+        out += `[${Number(c.meta?.id ?? 0) + 1}]`;
         break;
       case 'softbreak':
         out += ' ';
@@ -129,7 +155,8 @@ function inlineText(children: Token[], resolve: (href: string) => string | undef
         break;
       }
       case 'html_inline':
-        if (/^<br\s*\/?>$/i.test(c.content)) out += '\n';
+        html.feed(c.content, sink, line);
+        out = sink.out;
         break;
       case 'link_open':
         linkStack.push({ href: resolve(String(c.attrGet('href') ?? '')), start: out.length });
@@ -144,18 +171,9 @@ function inlineText(children: Token[], resolve: (href: string) => string | undef
         break;
       }
     }
+    sink.out = out;
   }
-  return out;
-}
-
-function stripTags(html: string): string {
-  return html
-    .replace(/<[^>]*>/g, '')
-    .replace(/&nbsp;/g, ' ')
-    .replace(/&amp;/g, '&')
-    .replace(/&lt;/g, '<')
-    .replace(/&gt;/g, '>')
-    .replace(/&quot;/g, '"');
+  return sink.out.replace(/\n{3,}/g, '\n\n');
 }
 
 /** Greedy word wrap; long words (URLs) stay whole on their own line. Keeps explicit newlines. */

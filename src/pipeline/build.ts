@@ -74,6 +74,7 @@ export async function buildIssue(options: BuildOptions): Promise<BuildResult> {
       intro: issue.introHtml,
       articles: issue.articles,
       feature: issue.articles[0]!,
+      more: issue.articles.slice(1),
       links: { web: issue.webUrl, unsubscribe: unsubscribeSentinel, archive: `${issue.publication.url}/` },
       theme: themeOf(issue.publication),
       year: Number(issue.date.slice(0, 4)),

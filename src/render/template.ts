@@ -31,6 +31,8 @@ export interface TemplateContext {
   intro: string;
   articles: Issue['articles'];
   feature: Issue['articles'][number];
+  /** The articles after the feature: the feature layout shows them as teasers (never drops them). */
+  more: Issue['articles'];
   links: { web: string; unsubscribe: string; archive: string };
   theme: Theme;
   year: number;

@@ -14,7 +14,10 @@ export function renderTextPart(issue: Issue, unsubscribe: string): string {
     .join(' | ');
   const parts: string[] = [head, `View this issue in your browser: ${issue.webUrl}`];
   if (issue.introText.trim()) parts.push(issue.introText);
-  for (const a of issue.articles) parts.push(RULE + '\n\n' + (issue.layout === 'feature' ? feature(a) : teaser(a)));
+  // A feature issue: the first article in full, the others as teasers (as in the HTML).
+  issue.articles.forEach((a, i) =>
+    parts.push(RULE + '\n\n' + (issue.layout === 'feature' && i === 0 ? feature(a) : teaser(a))),
+  );
   parts.push(
     RULE,
     [publication.name, publication.address, publication.url].join('\n'),
