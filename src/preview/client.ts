@@ -65,7 +65,7 @@ export const PREVIEW_CLIENT = String.raw`(function () {
     e.preventDefault();
     var out = document.getElementById('gz-send-out');
     out.className = 'gz-send-out'; out.textContent = 'Sending…';
-    fetch('send-test', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ to: e.target.elements.to.value }) })
+    fetch('send-test', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ to: e.target.elements.to.value, sub: S.sub }) })
       .then(function (r) { return r.json(); })
       .then(function (j) { out.className = 'gz-send-out ' + (j.ok ? 'ok' : 'err'); out.textContent = j.message + (j.output ? '\n\n' + j.output : ''); })
       .catch(function (err) { out.className = 'gz-send-out err'; out.textContent = String(err); });

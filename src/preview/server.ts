@@ -272,7 +272,7 @@ export async function startPreview(options: PreviewOptions): Promise<PreviewServ
     const origin = req.headers.origin;
     if (origin !== undefined && origin !== `http://${req.headers.host}`)
       return json(403, { ok: false, message: 'Cross-origin request refused.' });
-    let body: { to?: unknown };
+    let body: { to?: unknown; sub?: unknown };
     try {
       body = JSON.parse((await readBody(req, MAX_POST_BYTES, 10_000)).toString('utf8'));
     } catch {
@@ -303,6 +303,10 @@ export async function startPreview(options: PreviewOptions): Promise<PreviewServ
         root,
         issue: view?.rendered && !view.stale ? view.rendered : slug,
         to: [to],
+        // The fields of the "View as" subscriber: the copy says what the page shows.
+        subscriber:
+          subscriberFor(typeof body.sub === 'string' ? pageState(new URLSearchParams({ sub: body.sub })).sub : 'sample')
+            ?.fields ?? SAMPLE_SUBSCRIBER.fields,
         smtpUrl: env.SMTP_URL,
         env,
         signal: AbortSignal.timeout(SEND_TEST_TIMEOUT_MS),
