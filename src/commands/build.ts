@@ -4,7 +4,7 @@ import { parseCommandArgs, printDiagnostics, summarize } from '../cli.js';
 import { siteFiles } from '../output/site.js';
 import { writeBuild } from '../output/write.js';
 
-const USAGE = 'gazette build [--root DIR] [--out DIR] [--issue SLUG] [--quiet]';
+const USAGE = 'gazette build [--root DIR] [--out DIR] [--public DIR] [--issue SLUG] [--quiet]';
 
 export async function run(argv: string[]): Promise<number> {
   const { values } = parseCommandArgs(
@@ -12,17 +12,21 @@ export async function run(argv: string[]): Promise<number> {
     {
       root: { type: 'string', default: '.' },
       out: { type: 'string' },
+      public: { type: 'string' },
       issue: { type: 'string' },
       quiet: { type: 'boolean', short: 'q', default: false },
     },
     USAGE,
   );
   if (values.help) {
-    process.stdout.write(`${USAGE}\n\nBuilds every issue in <root>/content/issues (or one) into <root>/dist.\n`);
+    process.stdout.write(
+      `${USAGE}\n\nBuilds every issue in <root>/content/issues (or one) into <root>/dist.\n--public DIR writes the public tree alone into DIR (for a static host): no email.html, email.txt,\nissue.json or screenshots, which are for the sender.\n`,
+    );
     return 0;
   }
   const root = path.resolve(values.root!);
-  const out = path.resolve(root, values.out ?? 'dist');
+  const publicOnly = values.public !== undefined;
+  const out = path.resolve(root, values.public ?? values.out ?? 'dist');
   const started = performance.now();
   const result = await buildIssue({ root, issue: values.issue });
   printDiagnostics(
@@ -39,7 +43,14 @@ export async function run(argv: string[]): Promise<number> {
     assetsDir: path.join(root, 'content', 'assets'),
     keepOtherIssues: values.issue !== undefined,
     siteFiles: await siteFiles(result.content!, result.issues),
+    publicOnly,
   });
+  if (publicOnly && !values.quiet) {
+    process.stdout.write(
+      `Wrote the public tree of ${result.issues.length} issue(s) to ${path.relative(process.cwd(), out) || '.'}\n`,
+    );
+    return 0;
+  }
   if (!values.quiet) {
     const ms = Math.round(performance.now() - started);
     const rel = (p: string) => path.relative(process.cwd(), p) || '.';

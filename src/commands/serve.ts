@@ -1,9 +1,9 @@
 import { existsSync } from 'node:fs';
-import { createServer } from 'node:http';
 import path from 'node:path';
 import { parseCommandArgs } from '../cli.js';
 import { GazetteError } from '../util/errors.js';
 import { createGazetteHandler } from '../server/handler.js';
+import { createServeServer } from '../server/listen.js';
 
 const USAGE = 'gazette serve [--root DIR] [--port N] [--host HOST]';
 
@@ -38,15 +38,7 @@ export async function run(argv: string[]): Promise<number> {
     log: (line) => process.stdout.write(`${new Date().toISOString()} ${line}\n`),
   });
 
-  // Bad clients must not hold the server: whole requests within 15 s, headers within 10 s.
-  const server = createServer(
-    { requestTimeout: 15_000, headersTimeout: 10_000, keepAliveTimeout: 5_000, maxHeaderSize: 16_384 },
-    handler,
-  );
-  server.on('clientError', (_err, socket) => {
-    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
-    else socket.destroy();
-  });
+  const server = createServeServer(handler);
   try {
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { BuildResult, RenderedIssue } from '../types.js';
 import { copyTreeSafely } from '../util/links.js';
+import { isSenderOnly } from './public.js';
 
 export interface OutputFile {
   /** Relative to the output folder, with forward slashes. */
@@ -53,6 +54,8 @@ export interface WriteOptions {
    * issue's output, so an issue deleted from content/ disappears from dist/ too.
    */
   keepOtherIssues?: boolean;
+  /** Write the public tree alone (`gazette build --public`): no sender-only files (src/output/public.ts). */
+  publicOnly?: boolean;
 }
 
 /**
@@ -63,6 +66,7 @@ export interface WriteOptions {
  */
 export async function writeBuild(result: BuildResult, outDir: string, options: WriteOptions = {}): Promise<string[]> {
   const out = path.resolve(outDir);
+  const keep = (top: string) => (rel: string) => !options.publicOnly || !isSenderOnly(`${top}/${rel}`);
   const parent = path.dirname(out);
   await mkdir(parent, { recursive: true });
   const tag = `${process.pid}-${randomBytes(4).toString('hex')}`;
@@ -77,12 +81,15 @@ export async function writeBuild(result: BuildResult, outDir: string, options: W
     if (await exists(out)) {
       for (const entry of await readdir(out, { withFileTypes: true })) {
         if (!entry.isDirectory() || rebuilt.has(entry.name) || entry.name === 'assets') continue;
+        if (options.publicOnly && isSenderOnly(entry.name)) continue;
         const issueOutput = entry.name === 'issues' || (await exists(path.join(out, entry.name, 'issue.json')));
         if (issueOutput && !options.keepOtherIssues) continue;
-        await copyTreeSafely(path.join(out, entry.name), path.join(tmp, entry.name));
+        await copyTreeSafely(path.join(out, entry.name), path.join(tmp, entry.name), undefined, keep(entry.name));
       }
     }
-    const files = [...result.issues.flatMap(issueFiles), ...(options.siteFiles ?? [])];
+    const files = [...result.issues.flatMap(issueFiles), ...(options.siteFiles ?? [])].filter(
+      (f) => !options.publicOnly || !isSenderOnly(f.path),
+    );
     for (const f of files) {
       const dest = path.join(tmp, ...f.path.split('/'));
       if (!dest.startsWith(tmp + path.sep)) throw new Error(`refusing to write outside the output folder: ${f.path}`);

@@ -1,5 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { realpath } from 'node:fs/promises';
 import path from 'node:path';
+import { isSenderOnly } from '../output/public.js';
 import { loadEnv } from '../util/env.js';
 import { DiagnosticsError } from '../util/errors.js';
 import { loadPublication } from '../load/index.js';
@@ -91,6 +93,18 @@ export async function createGazetteHandler(options: GazetteHandlerOptions): Prom
       local = local.slice(basePath.length) || '/';
     const target = await resolveStatic(dist, local);
     if (!target) return notFound(req, res);
+    // email.html (merge tags), email.txt, issue.json (diagnostics, paths) and screenshots are for
+    // the sender: same 404 as a missing file, so their existence is not revealed either.
+    if (
+      target.kind === 'file' &&
+      isSenderOnly(
+        path
+          .relative(await realpath(dist), target.file)
+          .split(path.sep)
+          .join('/'),
+      )
+    )
+      return notFound(req, res);
     if (target.kind === 'redirect')
       return send(req, res, { status: 301, body: '', headers: { Location: target.location } });
     sendFile(req, res, target);

@@ -75,14 +75,23 @@ export function linkFindings(root: string, dir: string): Diagnostic[] {
 
 /**
  * Copies `src` to `dest` as real files: links to files inside `src` become copies of their
- * target, every other link (outside, to a folder, broken) is left out.
+ * target, every other link (outside, to a folder, broken) is left out, and so is what `keep`
+ * refuses (paths relative to `src`).
  */
-export async function copyTreeSafely(src: string, dest: string, base = realRoot(src)): Promise<void> {
+export async function copyTreeSafely(
+  src: string,
+  dest: string,
+  base = realRoot(src),
+  keep: (rel: string) => boolean = () => true,
+  rel = '',
+): Promise<void> {
   await mkdir(dest, { recursive: true });
   for (const e of await readdir(src, { withFileTypes: true })) {
     const from = path.join(src, e.name);
     const to = path.join(dest, e.name);
-    if (e.isDirectory()) await copyTreeSafely(from, to, base);
+    const name = rel ? `${rel}/${e.name}` : e.name;
+    if (!keep(name)) continue;
+    if (e.isDirectory()) await copyTreeSafely(from, to, base, keep, name);
     else if (e.isFile()) await copyFile(from, to);
     else if (e.isSymbolicLink()) {
       const target = await realpath(from).catch(() => undefined);

@@ -1,0 +1,29 @@
+import { createServer, type RequestListener, type Server } from 'node:http';
+
+/** Headers must arrive within this long, whole requests within REQUEST_TIMEOUT_MS (DESIGN: 10-15 s). */
+export const HEADERS_TIMEOUT_MS = 10_000;
+export const REQUEST_TIMEOUT_MS = 15_000;
+
+/**
+ * The HTTP server `gazette serve` runs the handler in. Bad clients must not hold it: Node checks
+ * headersTimeout and requestTimeout only every `connectionsCheckingInterval` (30 s by default),
+ * so a client dribbling one header byte at a time lived ~40 s; checking every second cuts it at
+ * 10-11 s.
+ */
+export function createServeServer(handler: RequestListener): Server {
+  const server = createServer(
+    {
+      requestTimeout: REQUEST_TIMEOUT_MS,
+      headersTimeout: HEADERS_TIMEOUT_MS,
+      connectionsCheckingInterval: 1_000,
+      keepAliveTimeout: 5_000,
+      maxHeaderSize: 16_384,
+    },
+    handler,
+  );
+  server.on('clientError', (_err, socket) => {
+    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
+    else socket.destroy();
+  });
+  return server;
+}
