@@ -50,6 +50,8 @@ export interface Publication {
   unsubscribeUrl: string;
   /** Optional mailto: address for List-Unsubscribe. */
   unsubscribeMailto?: string;
+  /** https URL of the double opt-in sign-up endpoint (served by `gazette serve`). */
+  subscribeUrl?: string;
   /** Short description, used by the web archive and the feed. */
   description?: string;
   file: string;

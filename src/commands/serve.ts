@@ -68,6 +68,7 @@ export async function run(argv: string[]): Promise<number> {
   process.stdout.write(
     `Gazette is serving ${path.relative(process.cwd(), dist) || dist} at http://${host}:${actual}/\n` +
       `  unsubscribe endpoint: http://${host}:${actual}${handler.unsubscribePath}\n` +
+      (handler.subscribePath ? `  sign-up endpoint: http://${host}:${actual}${handler.subscribePath}\n` : '') +
       (existsSync(dist) ? '' : `  note: ${dist} does not exist yet; run \`gazette build\` to publish the archive.\n`),
   );
   return 0;

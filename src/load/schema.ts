@@ -80,6 +80,7 @@ export const publicationSchema = z.object({
   accentColor: hexColor.default('#8a1c2b'),
   unsubscribeUrl: httpsUrl,
   unsubscribeMailto: email.optional(),
+  subscribeUrl: httpsUrl.optional(),
 });
 
 export const articleSchema = z
@@ -197,6 +198,8 @@ export const FIELD_HINTS: Record<string, string> = {
   url: 'Write a full https URL, e.g. `url: https://example.org`.',
   unsubscribeUrl:
     'Point it at the path `gazette serve` answers, e.g. `unsubscribeUrl: https://example.org/unsubscribe`.',
+  subscribeUrl:
+    'Point it at the path `gazette serve` takes sign-ups on, e.g. `subscribeUrl: https://example.org/subscribe`.',
   address: "Add the publication's postal address; anti-spam laws require it in every email.",
   from: 'Write `from: {name: The Gazelle, address: newsletter@example.org}`.',
   layout:

@@ -14,6 +14,10 @@ import { send } from './http.js';
 import { page } from './pages.js';
 import { resolveStatic, sendFile } from './static.js';
 import { handleUnsubscribe } from './unsubscribe.js';
+import { databaseUrl, openSubscriberStores, type SubscriberStores } from '../store/subscriber-store.js';
+import { smtpTransport, type Transport } from '../send/transport.js';
+import { handleConfirm } from './confirm.js';
+import { handleSubscribe, type Limits, type SubscribeOptions } from './subscribe.js';
 
 export interface GazetteHandlerOptions {
   /** Folder holding content/; the suppression list is <root>/.gazette/journal.sqlite. */
@@ -30,12 +34,28 @@ export interface GazetteHandlerOptions {
   bodyTimeoutMs?: number;
   /** Where unsubscribes are reported (addresses masked). Default: nowhere. */
   log?: (line: string) => void;
+  /** Sends the sign-up confirmations (default: SMTP_URL from the env or <root>/.env). */
+  transport?: Transport;
+  /** The subscriber store's database (default: GAZETTE_DATABASE_URL, else SQLite in <root>/.gazette/). */
+  database?: string;
+  /** Behind your own reverse proxy: take the client IP from X-Forwarded-For (default false). */
+  trustProxy?: boolean;
+  /** Other origins whose pages may post the sign-up form (the publication's and this server's always may). */
+  subscribeOrigins?: string[];
+  /** Confirmation links live this long, ms (default 48 h). */
+  confirmTtlMs?: number;
+  /** Rate limits (tests and benchmarks replace them). */
+  limits?: Limits;
 }
 
 export interface GazetteHandler {
   (req: IncomingMessage, res: ServerResponse): void;
   /** The path the unsubscribe endpoint answers on (from publication.unsubscribeUrl). */
   readonly unsubscribePath: string;
+  /** The path sign-ups are posted to (from publication.subscribeUrl), if any. */
+  readonly subscribePath?: string;
+  /** Resolves when the sign-ups answered so far have been stored and mailed. */
+  settled(): Promise<void>;
   /** Closes the database. */
   close(): void;
 }
@@ -69,6 +89,27 @@ export async function createGazetteHandler(options: GazetteHandlerOptions): Prom
     log: options.log ?? (() => {}),
   };
 
+  const env = loadEnv(root);
+  const stores = await openSubscriberStores({ root, url: databaseUrl(options.database, env) });
+  const unsubscribeWithStore = { ...unsubscribe, subscribers: stores.subscribers };
+  const subscribe = publication.subscribeUrl
+    ? subscribeOptions(root, publication, secret, env, stores, options, unsubscribe.log)
+    : undefined;
+  const subscribePaths = new Set<string>();
+  const confirmPaths = new Set<string>();
+  let subscribePath: string | undefined;
+  if (subscribe) {
+    subscribePath = new URL(publication.subscribeUrl!).pathname.replace(/(.)\/+$/, '$1');
+    for (const p of [
+      subscribePath,
+      basePath && subscribePath.startsWith(basePath + '/') ? subscribePath.slice(basePath.length) : '',
+    ]) {
+      if (!p) continue;
+      subscribePaths.add(p);
+      confirmPaths.add(`${p.replace(/\/$/, '')}/confirm`);
+    }
+  }
+
   const notFound = (req: IncomingMessage, res: ServerResponse) =>
     send(req, res, {
       status: 404,
@@ -79,7 +120,9 @@ export async function createGazetteHandler(options: GazetteHandlerOptions): Prom
     const url = requestUrl(req.url ?? '/');
     if (!url) return send(req, res, { status: 400, body: 'Bad request\n', type: 'text/plain; charset=utf-8' });
     const pathname = url.pathname.replace(/(.)\/+$/, '$1');
-    if (unsubscribePaths.has(pathname)) return handleUnsubscribe(req, res, url, unsubscribe);
+    if (unsubscribePaths.has(pathname)) return handleUnsubscribe(req, res, url, unsubscribeWithStore);
+    if (subscribe && subscribePaths.has(pathname)) return handleSubscribe(req, res, subscribe);
+    if (subscribe && confirmPaths.has(pathname)) return handleConfirm(req, res, url, subscribe);
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       return send(req, res, {
         status: 405,
@@ -119,7 +162,17 @@ export async function createGazetteHandler(options: GazetteHandlerOptions): Prom
     });
   }) as GazetteHandler;
   Object.defineProperty(handler, 'unsubscribePath', { value: unsubscribePath });
-  handler.close = () => db.close();
+  Object.defineProperty(handler, 'subscribePath', { value: subscribePath });
+  handler.settled = async () => {
+    while (subscribe && subscribe.pending.size) await Promise.allSettled([...subscribe.pending]);
+  };
+  handler.close = () => {
+    db.close();
+    void handler.settled().then(async () => {
+      await stores.close();
+      await subscribe?.closeTransport();
+    });
+  };
   return handler;
 }
 
@@ -139,4 +192,47 @@ function publicationOf(root: string): Publication {
   if (!publication)
     throw new DiagnosticsError(`cannot read the publication settings in ${path.join(root, 'content')}`, diagnostics);
   return publication;
+}
+
+function subscribeOptions(
+  root: string,
+  publication: Publication,
+  secret: string,
+  env: NodeJS.ProcessEnv,
+  stores: SubscriberStores,
+  options: GazetteHandlerOptions,
+  log: (line: string) => void,
+): SubscribeOptions & { pending: Set<Promise<unknown>>; closeTransport(): Promise<void> } {
+  let transport = options.transport;
+  const pending = new Set<Promise<unknown>>();
+  const subscribeUrl = new URL(publication.subscribeUrl!);
+  const confirmUrl = new URL(subscribeUrl.href);
+  confirmUrl.pathname = `${confirmUrl.pathname.replace(/\/+$/, '')}/confirm`;
+  return {
+    root,
+    publication,
+    secret,
+    stores,
+    pending,
+    transport: () => {
+      // Created on the first sign-up: serving the archive needs no SMTP.
+      if (!transport && env.SMTP_URL) transport = smtpTransport({ url: env.SMTP_URL, concurrency: 1 });
+      return transport;
+    },
+    closeTransport: async () => {
+      if (transport && transport !== options.transport) await transport.close();
+    },
+    confirmUrl: confirmUrl.href,
+    bodyLimit: options.bodyLimit ?? 4096,
+    bodyTimeoutMs: options.bodyTimeoutMs ?? 10_000,
+    log,
+    trustProxy: options.trustProxy ?? false,
+    origins: new Set([new URL(publication.url).origin, subscribeUrl.origin, ...(options.subscribeOrigins ?? [])]),
+    track: (p) => {
+      pending.add(p);
+      void p.finally(() => pending.delete(p));
+    },
+    ttlMs: options.confirmTtlMs,
+    limits: options.limits,
+  };
 }

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { escapeHtml as e } from '../render/merge.js';
 import type { SuppressionList } from '../store/suppression.js';
+import type { SubscriberStore } from '../store/subscribers.js';
 import {
   RESUBSCRIBE_TTL_MS,
   signResubscribe,
@@ -19,6 +20,8 @@ export interface UnsubscribeOptions {
   bodyLimit: number;
   bodyTimeoutMs: number;
   log: (line: string) => void;
+  /** The subscriber store: its state follows the unsubscribe (absent: the suppression list only). */
+  subscribers?: SubscriberStore;
 }
 
 // RFC 8058 one-click unsubscribe. A GET only shows a page (link scanners and prefetchers fetch
@@ -66,7 +69,25 @@ export async function handleUnsubscribe(
   if (form.get('action') === 'resubscribe') {
     const again = verifyResubscribe(form.get('resubscribe') ?? '', o.secret);
     if (!again) return expired(req, res, o);
+    // Only an unsubscribe is undone here; a bounce or a complaint (even one that arrived since)
+    // needs a fresh confirmation.
+    const reason = o.suppressions.get(again.email)?.reason;
+    if (reason && reason !== 'unsubscribe')
+      return reply(
+        req,
+        res,
+        409,
+        page({
+          publication: o.publication,
+          title: 'Please sign up again',
+          body: [
+            `Mail to <strong>${e(maskEmail(again.email))}</strong> was stopped for another reason than this link. Sign up again: a confirmation email will be sent to the address.`,
+          ],
+        }),
+      );
     if (o.suppressions.remove(again.email)) o.log(`resubscribed ${maskEmail(again.email)} (issue ${again.issue})`);
+    if ((await o.subscribers?.get(again.email))?.status === 'unsubscribed')
+      await o.subscribers?.setStatus(again.email, 'confirmed');
     return reply(
       req,
       res,
@@ -82,6 +103,9 @@ export async function handleUnsubscribe(
   }
   const claims = verifyToken(url.searchParams.get('token') ?? form.get('token') ?? '', o.secret);
   if (!claims) return invalid(req, res, o);
+  // The store follows (a bounce or a complaint is not softened into an unsubscribe).
+  const status = (await o.subscribers?.get(claims.email))?.status;
+  if (status === 'confirmed' || status === 'pending') await o.subscribers?.setStatus(claims.email, 'unsubscribed');
   if (!o.suppressions.add(claims.email, 'unsubscribe', claims.issue))
     return reply(req, res, 200, unsubscribedPage(o, claims));
   o.log(`unsubscribed ${maskEmail(claims.email)} (issue ${claims.issue})`);
