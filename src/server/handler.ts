@@ -164,7 +164,7 @@ export async function createGazetteHandler(options: GazetteHandlerOptions): Prom
   Object.defineProperty(handler, 'unsubscribePath', { value: unsubscribePath });
   Object.defineProperty(handler, 'subscribePath', { value: subscribePath });
   handler.settled = async () => {
-    while (subscribe && subscribe.pending.size) await Promise.allSettled([...subscribe.pending]);
+    while (subscribe?.pending.size) await Promise.allSettled([...subscribe.pending]);
   };
   handler.close = () => {
     db.close();

@@ -6,6 +6,7 @@ import { rateLimit } from '../../src/server/rate-limit.js';
 import { openSubscriberStores } from '../../src/store/subscriber-store.js';
 import { signConfirmToken } from '../../src/util/confirm-token.js';
 import { signToken } from '../../src/util/token.js';
+import { resubscribeTokenIn } from '../helpers/tokens.js';
 import { rawRequest, serveRoot, type Served } from '../helpers/http.js';
 import { makeRoot, PUBLICATION } from '../helpers/root.js';
 import { startSink, type Sink } from '../helpers/send.js';
@@ -166,16 +167,22 @@ describe('the unsubscribe endpoint and the store', () => {
     await stores.close();
     const unsub = (e: string) =>
       `/unsubscribe?token=${encodeURIComponent(signToken({ email: e, issue: 'i' }, SECRET))}`;
-    expect((await rawRequest(s.url, 'POST', unsub('u@example.org'), 'List-Unsubscribe=One-Click', FORM)).status).toBe(
-      200,
-    );
+    const page = await rawRequest(s.url, 'POST', unsub('u@example.org'), 'List-Unsubscribe=One-Click', FORM);
     expect((await status('u@example.org')).sub!.status).toBe('unsubscribed');
-    expect((await rawRequest(s.url, 'POST', unsub('u@example.org'), 'action=resubscribe', FORM)).status).toBe(200);
+    const again = `action=resubscribe&resubscribe=${encodeURIComponent(resubscribeTokenIn(page.body)!)}`;
+    expect((await rawRequest(s.url, 'POST', unsub('u@example.org'), again, FORM)).status).toBe(200);
     expect((await status('u@example.org')).sub!.status).toBe('confirmed');
-    const r = await rawRequest(s.url, 'POST', unsub('c@example.org'), 'action=resubscribe', FORM);
+    // An undo token from a fresh unsubscribe, then a complaint arrives: the undo no longer lifts it.
+    const cPage = await rawRequest(s.url, 'POST', unsub('u@example.org'), 'List-Unsubscribe=One-Click', FORM);
+    const late = await openSubscriberStores({ root });
+    await late.suppressions.replace('u@example.org', 'complaint', 'arf');
+    await late.subscribers.setStatus('u@example.org', 'complained');
+    await late.close();
+    const cAgain = `action=resubscribe&resubscribe=${encodeURIComponent(resubscribeTokenIn(cPage.body)!)}`;
+    const r = await rawRequest(s.url, 'POST', unsub('u@example.org'), cAgain, FORM);
     expect(r.status).toBe(409);
     expect(r.body).toContain('Sign up again');
-    const c = await status('c@example.org');
+    const c = await status('u@example.org');
     expect(c.sub!.status).toBe('complained');
     expect(c.sup!.reason).toBe('complaint');
     // And a one-click unsubscribe does not soften a complaint into an unsubscribe.
