@@ -36,6 +36,7 @@ const COMMANDS: Record<string, { load: () => Promise<{ run: Command }>; summary:
     summary: 'PNGs of the email at 375 and 600 px, light and dark',
   },
   new: { load: () => import('./commands/new.js'), summary: 'scaffold a new article or issue' },
+  init: { load: () => import('./commands/init.js'), summary: 'create a new publication root (never overwrites)' },
 };
 
 export const USAGE = `Usage: gazette <command> [options]

@@ -2,6 +2,7 @@ import { UNSUBSCRIBE_TAG } from '../render/merge.js';
 import type { Diagnostic } from '../types.js';
 import { textOf, type El, type ParsedEmail } from './html.js';
 import { hostOf } from './links.js';
+import { checkPlaceholders } from './placeholders.js';
 import { finding, type RuleContext } from './rule.js';
 
 /** Subjects longer than this are cut off in most inbox lists (desktop ~70, phones less). */
@@ -11,7 +12,7 @@ export const SUBJECT_MAX_CHARS = 70;
 export function checkCompliance(ctx: RuleContext): Diagnostic[] {
   const { r, email, sources } = ctx;
   const pub = ctx.content.publication;
-  const out: Diagnostic[] = [];
+  const out: Diagnostic[] = [...checkPlaceholders(ctx)];
   const footer = sources.fileLike((f) => f.kind === 'template' && /footer/.test(f.file)) ?? sources.fallback;
   const pubAt = (key: string) => sources.keyLine('publication', key) ?? { file: pub.file, line: 1 };
 

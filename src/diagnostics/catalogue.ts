@@ -44,6 +44,7 @@ const CODES = {
   'compliance/no-postal-address': { severity: 'error', title: '`publication.address` does not appear in the visible text.', hint: 'Show `{{publication.address}}` in the footer template.' },
   'compliance/list-unsubscribe': { severity: 'error', title: '`publication.unsubscribeUrl` cannot go in the `List-Unsubscribe` header (not https, or a local address).', hint: 'Point it at the public https address where `gazette serve` answers one-click unsubscribes.' },
   'compliance/no-unsubscribe-mailto': { severity: 'info', title: 'No `unsubscribeMailto`: `List-Unsubscribe` offers the https endpoint only.', hint: 'Add `unsubscribeMailto:` to `publication.yml`.' },
+  'publication/placeholder': { severity: 'error', title: 'A publication setting still holds the `change-me` placeholder that `gazette init` writes when it was given no value.', hint: 'Replace it in publication.yml with the real value.' },
   'compliance/from-domain': { severity: 'warning', title: 'The From address is not on the publication\'s domain (or a subdomain of it).', hint: 'Send from an address at the publication\'s domain, with SPF and DKIM.' },
   'compliance/subject-length': { severity: 'warning', title: 'The subject (issue `title`) is longer than 70 characters; inboxes cut it.', hint: 'Shorten it; move detail to the preheader.' },
   'compliance/no-preheader': { severity: 'warning', title: 'The email has no preview text.', hint: 'Add `preheader:` to the issue.' },
@@ -102,6 +103,7 @@ const CODES = {
   'store/unavailable': { severity: 'error', title: 'The PostgreSQL store does not answer or refuses the login.', hint: 'Check host, port, user, password and database name in GAZETTE_DATABASE_URL.' },
   // commands
   'cli/usage': { severity: 'error', title: 'A command was called with unknown or invalid arguments.', hint: 'Run `gazette <command> --help`.' },
+  'init/exists': { severity: 'error', title: '`gazette init` found files it would write already in the folder; it never overwrites, so it wrote nothing.', hint: 'Run it in an empty folder (`gazette init DIR`), or move the listed files away.' },
   'cli/not-implemented': { severity: 'error', title: 'The command is not available in this build of Gazette.', hint: 'Update Gazette.' },
   'gazette/failed': { severity: 'error', title: 'A stage failed without a more specific code.', hint: 'Read the diagnostics printed above it.' },
   'send/csv-unreadable': { severity: 'error', title: 'The recipient list cannot be read.', hint: 'Pass an existing CSV file with --to FILE.csv.' },

@@ -33,8 +33,8 @@ const isoDate = z.preprocess(
     .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date written YYYY-MM-DD')
     .refine(isRealDate, 'is not a real calendar date'),
 );
-const email = z.string().trim().email('must be an email address');
-const httpsUrl = z
+export const email = z.string().trim().email('must be an email address');
+export const httpsUrl = z
   .string()
   .trim()
   .url('must be a full URL')
