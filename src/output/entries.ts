@@ -15,6 +15,8 @@ export interface IssueEntry {
   /** The web version relative to the site root (dist/ as `gazette serve` maps it). */
   webPath: string;
   articles: { title: string; dek?: string; url: string }[];
+  /** The slugs of its articles, in order. */
+  articleSlugs: string[];
 }
 
 /**
@@ -32,6 +34,7 @@ export function issueEntries(content: Content): IssueEntry[] {
     preheader: source.preheader,
     webUrl: issueWebUrl(publication, source.slug),
     webPath: `issues/${encodeURIComponent(source.slug)}/`,
+    articleSlugs: source.articles,
     articles: source.articles.flatMap((slug) => {
       const a = content.articles.get(slug);
       return a ? [{ title: a.title, dek: a.dek, url: articleUrl(a, publication) }] : [];

@@ -1,6 +1,7 @@
 import { mkdir, rename, rm, readdir, writeFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { webVersionAtIssueFolder } from '../render/web.js';
 import type { BuildResult, RenderedIssue } from '../types.js';
 import { copyTreeSafely } from '../util/links.js';
 import { isSenderOnly } from './public.js';
@@ -39,7 +40,7 @@ export function issueFiles(r: RenderedIssue): OutputFile[] {
   return [
     { path: `${dir}/email.html`, contents: r.html },
     { path: `${dir}/email.txt`, contents: r.text },
-    { path: `${dir}/web.html`, contents: r.webHtml },
+    { path: `${dir}/web.html`, contents: webVersionAtIssueFolder(r.webHtml) },
     { path: `${dir}/issue.json`, contents: JSON.stringify(summary, null, 2) + '\n' },
   ];
 }

@@ -8,7 +8,7 @@ import { findMergeTags, restoreMergeTags, sentinelFor, UNSUBSCRIBE_TAG } from '.
 import { compileTheme, handlebarsDiagnostic, readTheme, type TemplateContext } from '../render/template.js';
 import { renderTextPart } from '../render/text-part.js';
 import { themeOf } from '../render/theme.js';
-import type { BuildResult, Diagnostic, MergeTag, RenderedIssue } from '../types.js';
+import type { BuildResult, Content, Diagnostic, IssueSource, MergeTag, RenderedIssue } from '../types.js';
 import { renderWebVersion } from '../render/web.js';
 
 export interface BuildOptions {
@@ -50,87 +50,107 @@ export async function buildIssue(options: BuildOptions): Promise<BuildResult> {
   if (!compiled.theme) return { ok: false, content, issues: [], diagnostics };
   const theme = compiled.theme;
 
-  const unsubscribeSentinel = sentinelFor(UNSUBSCRIBE_TAG);
   const issues: RenderedIssue[] = [];
   for (const source of sources) {
-    const composed = composeIssue(content, source);
-    diagnostics.push(...composed.diagnostics);
-    const { issue } = composed;
-    const context: TemplateContext = {
-      publication: issue.publication,
-      issue: {
-        slug: issue.slug,
-        file: issue.file,
-        title: issue.title,
-        date: issue.date,
-        dateFormatted: issue.dateFormatted,
-        number: issue.number,
-        preheader: issue.preheader,
-        layout: issue.layout,
-        webUrl: issue.webUrl,
-        lang: issue.lang,
-        dir: issue.dir,
-      },
-      intro: issue.introHtml,
-      articles: issue.articles,
-      feature: issue.articles[0]!,
-      more: issue.articles.slice(1),
-      links: { web: issue.webUrl, unsubscribe: unsubscribeSentinel, archive: `${issue.publication.url}/` },
-      theme: themeOf(issue.publication),
-      year: Number(issue.date.slice(0, 4)),
-    };
-    let mjml: string;
-    try {
-      mjml = theme.render(issue.layout, context);
-    } catch (err) {
-      const known = (err as { gazette?: Diagnostic }).gazette;
-      diagnostics.push(
-        known
-          ? {
-              ...known,
-              severity: 'error',
-              message: (err as Error).message,
-              issue: issue.slug,
-              file: issue.file,
-              line: 1,
-              field: 'layout',
-            }
-          : {
-              ...(handlebarsDiagnostic(err, undefined) ?? {
-                code: 'template/error',
-                severity: 'error',
-                message: String(err),
-              }),
-              issue: issue.slug,
-            },
-      );
-      continue;
-    }
-    const out = await compileMjml(mjml, templates);
-    diagnostics.push(...out.diagnostics.map((d) => ({ ...d, issue: issue.slug })));
-    if (!out.html) continue;
-
-    const html = restoreMergeTags(out.html, 'html');
-    const text = restoreMergeTags(renderTextPart(issue, unsubscribeSentinel), 'text');
-    const webHtml = renderWebVersion(html, issue);
-    const mergeTags = dedupeTags(
-      [...composed.mergeTags, ...theme.mergeTags],
-      [...findMergeTags(html, 'html'), ...findMergeTags(text)],
-    );
-    const partial = {
-      issue,
-      mjml,
-      html,
-      text,
-      webHtml,
-      mergeTags,
-      bytes: { html: Buffer.byteLength(html), text: Buffer.byteLength(text), web: Buffer.byteLength(webHtml) },
-    };
-    const found = checkRendered(partial, { content });
-    diagnostics.push(...found);
-    issues.push({ ...partial, diagnostics: found });
+    const one = await renderSource(content, source, { theme, templates });
+    diagnostics.push(...one.diagnostics);
+    if (one.rendered) issues.push(one.rendered);
   }
   return { ok: !hasErrors(diagnostics), content, issues, diagnostics };
+}
+
+export interface RenderParts {
+  theme: NonNullable<ReturnType<typeof compileTheme>['theme']>;
+  templates: Awaited<ReturnType<typeof readTheme>>;
+}
+
+/**
+ * One issue source through compose -> template -> compile -> cheap checks. Also renders the
+ * synthetic one-article sources of the article pages (pipeline/article-pages.ts).
+ */
+export async function renderSource(
+  content: Content,
+  source: IssueSource,
+  { theme, templates }: RenderParts,
+): Promise<{ rendered?: RenderedIssue; diagnostics: Diagnostic[] }> {
+  const diagnostics: Diagnostic[] = [];
+  const unsubscribeSentinel = sentinelFor(UNSUBSCRIBE_TAG);
+  const composed = composeIssue(content, source);
+  diagnostics.push(...composed.diagnostics);
+  const { issue } = composed;
+  const context: TemplateContext = {
+    publication: issue.publication,
+    issue: {
+      slug: issue.slug,
+      file: issue.file,
+      title: issue.title,
+      date: issue.date,
+      dateFormatted: issue.dateFormatted,
+      number: issue.number,
+      preheader: issue.preheader,
+      layout: issue.layout,
+      webUrl: issue.webUrl,
+      lang: issue.lang,
+      dir: issue.dir,
+    },
+    intro: issue.introHtml,
+    articles: issue.articles,
+    feature: issue.articles[0]!,
+    more: issue.articles.slice(1),
+    links: { web: issue.webUrl, unsubscribe: unsubscribeSentinel, archive: `${issue.publication.url}/` },
+    theme: themeOf(issue.publication),
+    year: Number(issue.date.slice(0, 4)),
+  };
+  let mjml: string;
+  try {
+    mjml = theme.render(issue.layout, context);
+  } catch (err) {
+    const known = (err as { gazette?: Diagnostic }).gazette;
+    diagnostics.push(
+      known
+        ? {
+            ...known,
+            severity: 'error',
+            message: (err as Error).message,
+            issue: issue.slug,
+            file: issue.file,
+            line: 1,
+            field: 'layout',
+          }
+        : {
+            ...(handlebarsDiagnostic(err, undefined) ?? {
+              code: 'template/error',
+              severity: 'error',
+              message: String(err),
+            }),
+            issue: issue.slug,
+          },
+    );
+    return { diagnostics };
+  }
+  const out = await compileMjml(mjml, templates);
+  diagnostics.push(...out.diagnostics.map((d) => ({ ...d, issue: issue.slug })));
+  if (!out.html) return { diagnostics };
+
+  const html = restoreMergeTags(out.html, 'html');
+  const text = restoreMergeTags(renderTextPart(issue, unsubscribeSentinel), 'text');
+  const webHtml = renderWebVersion(html, issue);
+  const mergeTags = dedupeTags(
+    [...composed.mergeTags, ...theme.mergeTags],
+    [...findMergeTags(html, 'html'), ...findMergeTags(text)],
+  );
+  const partial = {
+    issue,
+    mjml,
+    html,
+    text,
+    webHtml,
+    mergeTags,
+    bytes: { html: Buffer.byteLength(html), text: Buffer.byteLength(text), web: Buffer.byteLength(webHtml) },
+  };
+  const found = checkRendered(partial, { content });
+  diagnostics.push(...found);
+  return { rendered: { ...partial, diagnostics: found }, diagnostics };
 }
 
 /** One entry per distinct tag that made it into the output, keeping where it was first written. */

@@ -1,6 +1,6 @@
 import { fillWithFallbacks, escapeHtml } from './merge.js';
 import { themeOf } from './theme.js';
-import type { Issue } from '../types.js';
+import type { Issue, Publication } from '../types.js';
 
 const EMAIL_ONLY = /<!--\s*gazette:email-only\s*-->[\s\S]*?<!--\s*\/gazette:email-only\s*-->/g;
 
@@ -35,8 +35,37 @@ export function renderWebVersion(emailHtml: string, issue: Issue): string {
   return html.replace(/<body[^>]*>/, (body) => `${body}\n${archiveBar(issue)}`);
 }
 
+const BAR = /<nav aria-label="Newsletter archive"[^>]*>[\s\S]*?<\/nav>/;
+
+/**
+ * The web version as written to `dist/<slug>/web.html`, one folder deep: its archive links point
+ * at `../index.html` and `../feed.xml`, so they work opened from disk as well as served.
+ */
+export function webVersionAtIssueFolder(webHtml: string): string {
+  return webHtml.replace(BAR, (nav) =>
+    nav.replaceAll('href="../../"', 'href="../index.html"').replaceAll('href="../../feed.xml"', 'href="../feed.xml"'),
+  );
+}
+
 function archiveBar(issue: Issue): string {
-  const t = themeOf(issue.publication);
+  return navBar(issue.publication, [
+    { href: '../../', text: '&larr; All issues' },
+    { href: '../../feed.xml', text: 'Feed' },
+  ]);
+}
+
+/** The bar of archive links at the top of a web page; `text` is HTML (escaped by the caller). */
+function navBar(publication: Publication, links: { href: string; text: string }[]): string {
+  const t = themeOf(publication);
   const link = `color:${t.accent};text-decoration:underline`;
-  return `<nav aria-label="Newsletter archive" style="max-width:600px;margin:0 auto;padding:12px 16px;font:14px/1.5 ${escapeHtml(t.fontBody)};color:${t.muted}"><a href="../../" style="${link}">&larr; All issues</a> &middot; <a href="../../feed.xml" style="${link}">Feed</a></nav>`;
+  return `<nav aria-label="Newsletter archive" style="max-width:600px;margin:0 auto;padding:12px 16px;font:14px/1.5 ${escapeHtml(t.fontBody)};color:${t.muted}">${links.map((l) => `<a href="${escapeHtml(l.href)}" style="${link}">${l.text}</a>`).join(' &middot; ')}</nav>`;
+}
+
+/** A web version with other archive links (the article pages list the issues that carry them). */
+export function replaceArchiveBar(
+  webHtml: string,
+  publication: Publication,
+  links: { href: string; text: string }[],
+): string {
+  return webHtml.replace(BAR, () => navBar(publication, links));
 }

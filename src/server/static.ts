@@ -11,7 +11,8 @@ export type StaticTarget =
 
 /**
  * Maps a URL path (percent-encoded, base path already removed) to a file inside `dist`:
- * `/` -> index.html, `/issues/<slug>/` -> <slug>/web.html (the web version's public address),
+ * `/` -> index.html, `/issues/<slug>/` -> issues/<slug>/index.html or else <slug>/web.html (the web
+ * version at its public address),
  * anything else as is, folders to their index.html. Undefined (404) for anything that is not a
  * plain file strictly inside dist/ once decoded and with symlinks resolved: `..`, encoded
  * slashes or backslashes, NUL, dot-files, and links pointing outside.
@@ -23,7 +24,10 @@ export async function resolveStatic(dist: string, pathname: string): Promise<Sta
   if (!segments) return undefined;
   if (segments[0] === 'issues' && segments.length === 2) {
     if (!trailingSlash) return { kind: 'redirect', location: `${encodeURIComponent(segments[1]!)}/` };
-    segments.splice(0, 2, segments[1]!, 'web.html');
+    // dist/issues/<slug>/index.html is the web version at its public address (its archive links
+    // are relative to it); an output built before it existed has only <slug>/web.html.
+    const atAddress = await stat(path.join(dist, 'issues', segments[1]!, 'index.html')).catch(() => undefined);
+    if (!atAddress?.isFile()) segments.splice(0, 2, segments[1]!, 'web.html');
   }
   let root: string;
   try {
