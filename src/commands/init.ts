@@ -1,7 +1,8 @@
 import { mkdir, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { createInterface } from 'node:readline/promises';
-import { parseCommandArgs } from '../cli.js';
+import { parseCommandArgs } from './args.js';
+import { type CommandIo, displayPath } from './io.js';
 import { email as emailSchema, httpsUrl } from '../load/schema.js';
 import { FIRST_ISSUE, type InitAnswers, initFiles, PLACEHOLDERS } from '../scaffold/init-files.js';
 import { GazetteError } from '../util/errors.js';
@@ -19,13 +20,8 @@ On a terminal it asks for what the flags do not give; otherwise the missing valu
 "change-me" placeholders, which \`gazette check\` reports until they are replaced.
 `;
 
-/** What init needs of the world; main() passes the process's, tests their own. */
-export interface InitIo {
-  stdout: { write(s: string): unknown; isTTY?: boolean };
-  stderr: { write(s: string): unknown };
-  stdin?: NodeJS.ReadableStream & { isTTY?: boolean };
-  cwd: string;
-}
+/** What init needs of the world (a CommandIo; stdin only for the questions on a terminal). */
+type InitIo = Pick<CommandIo, 'stdout' | 'stderr' | 'stdin' | 'cwd'>;
 
 const processIo = (): InitIo => ({
   stdout: process.stdout,
@@ -159,8 +155,7 @@ function validate(key: Key, value: string | undefined): void {
 }
 
 function display(io: InitIo, p: string): string {
-  const rel = path.relative(io.cwd, p);
-  return rel === '' ? '.' : rel.startsWith('..') || path.isAbsolute(rel) ? p : rel;
+  return displayPath(io, p);
 }
 
 async function exists(p: string): Promise<boolean> {
