@@ -41,7 +41,10 @@ export function checkHygiene(ctx: RuleContext): Diagnostic[] {
     }
   }
 
-  const seen = new Set<string>();
+  // Braces that are literal on purpose (code, `\{{`) reach the HTML as &#123;&#123;; compose already
+  // reported, at their lines, the placeholders and foreign tags of article and issue prose.
+  const seen = literalSnippets(r.html);
+  const reportedByCompose = (snippet: string) => !!sources.find([snippet.trim()], ['article', 'issue']);
   // In the HTML only text and attribute values count: minified CSS may well contain `}}`.
   const htmlStrings = [
     ...ctx.email.texts.map((t) => t.text),
@@ -56,7 +59,8 @@ export function checkHygiene(ctx: RuleContext): Diagnostic[] {
       const snippet = m[0];
       if (seen.has(snippet)) continue;
       seen.add(snippet);
-      const at = sources.locate([snippet.slice(0, 40)], ['article', 'issue', 'template']);
+      if (snippet.length > 2 && reportedByCompose(snippet)) continue;
+      const at = sources.locate([snippet.slice(0, 40)], ['template', 'article', 'issue']);
       out.push(
         finding(
           'hygiene/placeholder',
@@ -70,16 +74,38 @@ export function checkHygiene(ctx: RuleContext): Diagnostic[] {
     for (const m of rest.matchAll(FOREIGN)) {
       if (seen.has(m[0])) continue;
       seen.add(m[0]);
+      if (reportedByCompose(m[0])) continue;
       out.push(
         finding(
           'hygiene/foreign-merge-tag',
           'error',
           `the ${part} contains "${m[0]}", a merge tag of another mailing tool that Gazette does not fill`,
           'Use Gazette\'s form: {{subscriber.<column>}} (e.g. {{subscriber.name | default: "reader"}}).',
-          sources.locate([m[0]], ['article', 'issue', 'template']),
+          sources.locate([m[0]], ['template', 'article', 'issue']),
         ),
       );
     }
   }
   return out;
+}
+
+/** The placeholder-like snippets of literal braces (`&#123;&#123;...`) in the built HTML. */
+function literalSnippets(html: string): Set<string> {
+  const out = new Set<string>();
+  if (html.includes('&#125;&#125;')) out.add('}}');
+  for (const m of html.matchAll(/&#123;&#123;([^<\n]{0,400}?)(?=&#123;&#123;|<|\n|$)/g)) {
+    const text = `{{${decode(m[1]!)}`;
+    for (const p of text.matchAll(/\{\{[^{}\n]{0,60}(\}\})?|\}\}/g)) out.add(p[0]);
+  }
+  return out;
+}
+
+function decode(s: string): string {
+  return s
+    .replace(/&#(\d+);/g, (_m, n: string) => String.fromCodePoint(Number(n)))
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;|&apos;/g, "'")
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&amp;/g, '&');
 }

@@ -1,4 +1,3 @@
-import { protectMergeTags } from '../render/merge.js';
 import { themeOf, type Theme } from '../render/theme.js';
 import type {
   Article,
@@ -12,6 +11,7 @@ import type {
 } from '../types.js';
 import type { SourceNote } from './embeds.js';
 import { renderMarkdown, resolveUrl } from './markdown.js';
+import { protectProse, restoreLiterals } from './prose.js';
 import { articleUrl, issueWebUrl } from './urls.js';
 
 export interface ComposeResult {
@@ -46,8 +46,9 @@ export function composeIssue(content: Content, source: IssueSource): ComposeResu
     return composed.article;
   });
 
-  const intro = protectMergeTags(source.intro, source.file, source.introLine);
+  const intro = protectProse(source.intro, source.file, source.introLine);
   mergeTags.push(...intro.tags);
+  diagnostics.push(...intro.diagnostics.map((d) => ({ ...d, issue: source.slug })));
   const introMd = renderMarkdown(intro.text, { baseUrl: publication.url, dir: 'ltr', theme, docId: source.slug });
   diagnostics.push(...located(introMd.notes, source.file, source.introLine).map((d) => ({ ...d, issue: source.slug })));
 
@@ -82,7 +83,7 @@ function composeArticle(
   if (hit?.key === key) return hit.entry;
 
   const lang = article.lang ?? publication.language;
-  const body = protectMergeTags(article.body, article.file, article.bodyLine);
+  const body = protectProse(article.body, article.file, article.bodyLine);
   const md = renderMarkdown(body.text, { baseUrl: publication.url, dir: article.dir, theme, docId: article.slug });
   const image = article.image
     ? { ...article.image, url: resolveUrl(article.image.src, publication.url) ?? article.image.src }
@@ -106,9 +107,13 @@ function composeArticle(
     dir: article.dir,
     html: md.html,
     text: md.text,
-    excerpt: article.excerpt ?? truncate(md.firstParagraph, EXCERPT_CHARS),
+    excerpt: article.excerpt ?? restoreLiterals(truncate(md.firstParagraph, EXCERPT_CHARS), 'text'),
   };
-  const entry = { article: composed, tags: body.tags, diagnostics: located(md.notes, article.file, article.bodyLine) };
+  const entry = {
+    article: composed,
+    tags: body.tags,
+    diagnostics: [...body.diagnostics, ...located(md.notes, article.file, article.bodyLine)],
+  };
   articleCache.set(article, { key, entry });
   return entry;
 }

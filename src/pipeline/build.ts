@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { checkRendered } from '../check/rendered.js';
 import { compileMjml } from '../render/compile.js';
+import { restoreLiterals } from '../compose/prose.js';
 import { composeIssue } from '../compose/index.js';
 import { hasErrors } from '../util/errors.js';
 import { loadContent } from '../load/index.js';
@@ -132,8 +133,9 @@ export async function renderSource(
   diagnostics.push(...out.diagnostics.map((d) => ({ ...d, issue: issue.slug })));
   if (!out.html) return { diagnostics };
 
-  const html = restoreMergeTags(out.html, 'html');
-  const text = restoreMergeTags(renderTextPart(issue, unsubscribeSentinel), 'text');
+  // Merge tags first, then the literal braces of code and `\{{` (which must never become tags).
+  const html = restoreLiterals(restoreMergeTags(out.html, 'html'), 'html');
+  const text = restoreLiterals(restoreMergeTags(renderTextPart(issue, unsubscribeSentinel), 'text'), 'text');
   const webHtml = renderWebVersion(html, issue);
   const mergeTags = dedupeTags(
     [...composed.mergeTags, ...theme.mergeTags],
