@@ -3,6 +3,7 @@
 // Keep these names stable: templates, tests and the library API depend on them.
 
 import type { Code } from './diagnostics/catalogue.js';
+import type { Fill } from './render/merge.js';
 
 export type { Code } from './diagnostics/catalogue.js';
 export type Severity = 'error' | 'warning' | 'info';
@@ -197,7 +198,10 @@ export interface RenderedIssue {
   /** The web version: no unsubscribe footer, merge tags replaced by their fallbacks. */
   webHtml: string;
   mergeTags: MergeTag[];
+  /** The merge-tag fill plans of html and text, split once per build; send, check and the preview fill from them. */
+  fill: { html: Fill; text: Fill };
   bytes: { html: number; text: number; web: number };
+  /** This issue's findings: the cheap rules, or every rule when the build asked for `rules: 'all'`. */
   diagnostics: Diagnostic[];
 }
 

@@ -1,4 +1,3 @@
-import { compileFill } from '../render/merge.js';
 import { signToken, unsubscribeUrl } from '../util/token.js';
 import type { Diagnostic, RenderedIssue } from '../types.js';
 import { finding, type RuleContext } from './rule.js';
@@ -53,8 +52,8 @@ export function largestVariant(
     signToken({ email, issue: r.issue.slug }, SIZE_SECRET),
   );
   return {
-    html: compileFill(r.html, 'html').fill(fields, url),
-    text: compileFill(r.text, 'text').fill(fields, url),
+    html: r.fill.html.fill(fields, url),
+    text: r.fill.text.fill(fields, url),
     who: sample ? 'the longest values in the subscriber list' : 'merge-tag fallbacks and a long unsubscribe URL',
   };
 }

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { buildIssue } from '../pipeline/build.js';
-import { checkIssue, type CheckOptions } from '../check/index.js';
+import type { CheckOptions } from '../check/index.js';
 import { readSubscriberSample } from '../check/subscribers.js';
 import { parseCommandArgs, printDiagnostics, summarize } from '../cli.js';
 import { GazetteError } from '../util/errors.js';
@@ -62,17 +62,20 @@ export async function run(argv: string[]): Promise<number> {
   if (values.subscribers) options.subscribers = await readSubscriberSample(path.resolve(values.subscribers));
   if (values.links) options.links = { timeoutMs: timeout };
 
-  const result = await buildIssue({ root, issue: values.issue });
-  // The build's own per-issue findings are recomputed by checkIssue; keep the rest (loading,
-  // templates, MJML).
+  // Every rule runs once, inside the build. Printed after the build's other findings (loading,
+  // templates, MJML), issue by issue.
+  const result = await buildIssue({ root, issue: values.issue, rules: 'all', check: options });
   const perIssue = new Set(result.issues.flatMap((r) => r.diagnostics));
-  const diagnostics: Diagnostic[] = result.diagnostics.filter((d) => !perIssue.has(d));
-  const issues = [];
-  for (const r of result.issues) {
-    const found = await checkIssue(r, { content: result.content! }, options);
-    diagnostics.push(...found);
-    issues.push({ slug: r.issue.slug, file: r.issue.file, bytes: r.bytes, diagnostics: found });
-  }
+  const diagnostics: Diagnostic[] = [
+    ...result.diagnostics.filter((d) => !perIssue.has(d)),
+    ...result.issues.flatMap((r) => r.diagnostics),
+  ];
+  const issues = result.issues.map((r) => ({
+    slug: r.issue.slug,
+    file: r.issue.file,
+    bytes: r.bytes,
+    diagnostics: r.diagnostics,
+  }));
   const count = (s: Diagnostic['severity']) => diagnostics.filter((d) => d.severity === s).length;
   const summary = { errors: count('error'), warnings: count('warning'), info: count('info') };
   const failed = summary.errors > 0 || (values.strict! && summary.warnings > 0);

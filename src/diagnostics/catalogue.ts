@@ -58,6 +58,7 @@ const CODES = {
   'hygiene/placeholder': { severity: 'error', title: 'A `{{`, `}}` or broken merge tag that would reach readers verbatim (e.g. `{{subscriber.name}`, `{{ first_name }}`).', hint: 'Write `{{subscriber.<column>}}`, `{{subscriber.<column> | default: "..."}}` or `{{unsubscribe_url}}`.' },
   'hygiene/foreign-merge-tag': { severity: 'error', title: 'Another tool\'s merge tag (`*|FNAME|*`, `%%first_name%%`, `{$name}`) that Gazette does not fill.', hint: 'Use Gazette\'s `{{subscriber.<column>}}`.' },
   'check/subscribers': { severity: 'error', title: '`--subscribers` names a file that cannot be read, is empty or is not valid CSV.', hint: 'Give a CSV file with a header row (`email,name,...`).' },
+  'check/crashed': { severity: 'error', title: 'A check rule crashed (a bug in Gazette); the email itself built.', hint: 'This is a bug in Gazette: report it with the issue file.' },
   'template/missing-value': { severity: 'error', title: 'A template reads a value the issue, article or publication does not have.', hint: 'Give the field in front-matter, or guard it with {{#if ...}} in the template.' },
   // content (content/*.yml, content/articles, content/issues)
   'content/missing': { severity: 'error', title: 'The root has no content/ folder, or a required file (content/publication.yml) is missing.', hint: 'Run gazette in a folder that has content/, or pass --root DIR.' },
@@ -123,7 +124,7 @@ const CODES = {
   'preview/listen': { severity: 'error', title: '`gazette preview` cannot listen on the port asked for.', hint: 'Pick another --port, or stop what is using it.' },
   'preview/subscribers': { severity: 'error', title: 'The preview\'s subscriber list cannot be read or has no `email` column.', hint: 'Give a CSV file whose header row has an `email` column.' },
   'preview/build-crashed': { severity: 'error', title: 'The build crashed in the preview (a bug in Gazette).', hint: 'Report it with the file you just changed.' },
-  'preview/check-crashed': { severity: 'error', title: 'A check crashed in the preview; the email itself built.', hint: 'Run `gazette check` for details.' },
+  'preview/check-crashed': { severity: 'error', title: 'No longer reported: a crashing rule is `check/crashed`, in the preview and in `gazette check`.', hint: 'See `check/crashed`.' },
   'screenshot/no-chromium': { severity: 'error', title: 'No Chromium was found for `gazette screenshot`.', hint: 'Install Chromium, or point CHROMIUM_PATH at a Chrome or Chromium executable.' },
   'new/bad-slug': { severity: 'error', title: '`gazette new` cannot make a file name from the title or --slug.', hint: 'Use letters, digits and dashes only, e.g. --slug campus-arts-festival.' },
   'new/exists': { severity: 'error', title: '`gazette new` would overwrite an existing file.', hint: 'Choose another title, or give another file name with --slug.' },

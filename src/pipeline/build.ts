@@ -5,10 +5,11 @@ import { restoreLiterals } from '../compose/prose.js';
 import { composeIssue } from '../compose/index.js';
 import { hasErrors } from '../util/errors.js';
 import { loadContent } from '../load/index.js';
-import { findMergeTags, restoreMergeTags, sentinelFor, UNSUBSCRIBE_TAG } from '../render/merge.js';
+import { compileFill, findMergeTags, restoreMergeTags, sentinelFor, UNSUBSCRIBE_TAG } from '../render/merge.js';
 import { compileTheme, handlebarsDiagnostic, readTheme, type TemplateContext } from '../render/template.js';
 import { renderTextPart } from '../render/text-part.js';
 import { themeOf } from '../render/theme.js';
+import type { CheckOptions } from '../check/rule.js';
 import type { BuildResult, Content, Diagnostic, IssueSource, MergeTag, RenderedIssue } from '../types.js';
 import { renderWebVersion } from '../render/web.js';
 
@@ -17,7 +18,19 @@ export interface BuildOptions {
   root: string;
   /** Build only this issue (slug). */
   issue?: string;
+  /**
+   * Which check rules run, once per issue: 'cheap' (the default: size, leftover MJML; what every
+   * build reports) or 'all' (every rule: `gazette check` and the preview).
+   */
+  rules?: RuleSet;
+  /** Options of the 'all' rule set (subscriber sample, online links). */
+  check?: CheckOptions;
 }
+
+export type RuleSet = 'cheap' | 'all';
+
+/** Every rule on one rendered issue (check/index.ts's checkIssue, imported only when asked for). */
+type CheckAll = (r: Omit<RenderedIssue, 'diagnostics'>, content: Content) => Promise<Diagnostic[]>;
 
 export { UNSUBSCRIBE_TAG };
 
@@ -51,9 +64,15 @@ export async function buildIssue(options: BuildOptions): Promise<BuildResult> {
   if (!compiled.theme) return { ok: false, content, issues: [], diagnostics };
   const theme = compiled.theme;
 
+  // The full rule set (and its email-client data) is loaded only when asked for: a build stays light.
+  let checkAll: CheckAll | undefined;
+  if (options.rules === 'all') {
+    const { checkIssue } = await import('../check/index.js');
+    checkAll = (r, content) => checkIssue({ ...r, diagnostics: [] }, { content }, options.check);
+  }
   const issues: RenderedIssue[] = [];
   for (const source of sources) {
-    const one = await renderSource(content, source, { theme, templates });
+    const one = await renderSource(content, source, { theme, templates, checkAll });
     diagnostics.push(...one.diagnostics);
     if (one.rendered) issues.push(one.rendered);
   }
@@ -63,6 +82,8 @@ export async function buildIssue(options: BuildOptions): Promise<BuildResult> {
 export interface RenderParts {
   theme: NonNullable<ReturnType<typeof compileTheme>['theme']>;
   templates: Awaited<ReturnType<typeof readTheme>>;
+  /** Every rule instead of the cheap ones (a build with `rules: 'all'`). */
+  checkAll?: CheckAll;
 }
 
 /**
@@ -72,7 +93,7 @@ export interface RenderParts {
 export async function renderSource(
   content: Content,
   source: IssueSource,
-  { theme, templates }: RenderParts,
+  { theme, templates, checkAll }: RenderParts,
 ): Promise<{ rendered?: RenderedIssue; diagnostics: Diagnostic[] }> {
   const diagnostics: Diagnostic[] = [];
   const unsubscribeSentinel = sentinelFor(UNSUBSCRIBE_TAG);
@@ -148,11 +169,32 @@ export async function renderSource(
     text,
     webHtml,
     mergeTags,
+    fill: { html: compileFill(html, 'html'), text: compileFill(text, 'text') },
     bytes: { html: Buffer.byteLength(html), text: Buffer.byteLength(text), web: Buffer.byteLength(webHtml) },
   };
-  const found = checkRendered(partial, { content });
+  const found = checkAll
+    ? await checkAllRules(() => checkAll(partial, content), issue.slug, issue.file)
+    : checkRendered(partial, { content });
   diagnostics.push(...found);
   return { rendered: { ...partial, diagnostics: found }, diagnostics };
+}
+
+/** A crashing rule is a bug; the email still built, so the crash is reported beside it. */
+async function checkAllRules(run: () => Promise<Diagnostic[]>, slug: string, file: string): Promise<Diagnostic[]> {
+  try {
+    return await run();
+  } catch (err) {
+    return [
+      {
+        code: 'check/crashed',
+        severity: 'error',
+        message: `a check rule crashed: ${(err as Error)?.message ?? String(err)}`,
+        issue: slug,
+        file,
+        hint: 'The email built; this is a bug in Gazette. Please report it with the issue file.',
+      },
+    ];
+  }
 }
 
 /** One entry per distinct tag that made it into the output, keeping where it was first written. */

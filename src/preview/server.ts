@@ -5,7 +5,6 @@ import path from 'node:path';
 import { buildIssue } from '../pipeline/build.js';
 import { loadEnv } from '../util/env.js';
 import { DiagnosticsError, formatDiagnostic, GazetteError } from '../util/errors.js';
-import { compileFill } from '../render/merge.js';
 import { SLUG_RULE } from '../scaffold/slug.js';
 import { checkAddress } from '../send/address.js';
 import { readBody } from '../server/http.js';
@@ -354,7 +353,7 @@ export async function startPreview(options: PreviewOptions): Promise<PreviewServ
     const source = kind === 'html' ? r.html : r.text;
     const s = subscriberFor(sub);
     if (!s) return source;
-    return compileFill(source, kind).fill(s.fields, unsubscribeFor(r, s.email));
+    return r.fill[kind].fill(s.fields, unsubscribeFor(r, s.email));
   }
 
   function unsubscribeFor(r: RenderedIssue, email: string): string {

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { buildIssue } from '../pipeline/build.js';
-import { checkIssue, type CheckOptions } from '../check/index.js';
+import type { CheckOptions } from '../check/index.js';
+import { CHECK_FAMILIES } from '../diagnostics/catalogue.js';
 import type { BuildResult, Diagnostic, Publication, RenderedIssue } from '../types.js';
 
 const ERROR_GRACE_MS = 80;
@@ -38,7 +39,6 @@ export class PreviewSession extends EventEmitter<{ build: [BuildEvent] }> {
   result: BuildResult = { ok: false, issues: [], diagnostics: [] };
   lastBuildMs = 0;
   private lastGood = new Map<string, RenderedIssue>();
-  private checks = new Map<string, Diagnostic[]>();
   private prints = new Map<string, { frames: string; meta: string }>();
   private running?: Promise<void>;
   private dirty = false;
@@ -86,10 +86,7 @@ export class PreviewSession extends EventEmitter<{ build: [BuildEvent] }> {
 
   /** Diagnostics of the issue, of the files it depends on, and of the whole build (load errors). */
   diagnosticsOf(slug: string): Diagnostic[] {
-    const all = [
-      ...this.result.diagnostics.filter((d) => !d.issue || d.issue === slug),
-      ...(this.checks.get(slug) ?? []),
-    ];
+    const all = this.result.diagnostics.filter((d) => !d.issue || d.issue === slug);
     const seen = new Set<string>();
     return all.filter((d) => {
       const key = JSON.stringify([d.code, d.severity, d.message, d.file, d.line, d.column, d.field]);
@@ -108,7 +105,8 @@ export class PreviewSession extends EventEmitter<{ build: [BuildEvent] }> {
     const started = performance.now();
     let result: BuildResult;
     try {
-      result = await buildIssue({ root: this.root });
+      // Every rule, once, inside the build: the same findings as `gazette check`.
+      result = await buildIssue({ root: this.root, rules: 'all', check: this.checkOptions });
     } catch (err) {
       // buildIssue reports bad content as diagnostics; this is a bug, but the server stays up.
       result = {
@@ -124,30 +122,13 @@ export class PreviewSession extends EventEmitter<{ build: [BuildEvent] }> {
         ],
       };
     }
-    const checks = new Map<string, Diagnostic[]>();
-    for (const r of result.issues) {
-      try {
-        checks.set(r.issue.slug, await checkIssue(r, { content: result.content! }, this.checkOptions));
-      } catch (err) {
-        checks.set(r.issue.slug, [
-          {
-            code: 'preview/check-crashed',
-            severity: 'warning',
-            message: `checks failed: ${(err as Error)?.message ?? String(err)}`,
-            issue: r.issue.slug,
-            hint: 'The email built; one of the checks has a bug. Run `gazette check` for details.',
-          },
-        ]);
-      }
-    }
     // A save is often two writes (truncate, then write): a build that fails while another change
     // is already on its way is dropped instead of flashing errors at the editor.
-    if (!result.ok) {
+    if (!builds(result)) {
       await new Promise((resolve) => setTimeout(resolve, ERROR_GRACE_MS));
       if (this.dirty) return;
     }
     this.result = result;
-    this.checks = checks;
     for (const r of result.issues) this.lastGood.set(r.issue.slug, r);
     // An issue whose file is gone (content loaded fine without it) is not kept as "stale".
     if (result.content) {
@@ -179,6 +160,11 @@ export class PreviewSession extends EventEmitter<{ build: [BuildEvent] }> {
     }
     return changed;
   }
+}
+
+/** No error from loading, templates or MJML (a check rule's error does not make a save half-written). */
+function builds(result: BuildResult): boolean {
+  return !result.diagnostics.some((d) => d.severity === 'error' && !CHECK_FAMILIES.includes(d.code.split('/')[0]!));
 }
 
 function hash(value: unknown): string {

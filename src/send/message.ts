@@ -1,5 +1,5 @@
 import { createHash, createHmac, randomBytes } from 'node:crypto';
-import { compileFill, type Fill } from '../render/merge.js';
+import type { Fill } from '../render/merge.js';
 import { signToken, unsubscribeUrl } from '../util/token.js';
 import type { Publication, RenderedIssue } from '../types.js';
 import { headerSafe, mailbox, phrase, quotedPrintable, rfc5322Date, unstructured } from './mime.js';
@@ -75,8 +75,8 @@ export function createMessageTemplate(rendered: RenderedIssue, options: MessageT
     'MIME-Version: 1.0',
     `Content-Type: multipart/alternative; boundary="${boundary}"`,
   ].join('\r\n');
-  const textPart = encodedPart(compileFill(rendered.text, 'text'));
-  const htmlPart = encodedPart(compileFill(rendered.html, 'html'));
+  const textPart = encodedPart(rendered.fill.text);
+  const htmlPart = encodedPart(rendered.fill.html);
   const textHead = `\r\n\r\n--${boundary}\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n`;
   const htmlHead = `\r\n--${boundary}\r\nContent-Type: text/html; charset=utf-8\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n`;
   const tail = `\r\n--${boundary}--\r\n`;
