@@ -5,7 +5,7 @@ import { csvSource } from '../send/source.js';
 import { sendTestCopy } from '../send/test-send.js';
 import { stateDir } from '../store/db.js';
 import type { RenderedIssue } from '../types.js';
-import { loadEnv } from '../util/env.js';
+import { envFileWarning, loadEnv } from '../util/env.js';
 import { GazetteError } from '../util/errors.js';
 import { secretFromEnv } from '../util/token.js';
 import { intOption, numberOption, parseCommandArgs, usageError } from './args.js';
@@ -77,6 +77,8 @@ export async function run(argv: string[], io: CommandIo): Promise<number> {
   tuneHeapForSending();
   const root = path.resolve(io.cwd, values.root!);
   const env = loadEnv(root, io.env);
+  const envWarning = envFileWarning(root);
+  if (envWarning) io.stderr.write(envWarning);
   // Refuse before building anything: unsubscribe links cannot be signed without it.
   const secret = secretFromEnv(env);
   const rendered = await build(root, values.issue, io);

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { parseCommandArgs } from '../cli.js';
+import { envFileWarning } from '../util/env.js';
 import { GazetteError } from '../util/errors.js';
 import { createGazetteHandler } from '../server/handler.js';
 import { createServeServer } from '../server/listen.js';
@@ -33,6 +34,8 @@ export async function run(argv: string[]): Promise<number> {
   }
   const root = path.resolve(values.root!);
   const dist = path.join(root, 'dist');
+  const envWarning = envFileWarning(root);
+  if (envWarning) process.stderr.write(envWarning);
   const handler = await createGazetteHandler({
     root,
     log: (line) => process.stdout.write(`${new Date().toISOString()} ${line}\n`),

@@ -193,7 +193,8 @@ export function emlTransport(dir: string): Transport {
   return {
     description: `.eml files in ${dir}`,
     async send(message) {
-      made ??= mkdir(dir, { recursive: true });
+      // Each file holds an address and its personalized email: owner only.
+      made ??= mkdir(dir, { recursive: true, mode: 0o700 });
       await made;
       // File names come from addresses: keep a safe subset and add a hash so that two
       // addresses that sanitize alike never share a file.
@@ -202,7 +203,7 @@ export function emlTransport(dir: string): Transport {
         .replace(/^\.+/, '_')
         .slice(0, 100);
       const hash = createHash('sha256').update(message.email).digest('hex').slice(0, 8);
-      await writeFile(path.join(dir, `${safe}-${hash}.eml`), message.raw);
+      await writeFile(path.join(dir, `${safe}-${hash}.eml`), message.raw, { mode: 0o600 });
       return { ok: true, response: 'written' };
     },
     async close() {},

@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 
@@ -13,6 +13,12 @@ export function databasePath(root: string): string {
   return path.join(stateDir(root), 'journal.sqlite');
 }
 
+/** Creates (or tightens) a folder of private state: 0700, whatever the umask or an older version made. */
+export function ensurePrivateDir(dir: string): void {
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  chmodSync(dir, 0o700);
+}
+
 /**
  * Opens `<root>/.gazette/journal.sqlite`: the send journal and the suppression list live in one
  * SQLite file so that `send` sees an unsubscribe the moment `serve` records it. WAL lets the
@@ -20,9 +26,12 @@ export function databasePath(root: string): string {
  * instead of failing.
  */
 export function openDatabase(root: string): Db {
-  mkdirSync(stateDir(root), { recursive: true });
-  const db = new Database(databasePath(root));
+  ensurePrivateDir(stateDir(root));
+  const file = databasePath(root);
+  const db = new Database(file);
   db.pragma('journal_mode = WAL');
+  // Every recipient's CSV columns live here: owner only, also for files an older version made 0644.
+  for (const f of [file, `${file}-wal`, `${file}-shm`]) if (existsSync(f)) chmodSync(f, 0o600);
   db.pragma('synchronous = NORMAL');
   db.pragma('busy_timeout = 5000');
   db.pragma('foreign_keys = ON');

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 
 /**
@@ -28,4 +28,22 @@ export function loadEnv(root: string, env: NodeJS.ProcessEnv = process.env): Nod
     out[m[1]!] = value;
   }
   return { ...out, ...env };
+}
+
+/**
+ * A warning line when `<root>/.env` (SMTP password, GAZETTE_SECRET, DKIM key) can be read by
+ * other users of the machine; undefined when it is private or absent (and on Windows, where
+ * modes mean nothing).
+ */
+export function envFileWarning(root: string): string | undefined {
+  if (process.platform === 'win32') return undefined;
+  let mode: number;
+  try {
+    mode = statSync(path.join(root, '.env')).mode & 0o777;
+  } catch {
+    return undefined;
+  }
+  if ((mode & 0o077) === 0) return undefined;
+  const file = path.join(root, '.env');
+  return `warning: ${file} is readable by others (mode ${mode.toString(8).padStart(3, '0')}); it holds secrets.\n  hint: chmod 600 ${file}\n`;
 }
