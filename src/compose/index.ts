@@ -85,9 +85,10 @@ function composeArticle(
   const lang = article.lang ?? publication.language;
   const body = protectProse(article.body, article.file, article.bodyLine);
   const md = renderMarkdown(body.text, { baseUrl: publication.url, dir: article.dir, theme, docId: article.slug });
-  const image = article.image
-    ? { ...article.image, url: resolveUrl(article.image.src, publication.url) ?? article.image.src }
-    : undefined;
+  // Only an http(s) image ever reaches src, og:image or the feed (the schema refuses the rest too).
+  const imageUrl = article.image && resolveUrl(article.image.src, publication.url);
+  const image =
+    article.image && imageUrl && /^https?:/.test(imageUrl) ? { ...article.image, url: imageUrl } : undefined;
   const composed: ComposedArticle = {
     slug: article.slug,
     file: article.file,

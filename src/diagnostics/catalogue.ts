@@ -85,6 +85,7 @@ const CODES = {
   'content/too-large': { severity: 'error', title: 'A content file is over the size limit for content files.', hint: 'Split the file, or move large data (images, tables) out of it and link to it.' },
   'content/yaml-aliases': { severity: 'error', title: 'YAML aliases (`*name`) that expand beyond the budget (100 expansions): the shape of an alias bomb.', hint: 'Write the values out instead of using anchors and aliases.' },
   'content/data-too-large': { severity: 'error', title: 'A front-matter or publication.yml block over 64 KiB.', hint: 'Move long text into the body and data into separate files.' },
+  'content/insecure-url': { severity: 'warning', title: 'An article `url` or `image.src` uses http: (only https, http and mailto are accepted; javascript:, data: and file: are errors).', hint: 'Use the https address.' },
   'content/symlink': { severity: 'warning', title: 'A symbolic link inside content/ that stays in its folder: it is read and published as a copy of its target.', hint: 'Replace the link by the file itself.' },
   'content/symlink-outside': { severity: 'error', title: 'A symbolic link in content/ that points out of its folder (e.g. to `.env` or `/etc/passwd`), to a folder, or nowhere: never read nor published.', hint: 'Copy the file into the folder instead of linking to it.' },
   'content/not-utf8': { severity: 'error', title: 'A content file is not valid UTF-8.', hint: 'Save the file as UTF-8.' },

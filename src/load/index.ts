@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { linkFindings } from '../util/links.js';
+import { insecureUrlFindings } from './urls.js';
 import { directionOf } from '../util/direction.js';
 import type { Article, Content, Diagnostic, IssueSource, Publication } from '../types.js';
 import { articleObjects, parseCached } from './cache.js';
@@ -47,6 +48,7 @@ export async function loadContent(root: string): Promise<LoadResult> {
     if (!v) continue;
     diagnostics.push(...v.diagnostics);
     if (!v.value) continue;
+    diagnostics.push(...insecureUrlFindings(v.value, f.file, fm.parsed));
     const cached = articleObjects.get(f);
     if (cached && cached.language === publication?.language) {
       articles.set(slug, cached.article);

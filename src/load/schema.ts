@@ -39,6 +39,28 @@ export const httpsUrl = z
   .trim()
   .url('must be a full URL')
   .refine((u) => u.startsWith('https://'), 'must start with https://');
+/** The scheme of an absolute URL (`javascript`, `https`...), or undefined for a relative one. */
+function schemeOf(u: string): string | undefined {
+  // Browsers drop tabs and newlines inside a scheme and ignore leading control characters and spaces.
+  const m = /^([a-z][a-z0-9+.-]*):/i.exec(u.replace(/[\u0000-\u0020]/g, ''));
+  return m?.[1]?.toLowerCase();
+}
+/** A link in content: https, http (the build reports it as link/insecure) or mailto, nothing else. */
+const linkUrl = z
+  .string()
+  .trim()
+  .refine(
+    (u) => ['https', 'http', 'mailto'].includes(schemeOf(u) ?? ''),
+    'must be an https URL (http and mailto are accepted)',
+  )
+  .refine((u) => URL.canParse(u), 'must be a full URL');
+/** An image: a path relative to publication.url, or an https (or http) URL; never javascript:, data:, file:. */
+const imageSrc = text.refine((u) => {
+  const scheme = schemeOf(u);
+  return scheme === undefined
+    ? !u.startsWith('//') || URL.canParse(`https:${u}`)
+    : scheme === 'https' || scheme === 'http';
+}, 'must be a path relative to publication.url or an https URL');
 const bcp47 = z
   .string()
   .trim()
@@ -72,7 +94,9 @@ export const publicationSchema = z.object({
   name: text,
   url: httpsUrl.transform((u) => u.replace(/\/+$/, '')),
   description: optionalText,
-  logo: z.object({ src: text, alt: z.string(), width: z.number().int().positive().max(600).default(180) }).optional(),
+  logo: z
+    .object({ src: imageSrc, alt: z.string(), width: z.number().int().positive().max(600).default(180) })
+    .optional(),
   from: z.object({ name: text, address: email }),
   replyTo: email.optional(),
   address: text,
@@ -91,9 +115,9 @@ export const articleSchema = z
     authors: authorList.optional(),
     by: authorList.optional(),
     dek: optionalText,
-    image: z.object({ src: text, alt: z.string(), credit: optionalText }).optional(),
+    image: z.object({ src: imageSrc, alt: z.string(), credit: optionalText }).optional(),
     section: optionalText,
-    url: z.string().trim().url('must be a full URL').optional(),
+    url: linkUrl.optional(),
     lang: bcp47.optional(),
     dir: z.enum(['ltr', 'rtl']).optional(),
     excerpt: optionalText,

@@ -31,7 +31,8 @@ export function renderWebVersion(emailHtml: string, issue: Issue): string {
     .filter(Boolean)
     .join('\n');
   html = html.replace(/<title>[\s\S]*?<\/title>/, '');
-  html = html.replace(/<head>/, `<head>\n${meta}`);
+  // A function replacement: a string one would expand `$&`, `$\`` and `$'` written in a title.
+  html = html.replace(/<head>/, (head) => `${head}\n${meta}`);
   return html.replace(/<body[^>]*>/, (body) => `${body}\n${archiveBar(issue)}`);
 }
 
