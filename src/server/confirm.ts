@@ -42,7 +42,7 @@ export async function handleConfirm(
       form: { action: `?token=${encodeURIComponent(token)}`, fields: {}, label: 'Confirm my subscription' },
     })
       .replace('<form method="post"', '<form id="c" method="post"')
-      .replace('</body>', `<script>${SCRIPT}</script>\n</body>`);
+      .replace('</body>', () => `<script>${SCRIPT}</script>\n</body>`);
     return send(req, res, {
       status: 200,
       body: html,
