@@ -84,9 +84,10 @@ describe("attack: $` $& $' in a title (issue 12)", () => {
     const offenders: string[] = [];
     for (const f of files) {
       const src = await readFile(path.join(REPO, 'src', f), 'utf8');
-      // `.replace(pattern, `...${x}...`)` or `.replace(pattern, someVariable)`.
+      // `.replace(pattern, `...${x}...`)` or `.replace(pattern, someVariable)`; module constants
+      // (UPPER_CASE, fixed letters) are fine.
       for (const m of src.matchAll(/\.replace(?:All)?\((?:[^()]|\([^()]*\))*?,\s*(`[^`]*\$\{|[A-Za-z_$][\w$.]*\s*\))/g))
-        offenders.push(`${f}: ${m[0].slice(0, 80)}`);
+        if (!/^[A-Z][A-Z0-9_]*\s*\)$/.test(m[1]!)) offenders.push(`${f}: ${m[0].slice(0, 80)}`);
     }
     expect(offenders).toEqual([]);
   });
