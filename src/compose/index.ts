@@ -10,6 +10,7 @@ import type {
   Publication,
 } from '../types.js';
 import type { SourceNote } from './embeds.js';
+import { directionOf } from '../util/direction.js';
 import { renderMarkdown, resolveUrl } from './markdown.js';
 import { protectProse, restoreLiterals } from './prose.js';
 import { articleUrl, issueWebUrl } from './urls.js';
@@ -36,6 +37,8 @@ export function composeIssue(content: Content, source: IssueSource): ComposeResu
   const mergeTags: MergeTag[] = [];
   const diagnostics: Diagnostic[] = [];
   const lang = publication.language;
+  // The issue's own text (intro, header, footer) is in the publication's language, laid out in its direction.
+  const dir = directionOf(lang);
 
   const articles = source.articles.map((slug) => {
     const article = content.articles.get(slug);
@@ -49,7 +52,7 @@ export function composeIssue(content: Content, source: IssueSource): ComposeResu
   const intro = protectProse(source.intro, source.file, source.introLine);
   mergeTags.push(...intro.tags);
   diagnostics.push(...intro.diagnostics.map((d) => ({ ...d, issue: source.slug })));
-  const introMd = renderMarkdown(intro.text, { baseUrl: publication.url, dir: 'ltr', theme, docId: source.slug });
+  const introMd = renderMarkdown(intro.text, { baseUrl: publication.url, dir, theme, docId: source.slug });
   diagnostics.push(...located(introMd.notes, source.file, source.introLine).map((d) => ({ ...d, issue: source.slug })));
 
   const issue: Issue = {
@@ -67,7 +70,7 @@ export function composeIssue(content: Content, source: IssueSource): ComposeResu
     publication,
     webUrl: issueWebUrl(publication, source.slug),
     lang,
-    dir: 'ltr',
+    dir,
   };
   return { issue, mergeTags, diagnostics };
 }

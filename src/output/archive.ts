@@ -1,6 +1,8 @@
+import { label } from '../render/labels.js';
 import { escapeHtml } from '../render/merge.js';
 import { themeOf } from '../render/theme.js';
 import type { Publication } from '../types.js';
+import { directionOf } from '../util/direction.js';
 import type { IssueEntry } from './entries.js';
 
 /**
@@ -13,7 +15,7 @@ export function renderArchive(publication: Publication, entries: IssueEntry[]): 
   const e = escapeHtml;
   const items = entries
     .map((i) => {
-      const meta = `${i.number !== undefined ? `<span class="n">Issue ${i.number}</span> · ` : ''}<time datetime="${e(i.date)}">${e(i.dateFormatted)}</time>`;
+      const meta = `${i.number !== undefined ? `<span class="n">${e(label('issue', publication.language))} ${i.number}</span> · ` : ''}<time datetime="${e(i.date)}">${e(i.dateFormatted)}</time>`;
       return `<li>
 <p class="meta">${meta}</p>
 <h2><a href="${e(i.webPath)}">${e(i.title)}</a></h2>${i.preheader ? `\n<p>${e(i.preheader)}</p>` : ''}
@@ -22,7 +24,7 @@ export function renderArchive(publication: Publication, entries: IssueEntry[]): 
     .join('\n');
   const description = publication.description ?? `Past issues of the ${publication.name} newsletter.`;
   return `<!doctype html>
-<html lang="${e(publication.language)}">
+<html lang="${e(publication.language)}" dir="${directionOf(publication.language)}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">

@@ -21,7 +21,7 @@ const LABELS: Record<string, Record<LabelKey, string>> = {
     issue: 'Issue',
     viewInBrowser: 'View in browser',
     unsubscribe: 'Unsubscribe',
-    whyReceiving: 'You are receiving this email because you subscribed to the {name} newsletter.',
+    whyReceiving: 'You are receiving this email because you subscribed to {name}.',
     website: 'Website',
     pastIssues: 'Past issues',
   },

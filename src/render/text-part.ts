@@ -1,5 +1,6 @@
 import { wrap } from '../compose/text.js';
 import type { ComposedArticle, Issue } from '../types.js';
+import { label } from './labels.js';
 
 const RULE = '-'.repeat(40);
 
@@ -8,11 +9,16 @@ const RULE = '-'.repeat(40);
  * written out. Merge tags (as sentinels) pass through and are filled per recipient.
  */
 export function renderTextPart(issue: Issue, unsubscribe: string): string {
-  const { publication } = issue;
-  const head = [publication.name, issue.number ? `Issue ${issue.number}` : undefined, issue.dateFormatted]
+  const { publication, lang } = issue;
+  // The theme's words, as in the HTML part, so an Arabic issue's text part is not in English.
+  const head = [
+    publication.name,
+    issue.number ? `${label('issue', lang)} ${issue.number}` : undefined,
+    issue.dateFormatted,
+  ]
     .filter(Boolean)
     .join(' | ');
-  const parts: string[] = [head, `View this issue in your browser: ${issue.webUrl}`];
+  const parts: string[] = [head, `${label('viewInBrowser', lang)}: ${issue.webUrl}`];
   if (issue.introText.trim()) parts.push(issue.introText);
   // A feature issue: the first article in full, the others as teasers (as in the HTML).
   issue.articles.forEach((a, i) =>
@@ -21,7 +27,7 @@ export function renderTextPart(issue: Issue, unsubscribe: string): string {
   parts.push(
     RULE,
     [publication.name, publication.address, publication.url].join('\n'),
-    `You are receiving this email because you subscribed to ${publication.name}.\nUnsubscribe: ${unsubscribe}`,
+    `${label('whyReceiving', lang, { name: publication.name })}\n${label('unsubscribe', lang)}: ${unsubscribe}`,
   );
   return parts.join('\n\n') + '\n';
 }
@@ -36,10 +42,10 @@ function heading(a: ComposedArticle): string {
 }
 
 function teaser(a: ComposedArticle): string {
-  return [heading(a), wrap(a.excerpt, 72).join('\n'), `Read more: ${a.url}`].join('\n\n');
+  return [heading(a), wrap(a.excerpt, 72).join('\n'), `${label('readMore', a.lang)}: ${a.url}`].join('\n\n');
 }
 
 function feature(a: ComposedArticle): string {
   const credit = a.image?.credit ? `[${a.image.credit}]\n\n` : '';
-  return `${credit}${heading(a)}\n\n${a.text}\n\nRead it on the web: ${a.url}`;
+  return `${credit}${heading(a)}\n\n${a.text}\n\n${label('readOnWeb', a.lang)}: ${a.url}`;
 }

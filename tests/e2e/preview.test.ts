@@ -100,7 +100,7 @@ describe('the preview page in Chromium', () => {
       const d = document.querySelector<HTMLIFrameElement>('.gz-mobile iframe')!.contentDocument;
       return !!d && !d.querySelector('table') && d.body?.innerText.includes('Hi Sam Reader,');
     });
-    expect(await frameText(page, 'mobile')).toContain('View this issue in your browser:');
+    expect(await frameText(page, 'mobile')).toContain('View in browser:');
 
     // The choices live in the address, so a reload (or a shared link) keeps them.
     expect(page.url()).toContain('tab=text');
