@@ -11,7 +11,8 @@ const HELP = `${USAGE}
 Serves a live preview of every issue on http://127.0.0.1:3000/ (the next free port if it is taken)
 and rebuilds it whenever a file under content/ or templates/ changes; open pages reload by
 themselves. --subscribers offers the first 50 rows of a CSV in "View as". --host 0.0.0.0 makes
-the preview reachable from other machines: only do that on a trusted network.
+the preview reachable from other machines; it then answers only browsers that opened the URL it
+prints, which carries a token for this run.
 `;
 
 export async function run(argv: string[]): Promise<number> {
@@ -50,7 +51,9 @@ export async function run(argv: string[]): Promise<number> {
   ];
   if (port !== 0 && server.port !== port) lines.push(`  (port ${port} was busy; using ${server.port})`);
   if (values.host !== '127.0.0.1' && values.host !== 'localhost')
-    lines.push(`  warning: listening on ${values.host}; anyone who can reach this machine can read unsent issues.`);
+    lines.push(
+      `  note: listening on ${values.host}; only a browser that opened the URL above (it carries this run's token) gets in.`,
+    );
   process.stdout.write(lines.join('\n') + '\n');
   if (values.open) openBrowser(server.url);
 

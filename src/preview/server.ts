@@ -17,6 +17,7 @@ import { PreviewSession, type BuildEvent } from './session.js';
 import { contentType, readInside } from './static.js';
 import { SAMPLE_SUBSCRIBER, subscriberStats, type PreviewSubscriber } from './subscribers.js';
 import { sendTestCopy } from '../send/test-send.js';
+import { previewAccess } from './access.js';
 import { composeEml } from './test-message.js';
 import { watchRoot, type RootWatcher } from './watch.js';
 
@@ -46,7 +47,6 @@ export interface PreviewServer {
 const DEV_SECRET = 'gazette-preview-only-dev-secret';
 const MAX_POST_BYTES = 4096;
 const SEND_TEST_TIMEOUT_MS = 60_000;
-const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
 
 /** Starts the live preview: builds once, then serves and rebuilds on every change. */
 export async function startPreview(options: PreviewOptions): Promise<PreviewServer> {
@@ -70,8 +70,7 @@ export async function startPreview(options: PreviewOptions): Promise<PreviewServ
     options.watch === false ? undefined : watchRoot(root, () => void session.rebuild(), 20);
   await watcher?.ready;
 
-  const allowedHosts = new Set([...LOOPBACK, host.toLowerCase()]);
-  const openToNetwork = host === '0.0.0.0' || host === '::';
+  const access = previewAccess(host);
 
   const server = http.createServer((req, res) => {
     handle(req, res).catch((err) => {
@@ -84,10 +83,17 @@ export async function startPreview(options: PreviewOptions): Promise<PreviewServ
   server.on('clientError', (_err, socket) => socket.destroy());
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    // DNS rebinding: a web page must not reach this server through a name it controls.
-    const hostHeader = (req.headers.host ?? '').toLowerCase().replace(/:\d+$/, '');
-    if (!openToNetwork && !allowedHosts.has(hostHeader))
-      return reply(res, 403, 'text/plain; charset=utf-8', 'Forbidden: unexpected Host header.');
+    // DNS rebinding and other machines: Host check on loopback, the per-run token elsewhere.
+    const verdict = access.check(req);
+    if (!verdict.ok) {
+      if (verdict.status === 303)
+        return reply(res, 303, 'text/plain; charset=utf-8', '', {
+          location: verdict.location,
+          'set-cookie': verdict.cookie,
+          'cache-control': 'no-store',
+        });
+      return reply(res, 403, 'text/plain; charset=utf-8', verdict.message);
+    }
     const raw = req.url ?? '/';
     if (!raw.startsWith('/')) return notFound(res);
     const q = raw.indexOf('?');
@@ -265,12 +271,11 @@ export async function startPreview(options: PreviewOptions): Promise<PreviewServ
     const json = (status: number, body: object) =>
       reply(res, status, 'application/json; charset=utf-8', JSON.stringify(body));
     // A JSON content type forces a CORS preflight, which this server never grants: other sites
-    // cannot make a visitor's browser send mail. The Origin, when given, must be this server.
+    // cannot make a visitor's browser send mail. The Origin, when given, must be one of this
+    // server's own origins (not whatever the request's Host says).
     if (!/^application\/json\b/i.test(req.headers['content-type'] ?? ''))
       return json(415, { ok: false, message: 'Send JSON: {"to": "you@example.org"}.' });
-    const origin = req.headers.origin;
-    if (origin !== undefined && origin !== `http://${req.headers.host}`)
-      return json(403, { ok: false, message: 'Cross-origin request refused.' });
+    if (!access.originAllowed(req)) return json(403, { ok: false, message: 'Cross-origin request refused.' });
     let body: { to?: unknown; sub?: unknown };
     try {
       body = JSON.parse((await readBody(req, MAX_POST_BYTES, 10_000)).toString('utf8'));
@@ -369,13 +374,14 @@ export async function startPreview(options: PreviewOptions): Promise<PreviewServ
   }
 
   const port = await listen(server, host, options.port ?? 3000, options.portTries ?? 20);
+  access.setPort(port);
   const heartbeat = setInterval(() => {
     for (const c of clients) c.write(': keep-alive\n\n');
   }, 15_000);
   heartbeat.unref();
   const shownHost = host.includes(':') ? `[${host}]` : host;
   return {
-    url: `http://${shownHost}:${port}/`,
+    url: `http://${shownHost}:${port}/${access.token ? `?token=${access.token}` : ''}`,
     port,
     session,
     async close() {
