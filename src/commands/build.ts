@@ -1,12 +1,14 @@
 import path from 'node:path';
 import { buildIssue } from '../pipeline/build.js';
-import { parseCommandArgs, printDiagnostics, summarize } from '../cli.js';
+import type { CommandIo } from './io.js';
+import { parseCommandArgs } from './args.js';
+import { printDiagnostics, summarize } from './print.js';
 import { siteFiles } from '../output/site.js';
 import { writeBuild } from '../output/write.js';
 
 const USAGE = 'gazette build [--root DIR] [--out DIR] [--public DIR] [--issue SLUG] [--quiet]';
 
-export async function run(argv: string[]): Promise<number> {
+export async function run(argv: string[], io: CommandIo): Promise<number> {
   const { values } = parseCommandArgs(
     argv,
     {
@@ -19,12 +21,12 @@ export async function run(argv: string[]): Promise<number> {
     USAGE,
   );
   if (values.help) {
-    process.stdout.write(
+    io.stdout.write(
       `${USAGE}\n\nBuilds every issue in <root>/content/issues (or one) into <root>/dist.\n--public DIR writes the public tree alone into DIR (for a static host): no email.html, email.txt,\nissue.json or screenshots, which are for the sender.\n`,
     );
     return 0;
   }
-  const root = path.resolve(values.root!);
+  const root = path.resolve(io.cwd, values.root!);
   const publicOnly = values.public !== undefined;
   const out = path.resolve(root, values.public ?? values.out ?? 'dist');
   const started = performance.now();
@@ -32,10 +34,11 @@ export async function run(argv: string[]): Promise<number> {
   printDiagnostics(
     result.diagnostics.filter((d) => d.severity !== 'info'),
     root,
+    io,
   );
   if (!result.ok) {
-    process.stderr.write(
-      `\nBuild failed: ${summarize(result.diagnostics)}. Nothing was written; ${path.relative(process.cwd(), out) || out} is unchanged.\n`,
+    io.stderr.write(
+      `\nBuild failed: ${summarize(result.diagnostics)}. Nothing was written; ${path.relative(io.cwd, out) || out} is unchanged.\n`,
     );
     return 1;
   }
@@ -46,23 +49,23 @@ export async function run(argv: string[]): Promise<number> {
     publicOnly,
   });
   if (publicOnly && !values.quiet) {
-    process.stdout.write(
-      `Wrote the public tree of ${result.issues.length} issue(s) to ${path.relative(process.cwd(), out) || '.'}\n`,
+    io.stdout.write(
+      `Wrote the public tree of ${result.issues.length} issue(s) to ${path.relative(io.cwd, out) || '.'}\n`,
     );
     return 0;
   }
   if (!values.quiet) {
     const ms = Math.round(performance.now() - started);
-    const rel = (p: string) => path.relative(process.cwd(), p) || '.';
-    process.stdout.write(
+    const rel = (p: string) => path.relative(io.cwd, p) || '.';
+    io.stdout.write(
       `Built ${result.issues.length} issue${result.issues.length === 1 ? '' : 's'} in ${ms} ms (${summarize(result.diagnostics)}):\n`,
     );
     for (const r of result.issues) {
-      process.stdout.write(
+      io.stdout.write(
         `  ${r.issue.slug}\n    email: ${rel(path.join(out, r.issue.slug, 'email.html'))} (${(r.bytes.html / 1024).toFixed(1)} KB)\n    text:  ${rel(path.join(out, r.issue.slug, 'email.txt'))}\n    web:   ${rel(path.join(out, r.issue.slug, 'web.html'))}\n`,
       );
     }
-    process.stdout.write(
+    io.stdout.write(
       `Open ${rel(path.join(out, result.issues[0]!.issue.slug, 'email.html'))} in a browser, or run \`npx gazette preview\` for a live preview.\n`,
     );
   }

@@ -2,7 +2,9 @@ import path from 'node:path';
 import { buildIssue } from '../pipeline/build.js';
 import type { CheckOptions } from '../check/index.js';
 import { readSubscriberSample } from '../check/subscribers.js';
-import { parseCommandArgs, printDiagnostics, summarize } from '../cli.js';
+import type { CommandIo } from './io.js';
+import { parseCommandArgs } from './args.js';
+import { printDiagnostics, summarize } from './print.js';
 import { GazetteError } from '../util/errors.js';
 import type { Diagnostic } from '../types.js';
 
@@ -25,7 +27,7 @@ links, email-client support (caniemail), compliance, accessibility and merge tag
 Exit: 0 clean, 1 errors (or warnings with --strict). Every code is explained in README.md, "Checks".
 `;
 
-export async function run(argv: string[]): Promise<number> {
+export async function run(argv: string[], io: CommandIo): Promise<number> {
   const { values } = parseCommandArgs(
     argv,
     {
@@ -41,7 +43,7 @@ export async function run(argv: string[]): Promise<number> {
     USAGE,
   );
   if (values.help) {
-    process.stdout.write(HELP);
+    io.stdout.write(HELP);
     return 0;
   }
   if (values.format !== 'text' && values.format !== 'json') {
@@ -57,9 +59,9 @@ export async function run(argv: string[]): Promise<number> {
       { code: 'cli/usage', hint: 'e.g. --links-timeout 5000' },
     );
   }
-  const root = path.resolve(values.root!);
+  const root = path.resolve(io.cwd, values.root!);
   const options: CheckOptions = {};
-  if (values.subscribers) options.subscribers = await readSubscriberSample(path.resolve(values.subscribers));
+  if (values.subscribers) options.subscribers = await readSubscriberSample(path.resolve(io.cwd, values.subscribers));
   if (values.links) options.links = { timeoutMs: timeout };
 
   // Every rule runs once, inside the build. Printed after the build's other findings (loading,
@@ -81,7 +83,7 @@ export async function run(argv: string[]): Promise<number> {
   const failed = summary.errors > 0 || (values.strict! && summary.warnings > 0);
 
   if (values.format === 'json') {
-    process.stdout.write(
+    io.stdout.write(
       JSON.stringify({ ok: !failed, strict: values.strict, summary, issues, diagnostics }, null, 2) + '\n',
     );
     return failed ? 1 : 0;
@@ -89,13 +91,14 @@ export async function run(argv: string[]): Promise<number> {
   printDiagnostics(
     diagnostics.filter((d) => values.verbose || d.severity !== 'info'),
     root,
+    io,
   );
   const notes =
     summary.info && !values.verbose
       ? ` and ${summary.info} note${summary.info === 1 ? '' : 's'} (--verbose shows them)`
       : '';
   const verdict = failed ? 'FAILED' : 'passed';
-  process.stdout.write(
+  io.stdout.write(
     `Checked ${issues.length} issue${issues.length === 1 ? '' : 's'}: ${summarize(diagnostics)}${notes}. ${verdict}${values.strict ? ' (--strict)' : ''}.\n`,
   );
   return failed ? 1 : 0;

@@ -23,13 +23,6 @@ On a terminal it asks for what the flags do not give; otherwise the missing valu
 /** What init needs of the world (a CommandIo; stdin only for the questions on a terminal). */
 type InitIo = Pick<CommandIo, 'stdout' | 'stderr' | 'stdin' | 'cwd'>;
 
-const processIo = (): InitIo => ({
-  stdout: process.stdout,
-  stderr: process.stderr,
-  stdin: process.stdin,
-  cwd: process.cwd(),
-});
-
 type Key = 'name' | 'url' | 'from' | 'address';
 const QUESTIONS: Record<Key, string> = {
   name: 'Name of the newsletter',
@@ -38,7 +31,7 @@ const QUESTIONS: Record<Key, string> = {
   address: 'Postal address for the footer',
 };
 
-export async function run(argv: string[], io: InitIo = processIo()): Promise<number> {
+export async function run(argv: string[], io: InitIo): Promise<number> {
   const { values, positionals } = parseCommandArgs(
     argv,
     {

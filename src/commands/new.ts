@@ -1,6 +1,7 @@
 import { mkdir, readdir, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { parseCommandArgs } from '../cli.js';
+import type { CommandIo } from './io.js';
+import { parseCommandArgs } from './args.js';
 import { GazetteError } from '../util/errors.js';
 import { loadContent } from '../load/index.js';
 import { isRealDate } from '../load/schema.js';
@@ -17,7 +18,7 @@ filled in or commented. The slug comes from the title (or, for an issue without 
 date: issue-YYYY-MM-DD); the date defaults to today. Never overwrites an existing file.
 `;
 
-export async function run(argv: string[]): Promise<number> {
+export async function run(argv: string[], io: CommandIo): Promise<number> {
   const { values, positionals } = parseCommandArgs(
     argv,
     {
@@ -30,7 +31,7 @@ export async function run(argv: string[]): Promise<number> {
     true,
   );
   if (values.help) {
-    process.stdout.write(HELP);
+    io.stdout.write(HELP);
     return 0;
   }
   const [kind, title, ...extra] = positionals;
@@ -43,7 +44,7 @@ export async function run(argv: string[]): Promise<number> {
       },
     );
   }
-  const root = path.resolve(values.root!);
+  const root = path.resolve(io.cwd, values.root!);
   await requireContentDir(root);
   const date = values.date ?? today();
   if (!isRealDate(date))
@@ -67,7 +68,7 @@ export async function run(argv: string[]): Promise<number> {
       });
     const slug = pickSlug(values.slug, title);
     const file = await create(root, 'articles', slug, articleFile({ title, date }));
-    process.stdout.write(
+    io.stdout.write(
       `Created ${file}\nNext: write it, add "${slug}" to an issue's \`articles:\` list, and run \`gazette preview\`.\n`,
     );
     return 0;
@@ -105,14 +106,14 @@ export async function run(argv: string[]): Promise<number> {
       others: all.filter((s) => !chosen.includes(s)).slice(0, 20),
     }),
   );
-  process.stdout.write(
+  io.stdout.write(
     `Created ${file}${chosen.length ? ` with ${chosen.length} article${chosen.length === 1 ? '' : 's'}` : ''}\n`,
   );
   if (!chosen.length)
-    process.stdout.write(
+    io.stdout.write(
       'It lists no article yet: create one with `gazette new article "Title"` and add its slug under `articles:`.\n',
     );
-  process.stdout.write('Next: edit it and run `gazette preview`.\n');
+  io.stdout.write('Next: edit it and run `gazette preview`.\n');
   return 0;
 }
 

@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
-import { parseCommandArgs } from '../cli.js';
+import { type CommandIo, displayPath } from './io.js';
+import { parseCommandArgs } from './args.js';
 import { GazetteError } from '../util/errors.js';
 import { readSubscriberSample } from '../preview/subscribers.js';
 
@@ -15,7 +16,7 @@ the preview reachable from other machines; it then answers only browsers that op
 prints, which carries a token for this run.
 `;
 
-export async function run(argv: string[]): Promise<number> {
+export async function run(argv: string[], io: CommandIo): Promise<number> {
   const { values } = parseCommandArgs(
     argv,
     {
@@ -28,7 +29,7 @@ export async function run(argv: string[]): Promise<number> {
     USAGE,
   );
   if (values.help) {
-    process.stdout.write(HELP);
+    io.stdout.write(HELP);
     return 0;
   }
   const port = Number(values.port);
@@ -37,34 +38,31 @@ export async function run(argv: string[]): Promise<number> {
       code: 'cli/usage',
       hint: 'Use a number from 1024 to 65535, or 0 for any free port.',
     });
-  const root = path.resolve(values.root!);
-  const subscribers = values.subscribers ? await readSubscriberSample(path.resolve(values.subscribers)) : [];
-  const log = (line: string) => process.stdout.write(`[${new Date().toTimeString().slice(0, 8)}] ${line}\n`);
+  const root = path.resolve(io.cwd, values.root!);
+  const subscribers = values.subscribers ? await readSubscriberSample(path.resolve(io.cwd, values.subscribers)) : [];
+  const log = (line: string) => io.stdout.write(`[${new Date().toTimeString().slice(0, 8)}] ${line}\n`);
   const { startPreview } = await import('../preview/server.js'); // after the cheap checks: it loads MJML
-  const server = await startPreview({ root, port, host: values.host, subscribers, log });
+  const server = await startPreview({ root, port, host: values.host, subscribers, log, env: io.env });
 
   const r = server.session.result;
   const errors = r.diagnostics.filter((d) => d.severity === 'error').length;
   const lines = [
     `Gazette preview: ${server.url}`,
-    `  ${r.issues.length} issue${r.issues.length === 1 ? '' : 's'} built${errors ? `, ${errors} error${errors === 1 ? '' : 's'} (shown in the page)` : ''}; watching ${displayPath(root)}/content/ and templates/. Press Ctrl+C to stop.`,
+    `  ${r.issues.length} issue${r.issues.length === 1 ? '' : 's'} built${errors ? `, ${errors} error${errors === 1 ? '' : 's'} (shown in the page)` : ''}; watching ${displayPath(io, root)}/content/ and templates/. Press Ctrl+C to stop.`,
   ];
   if (port !== 0 && server.port !== port) lines.push(`  (port ${port} was busy; using ${server.port})`);
   if (values.host !== '127.0.0.1' && values.host !== 'localhost')
     lines.push(
       `  note: listening on ${values.host}; only a browser that opened the URL above (it carries this run's token) gets in.`,
     );
-  process.stdout.write(lines.join('\n') + '\n');
+  io.stdout.write(lines.join('\n') + '\n');
   if (values.open) openBrowser(server.url);
 
+  // Runs until main() (or a test) aborts the signal: SIGINT or SIGTERM.
   await new Promise<void>((resolve) => {
-    const stop = () => {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
-      void server.close().then(resolve);
-    };
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
+    const stop = () => void server.close().then(resolve);
+    if (io.signal?.aborted) return stop();
+    io.signal?.addEventListener('abort', stop, { once: true });
   });
   return 0;
 }
@@ -84,9 +82,4 @@ function openBrowser(url: string): void {
   } catch {
     // No opener on this system.
   }
-}
-
-function displayPath(p: string): string {
-  const rel = path.relative(process.cwd(), p);
-  return rel === '' ? '.' : rel.startsWith('..') ? p : rel;
 }

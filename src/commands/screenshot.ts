@@ -1,6 +1,8 @@
 import { access, constants, mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { parseCommandArgs, printDiagnostics, summarize } from '../cli.js';
+import type { CommandIo } from './io.js';
+import { parseCommandArgs } from './args.js';
+import { printDiagnostics, summarize } from './print.js';
 import { GazetteError } from '../util/errors.js';
 
 const USAGE = 'gazette screenshot [--root DIR] [--issue SLUG] [--out DIR]';
@@ -30,7 +32,7 @@ const CHROMIUM_ARGS = [
   '--no-first-run',
 ];
 
-export async function run(argv: string[]): Promise<number> {
+export async function run(argv: string[], io: CommandIo): Promise<number> {
   const { values } = parseCommandArgs(
     argv,
     {
@@ -41,17 +43,17 @@ export async function run(argv: string[]): Promise<number> {
     USAGE,
   );
   if (values.help) {
-    process.stdout.write(HELP);
+    io.stdout.write(HELP);
     return 0;
   }
-  const root = path.resolve(values.root!);
+  const root = path.resolve(io.cwd, values.root!);
   const out = path.resolve(root, values.out ?? path.join('dist', 'screenshots'));
-  const executablePath = await findChromium();
+  const executablePath = await findChromium(io.env);
 
   // The preview server (not watching) serves the frames: images from content/assets, the
   // sample subscriber's merge tags filled, exactly what the live preview shows.
   const { startPreview } = await import('../preview/server.js');
-  const server = await startPreview({ root, port: 0, watch: false });
+  const server = await startPreview({ root, port: 0, watch: false, env: io.env });
   let browser: import('playwright-core').Browser | undefined;
   try {
     const result = server.session.result;
@@ -60,6 +62,7 @@ export async function run(argv: string[]): Promise<number> {
       printDiagnostics(
         result.diagnostics.filter((d) => d.severity === 'error'),
         root,
+        io,
       );
       if (values.issue && result.content && !result.content.issues.some((i) => i.slug === values.issue)) {
         throw new GazetteError(`no issue "${values.issue}"`, {
@@ -68,7 +71,7 @@ export async function run(argv: string[]): Promise<number> {
           hint: `Issues in this root: ${result.content.issues.map((i) => i.slug).join(', ') || 'none'}.`,
         });
       }
-      process.stderr.write(
+      io.stderr.write(
         `\nNothing to photograph: ${summarize(result.diagnostics)}. Fix the errors above (\`gazette preview\` shows them live).\n`,
       );
       return 1;
@@ -93,8 +96,8 @@ export async function run(argv: string[]): Promise<number> {
         written.push(file);
       }
     }
-    const rel = (p: string) => (path.relative(process.cwd(), p).startsWith('..') ? p : path.relative(process.cwd(), p));
-    process.stdout.write(`Wrote ${written.length} screenshots:\n${written.map((f) => `  ${rel(f)}`).join('\n')}\n`);
+    const rel = (p: string) => (path.relative(io.cwd, p).startsWith('..') ? p : path.relative(io.cwd, p));
+    io.stdout.write(`Wrote ${written.length} screenshots:\n${written.map((f) => `  ${rel(f)}`).join('\n')}\n`);
     return 0;
   } finally {
     await browser?.close();

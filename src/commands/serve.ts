@@ -1,14 +1,16 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { parseCommandArgs } from '../cli.js';
-import { envFileWarning } from '../util/env.js';
+import type { CommandIo } from './io.js';
+import { parseCommandArgs } from './args.js';
+import { envFileWarning, loadEnv } from '../util/env.js';
 import { GazetteError } from '../util/errors.js';
+import { secretFromEnv } from '../util/token.js';
 import { createGazetteHandler } from '../server/handler.js';
 import { createServeServer } from '../server/listen.js';
 
 const USAGE = 'gazette serve [--root DIR] [--port N] [--host HOST]';
 
-export async function run(argv: string[]): Promise<number> {
+export async function run(argv: string[], io: CommandIo): Promise<number> {
   const { values } = parseCommandArgs(
     argv,
     {
@@ -19,7 +21,7 @@ export async function run(argv: string[]): Promise<number> {
     USAGE,
   );
   if (values.help) {
-    process.stdout.write(
+    io.stdout.write(
       `${USAGE}\n\nServes <root>/dist (the archive, web versions and feed) and the one-click unsubscribe\nendpoint at the path of publication.unsubscribeUrl. Listens on 127.0.0.1:8080 by default;\n--port 0 picks a free port. Needs GAZETTE_SECRET (environment or <root>/.env).\n`,
     );
     return 0;
@@ -32,13 +34,14 @@ export async function run(argv: string[]): Promise<number> {
       hint: 'Give a port number from 0 to 65535 (0 picks a free one).',
     });
   }
-  const root = path.resolve(values.root!);
+  const root = path.resolve(io.cwd, values.root!);
   const dist = path.join(root, 'dist');
   const envWarning = envFileWarning(root);
-  if (envWarning) process.stderr.write(envWarning);
+  if (envWarning) io.stderr.write(envWarning);
   const handler = await createGazetteHandler({
     root,
-    log: (line) => process.stdout.write(`${new Date().toISOString()} ${line}\n`),
+    secret: secretFromEnv(loadEnv(root, io.env)),
+    log: (line) => io.stdout.write(`${new Date().toISOString()} ${line}\n`),
   });
 
   const server = createServeServer(handler);
@@ -58,21 +61,27 @@ export async function run(argv: string[]): Promise<number> {
       cause,
     });
   }
-  const stop = () => {
-    process.off('SIGINT', stop).off('SIGTERM', stop);
-    server.close(() => handler.close());
-    server.closeAllConnections();
-  };
-  process.on('SIGINT', stop).on('SIGTERM', stop);
   const address = server.address();
   const actual = typeof address === 'object' && address ? address.port : port;
   const host = values.host!.includes(':') ? `[${values.host}]` : values.host;
-  // One write, after the signal handlers are in place: whoever reads the banner may stop us at once.
-  process.stdout.write(
-    `Gazette is serving ${path.relative(process.cwd(), dist) || dist} at http://${host}:${actual}/\n` +
+  // One write, after main() has its signal handlers in place: whoever reads the banner may stop us at once.
+  io.stdout.write(
+    `Gazette is serving ${path.relative(io.cwd, dist) || dist} at http://${host}:${actual}/\n` +
       `  unsubscribe endpoint: http://${host}:${actual}${handler.unsubscribePath}\n` +
       (handler.subscribePath ? `  sign-up endpoint: http://${host}:${actual}${handler.subscribePath}\n` : '') +
       (existsSync(dist) ? '' : `  note: ${dist} does not exist yet; run \`gazette build\` to publish the archive.\n`),
   );
+  // Runs until main() (or a test) aborts the signal: SIGINT or SIGTERM.
+  await new Promise<void>((resolve) => {
+    const stop = () => {
+      server.close(() => {
+        handler.close();
+        resolve();
+      });
+      server.closeAllConnections();
+    };
+    if (io.signal?.aborted) return stop();
+    io.signal?.addEventListener('abort', stop, { once: true });
+  });
   return 0;
 }

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { parseCommandArgs } from '../cli.js';
+import { parseCommandArgs } from './args.js';
 import { checkAddress } from '../send/address.js';
 import { readRecipients } from '../send/recipients.js';
 import { databaseUrl, openSubscriberStores, type SubscriberStores } from '../store/subscriber-store.js';
@@ -7,7 +7,7 @@ import { isStatus, type NewSubscriber, type Subscriber, type SubscriberStatus } 
 import { csvLine } from '../util/csv.js';
 import { loadEnv } from '../util/env.js';
 import { GazetteError } from '../util/errors.js';
-import { type Io, processIo } from './io-default.js';
+import type { CommandIo } from './io.js';
 
 const USAGE = `gazette subscribers list | add ADDRESS... | remove ADDRESS... | import FILE.csv | export | forget ADDRESS
   [--status STATE] [--field NAME=VALUE]... [--format csv|json] [--database URL] [--root DIR]`;
@@ -33,7 +33,7 @@ const FROM_REASON: Record<string, SubscriberStatus> = {
   complaint: 'complained',
 };
 
-export async function run(argv: string[], io: Io = processIo()): Promise<number> {
+export async function run(argv: string[], io: CommandIo): Promise<number> {
   const { values, positionals } = parseCommandArgs(
     argv,
     {
@@ -108,7 +108,7 @@ function parseFields(pairs: string[], usage: (m: string) => Error): Record<strin
 
 async function byAddress(
   s: SubscriberStores,
-  io: Io,
+  io: CommandIo,
   action: string,
   emails: string[],
   o: { status: SubscriberStatus; fields: Record<string, string> },
@@ -144,7 +144,12 @@ async function byAddress(
   return 0;
 }
 
-async function importCsv(s: SubscriberStores, io: Io, files: string[], status: SubscriberStatus): Promise<number> {
+async function importCsv(
+  s: SubscriberStores,
+  io: CommandIo,
+  files: string[],
+  status: SubscriberStatus,
+): Promise<number> {
   const totals = { added: 0, updated: 0 };
   let invalid = 0;
   let skipped = 0;
@@ -189,7 +194,7 @@ async function importCsv(s: SubscriberStores, io: Io, files: string[], status: S
   return invalid > 0 ? 1 : 0;
 }
 
-async function print(s: SubscriberStores, io: Io, format: string, full: boolean, status?: SubscriberStatus) {
+async function print(s: SubscriberStores, io: CommandIo, format: string, full: boolean, status?: SubscriberStatus) {
   const filter = status ? { status } : undefined;
   // Export's columns: the fixed ones, then every field name any subscriber has (a first pass).
   const names = new Set<string>();

@@ -1,5 +1,6 @@
 import path from 'node:path';
-import { parseCommandArgs } from '../cli.js';
+import type { CommandIo, OutputStream } from './io.js';
+import { parseCommandArgs } from './args.js';
 import { GazetteError } from '../util/errors.js';
 import { checkAddress } from '../send/address.js';
 import { readRecipients } from '../send/recipients.js';
@@ -17,7 +18,7 @@ The suppression list (<root>/.gazette/journal.sqlite): \`gazette send\` skips th
 bounce, complaint, manual, import), date and source. A forgotten address shows as its sha256: hash.
 \`import\` reads the \`email\` column of a CSV.`;
 
-export async function run(argv: string[]): Promise<number> {
+export async function run(argv: string[], io: CommandIo): Promise<number> {
   const { values, positionals } = parseCommandArgs(
     argv,
     { root: { type: 'string', default: '.' }, format: { type: 'string' } },
@@ -25,11 +26,11 @@ export async function run(argv: string[]): Promise<number> {
     true,
   );
   if (values.help) {
-    process.stdout.write(HELP + '\n');
+    io.stdout.write(HELP + '\n');
     return 0;
   }
   const [action, ...args] = positionals;
-  const root = path.resolve(values.root!);
+  const root = path.resolve(io.cwd, values.root!);
   if (!action || !['add', 'remove', 'list', 'import'].includes(action)) {
     throw new GazetteError(action ? `unknown action "${action}"` : 'an action is required', {
       code: 'cli/usage',
@@ -50,8 +51,8 @@ export async function run(argv: string[]): Promise<number> {
   try {
     const list = new SuppressionList(db);
     if (action === 'list') {
-      if (values.format === undefined) for (const s of list.list()) process.stdout.write(`${s.email}\n`);
-      else printList(list.list(), values.format);
+      if (values.format === undefined) for (const s of list.list()) io.stdout.write(`${s.email}\n`);
+      else printList(list.list(), values.format, io.stdout);
       return 0;
     }
     if (action === 'import') {
@@ -59,13 +60,11 @@ export async function run(argv: string[]): Promise<number> {
       let invalid = 0;
       let batch: string[] = [];
       for (const file of args) {
-        const display = path.relative(process.cwd(), path.resolve(file)) || file;
+        const display = path.relative(io.cwd, path.resolve(io.cwd, file)) || file;
         for await (const row of readRecipients(file, display)) {
           if (row.kind === 'invalid') {
             invalid++;
-            process.stderr.write(
-              `${display}:${row.line}: warning: ${row.reason}; skipped [suppress/invalid-address]\n`,
-            );
+            io.stderr.write(`${display}:${row.line}: warning: ${row.reason}; skipped [suppress/invalid-address]\n`);
             continue;
           }
           batch.push(row.email);
@@ -77,7 +76,7 @@ export async function run(argv: string[]): Promise<number> {
         added += list.addMany(batch, 'import', display);
         batch = [];
       }
-      process.stdout.write(
+      io.stdout.write(
         `Imported ${added} new suppressed address${added === 1 ? '' : 'es'}${invalid ? ` (${invalid} invalid rows skipped)` : ''}.\n`,
       );
       return invalid > 0 ? 1 : 0;
@@ -97,7 +96,7 @@ export async function run(argv: string[]): Promise<number> {
       for (const e of emails) if (action === 'add' ? list.add(e, 'manual') : list.remove(e)) changed++;
     })();
     const verb = action === 'add' ? 'Suppressed' : 'Removed';
-    process.stdout.write(
+    io.stdout.write(
       `${verb} ${changed} address${changed === 1 ? '' : 'es'}${changed < emails.length ? ` (${emails.length - changed} ${action === 'add' ? 'already suppressed' : 'were not suppressed'})` : ''}.\n`,
     );
     return 0;
@@ -106,8 +105,7 @@ export async function run(argv: string[]): Promise<number> {
   }
 }
 
-function printList(rows: Iterable<Suppression>, format: string): void {
-  const out = process.stdout;
+function printList(rows: Iterable<Suppression>, format: string, out: OutputStream): void {
   if (format === 'csv') {
     out.write(csvLine(['email', 'reason', 'date', 'source']));
     for (const s of rows) out.write(csvLine([s.email, s.reason, s.createdAt, s.source ?? '']));

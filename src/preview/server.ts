@@ -34,6 +34,8 @@ export interface PreviewOptions {
   /** Watch content/ and templates/ and push reloads (default true; screenshots turn it off). */
   watch?: boolean;
   log?: (line: string) => void;
+  /** SMTP_URL and GAZETTE_SECRET come from here merged with <root>/.env (default: process.env). */
+  env?: NodeJS.ProcessEnv;
 }
 
 export interface PreviewServer {
@@ -300,7 +302,7 @@ export async function startPreview(options: PreviewOptions): Promise<PreviewServ
     log(`sending a test of ${slug} to ${to}`);
     const view = session.view(slug);
     try {
-      const env = loadEnv(root);
+      const env = loadEnv(root, options.env);
       // A stale view is the last good build of a now broken issue: build it again, so the
       // errors are reported instead of an old version being sent.
       const report = await sendTestCopy({
@@ -364,13 +366,13 @@ export async function startPreview(options: PreviewOptions): Promise<PreviewServ
   function unsubscribeFor(r: RenderedIssue, email: string): string {
     const token = signToken(
       { email: email || SAMPLE_SUBSCRIBER.email, issue: r.issue.slug },
-      optionalSecret(root) ?? DEV_SECRET,
+      optionalSecret(root, options.env) ?? DEV_SECRET,
     );
     return unsubscribeUrl(r.issue.publication.unsubscribeUrl, token);
   }
 
   function smtpConfigured(): boolean {
-    return !!loadEnv(root).SMTP_URL;
+    return !!loadEnv(root, options.env).SMTP_URL;
   }
 
   const port = await listen(server, host, options.port ?? 3000, options.portTries ?? 20);

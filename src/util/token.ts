@@ -30,9 +30,9 @@ export function secretFromEnv(env: NodeJS.ProcessEnv = process.env): string {
 }
 
 /** GAZETTE_SECRET from the environment or `<root>/.env` when it passes the policy, else undefined. */
-export function optionalSecret(root: string): string | undefined {
+export function optionalSecret(root: string, env?: NodeJS.ProcessEnv): string | undefined {
   try {
-    return secretFromEnv(loadEnv(root));
+    return secretFromEnv(loadEnv(root, env));
   } catch {
     return undefined;
   }
