@@ -4,18 +4,12 @@ import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
-import { CLI, REPO, article, copySample, issue, makeRoot } from '../helpers/root.js';
+import { gz } from '../helpers/run.js';
+import { REPO, article, copySample, issue, makeRoot } from '../helpers/root.js';
 
 const run = promisify(execFile);
-async function gazette(args: string[], cwd = REPO) {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [CLI, ...args], { cwd });
-    return { code: 0, stdout, stderr };
-  } catch (err) {
-    const e = err as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
+/** In-process: run(argv, io) with memory streams, from `cwd`. */
+const gazette = (args: string[], cwd = REPO) => gz(args, { cwd });
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -109,7 +103,7 @@ describe('gazette build', () => {
     const script = `
       import { createRequire } from 'node:module';
       const { run } = await import(${JSON.stringify(path.join(REPO, 'lib/commands/build.js'))});
-      const code = await run(['--root', ${JSON.stringify(sample.root)}, '--quiet']);
+      const code = await run(['--root', ${JSON.stringify(sample.root)}, '--quiet'], { stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd() });
       const loaded = Object.keys(createRequire(import.meta.url).cache);
       console.log(JSON.stringify({ code, loaded }));`;
     const { stdout } = await run(process.execPath, ['--input-type=module', '-e', script]);
