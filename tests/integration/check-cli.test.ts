@@ -1,24 +1,12 @@
-import { execFile } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { gz as gazette } from '../helpers/run.js';
 import { readSubscriberSample } from '../../src/check/subscribers.js';
 import { FEATURE, FEATURE_ARTICLE, SAMPLE, sampleFixture, type Fixture } from '../unit/check/fixture.js';
 
-const run = promisify(execFile);
-const BIN = path.join(SAMPLE, 'bin/gazette.js');
-
-async function gazette(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [BIN, ...args], { timeout: 60_000 });
-    return { code: 0, stdout, stderr };
-  } catch (err) {
-    const e = err as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
+// In-process: run(argv, io) with memory streams (tests/helpers/run.ts).
 
 describe('gazette check', () => {
   let fx: Fixture;

@@ -2,7 +2,10 @@ import { readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildIssue } from '../../src/pipeline/build.js';
-import { runCli, tempRoot } from '../helpers/preview.js';
+import { tempRoot } from '../helpers/preview.js';
+import { gz } from '../helpers/run.js';
+
+const runCli = (args: string[], env: NodeJS.ProcessEnv = {}) => gz(args, { env });
 
 let root: string;
 let cleanup: () => Promise<void>;

@@ -6,7 +6,8 @@ import { simpleParser } from 'mailparser';
 import { dkimVerify } from 'mailauth/lib/dkim/verify.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyToken } from '../../src/util/token.js';
-import { csvOf, gazette, ISSUE, makeRoot, SECRET, startSink, type Sink } from '../helpers/send.js';
+import { csvOf, ISSUE, makeRoot, SECRET, startSink, type Sink } from '../helpers/send.js';
+import { gz as gazette } from '../helpers/run.js';
 
 // Real smtp-server sink in a child process, real CLI, real SQLite journal.
 
@@ -98,7 +99,7 @@ describe('gazette send over SMTP', () => {
     const states = journalRows();
     expect(states.filter((x) => x.state === 'sent').length).toBe(valid.size);
     expect(states.filter((x) => x.state === 'invalid').length).toBe(120);
-  });
+  }, 120_000); // 3000 messages through a real SMTP server
 
   it('escapes names in HTML, keeps them out of the headers, and signs unsubscribe links', async () => {
     const s = await sink({ raw: true });

@@ -1,7 +1,8 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { gazette, makeRoot } from '../helpers/send.js';
+import { makeRoot } from '../helpers/send.js';
+import { gz as gazette } from '../helpers/run.js';
 
 let root: string;
 let cleanup: () => Promise<void>;

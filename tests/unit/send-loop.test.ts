@@ -1,0 +1,241 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { MessageTemplate, OutgoingMessage } from '../../src/send/message.js';
+import { type SendLoopOptions, sendLoop } from '../../src/send/run.js';
+import type { Delivery, Transport } from '../../src/send/transport.js';
+import type { Journal, JournalCounts, JournalRow, Outcome } from '../../src/store/journal.js';
+
+// The send loop alone, in-process: a journal in memory, a transport that answers from a script,
+// and fake timers, so backoff, pauses and interrupts are checked in milliseconds of real time.
+
+interface Row extends JournalRow {
+  state: 'pending' | 'sending' | 'sent' | 'failed' | 'suppressed';
+  permanent?: boolean;
+  code?: string;
+}
+
+class MemoryJournal implements Journal {
+  rows: Row[] = [];
+  constructor(emails: string[]) {
+    this.rows = emails.map((email, i) => ({
+      id: i + 1,
+      email,
+      ascii: email,
+      fields: { email },
+      messageId: `<${i}@test>`,
+      attempts: 0,
+      state: 'pending',
+    }));
+  }
+  async beginLoad() {
+    return 1;
+  }
+  async addRecipients(): Promise<never[]> {
+    return [];
+  }
+  async addInvalid() {}
+  async claim(_issue: string, _load: number, afterId: number, limit: number) {
+    const out = this.rows
+      .filter((r) => r.id > afterId && (r.state === 'pending' || (r.state === 'failed' && !r.permanent)))
+      .slice(0, limit);
+    for (const r of out) r.state = 'sending';
+    return out.map((r) => ({ ...r }));
+  }
+  record(id: number, o: Outcome, attempts: number) {
+    const r = this.rows.find((x) => x.id === id)!;
+    r.state = o.state;
+    r.attempts = attempts;
+    if (o.state === 'failed') {
+      r.permanent = o.permanent;
+      r.code = String(o.smtpCode ?? o.errorCode);
+    }
+  }
+  async release(ids: number[]) {
+    for (const r of this.rows) if (ids.includes(r.id)) r.state = 'pending';
+  }
+  async flush() {}
+  async counts(): Promise<JournalCounts> {
+    const n = (f: (r: Row) => boolean) => this.rows.filter(f).length;
+    return {
+      pending: n((r) => r.state === 'pending'),
+      sending: n((r) => r.state === 'sending'),
+      sent: n((r) => r.state === 'sent'),
+      failedPermanent: n((r) => r.state === 'failed' && !!r.permanent),
+      failedTemporary: n((r) => r.state === 'failed' && !r.permanent),
+      invalid: 0,
+      suppressed: n((r) => r.state === 'suppressed'),
+    };
+  }
+  async failuresByCode() {
+    return {};
+  }
+  async close() {}
+  state(email: string) {
+    return this.rows.find((r) => r.email === email)!.state;
+  }
+}
+
+const template = {
+  subject: 'Test',
+  from: 'from@example.org',
+  columns: [],
+  messageIdFor: (e: string) => `<${e}>`,
+  compose: (r: { email: string; messageId?: string }): OutgoingMessage => ({
+    email: r.email,
+    messageId: r.messageId ?? `<${r.email}>`,
+    envelope: { from: 'from@example.org', to: r.email },
+    raw: Buffer.from('x'),
+  }),
+} satisfies MessageTemplate;
+
+const OK: Delivery = { ok: true, response: '250 ok' };
+const r451: Delivery = { ok: false, kind: 'temporary', smtpCode: 451, response: '451 later' };
+const r421: Delivery = { ok: false, kind: 'temporary', smtpCode: 421, response: '421 closing' };
+const r550: Delivery = { ok: false, kind: 'permanent', smtpCode: 550, response: '550 no user' };
+
+/** A transport that answers each message after `latencyMs` (fake time) with `answer(email, attempt)`. */
+function scripted(answer: (email: string, attempt: number) => Delivery, latencyMs = 10) {
+  const log: { email: string; t: number }[] = [];
+  const tries = new Map<string, number>();
+  const transport: Transport = {
+    description: 'scripted',
+    send(m) {
+      const attempt = (tries.get(m.email) ?? 0) + 1;
+      tries.set(m.email, attempt);
+      log.push({ email: m.email, t: Date.now() });
+      return new Promise((resolve) => setTimeout(() => resolve(answer(m.email, attempt)), latencyMs));
+    },
+    async close() {},
+  };
+  return { transport, log };
+}
+
+function options(journal: Journal, transport: Transport, extra: Partial<SendLoopOptions> = {}): SendLoopOptions {
+  return {
+    issue: 'i',
+    loadId: 1,
+    journal,
+    template,
+    transport,
+    isSuppressed: () => false,
+    concurrency: 1,
+    maxAttempts: 5,
+    retryDelayMs: 1000,
+    retryCapMs: 60_000,
+    pauseAfter: 10,
+    ...extra,
+  };
+}
+
+async function runToEnd<T>(p: Promise<T>): Promise<T> {
+  let done = false;
+  void p.finally(() => (done = true));
+  for (let i = 0; i < 10_000 && !done; i++) await vi.advanceTimersByTimeAsync(5);
+  return p;
+}
+
+beforeEach(() => {
+  vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date', 'performance'] });
+});
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+describe('sendLoop', () => {
+  it('retries a temporary failure with exponential backoff, then delivers once', async () => {
+    const journal = new MemoryJournal(['a@example.org']);
+    const { transport, log } = scripted((_e, attempt) => (attempt <= 2 ? r451 : OK));
+    const result = await runToEnd(sendLoop(options(journal, transport)));
+    expect(result).toMatchObject({ stop: 'done', sent: 1, failed: 0 });
+    expect(log).toHaveLength(3);
+    // Equal jitter: the first retry waits 500-1000 ms after the reply, the second 1000-2000 ms.
+    const gap1 = log[1]!.t - log[0]!.t - 10;
+    const gap2 = log[2]!.t - log[1]!.t - 10;
+    expect(gap1).toBeGreaterThanOrEqual(500);
+    expect(gap1).toBeLessThanOrEqual(1010);
+    expect(gap2).toBeGreaterThanOrEqual(1000);
+    expect(gap2).toBeLessThanOrEqual(2010);
+    expect(journal.rows[0]).toMatchObject({ state: 'sent', attempts: 3 });
+  });
+
+  it('gives up on a temporary failure after maxAttempts, leaving it for a later run; never retries a 550', async () => {
+    const journal = new MemoryJournal(['t@example.org', 'p@example.org']);
+    const { transport, log } = scripted((e) => (e.startsWith('t') ? r451 : r550));
+    const result = await runToEnd(sendLoop(options(journal, transport, { maxAttempts: 3 })));
+    expect(result).toMatchObject({ stop: 'done', sent: 0, failed: 2 });
+    expect(log.filter((x) => x.email === 't@example.org')).toHaveLength(3);
+    expect(log.filter((x) => x.email === 'p@example.org')).toHaveLength(1);
+    expect(journal.rows.map((r) => [r.state, r.permanent])).toEqual([
+      ['failed', false],
+      ['failed', true],
+    ]);
+  });
+
+  it('pauses after N consecutive failures and leaves every address retryable', async () => {
+    const emails = Array.from({ length: 20 }, (_, i) => `s${i}@example.org`);
+    const journal = new MemoryJournal(emails);
+    const { transport, log } = scripted(() => r421);
+    const result = await runToEnd(sendLoop(options(journal, transport, { pauseAfter: 4, concurrency: 1 })));
+    expect(result.stop).toBe('paused');
+    expect(result.cause).toMatchObject({ smtpCode: 421 });
+    // It stopped early: at most the streak plus what was in flight (concurrency * 2) was tried.
+    expect(new Set(log.map((x) => x.email)).size).toBeLessThanOrEqual(6);
+    const c = await journal.counts();
+    expect(c.failedPermanent).toBe(0);
+    expect(c.sent).toBe(0);
+    // Untried rows went back to pending: a re-run sends them.
+    expect(c.pending + c.failedTemporary).toBe(20);
+  });
+
+  it('a success resets the streak: scattered failures never pause', async () => {
+    const emails = Array.from({ length: 12 }, (_, i) => `m${i}@example.org`);
+    const journal = new MemoryJournal(emails);
+    const { transport } = scripted((e) => (Number(e.slice(1, e.indexOf('@'))) % 2 ? r550 : OK));
+    const result = await runToEnd(sendLoop(options(journal, transport, { pauseAfter: 2 })));
+    expect(result).toMatchObject({ stop: 'done', sent: 6, failed: 6 });
+  });
+
+  it('on abort, lets in-flight messages finish, starts nothing new and releases the rest', async () => {
+    const emails = Array.from({ length: 10 }, (_, i) => `x${i}@example.org`);
+    const journal = new MemoryJournal(emails);
+    const { transport, log } = scripted(() => OK, 100);
+    const stop = new AbortController();
+    const p = sendLoop(options(journal, transport, { signal: stop.signal, concurrency: 1 }));
+    await vi.advanceTimersByTimeAsync(150); // two in flight at first, then a third
+    stop.abort();
+    const result = await runToEnd(p);
+    expect(result.stop).toBe('interrupted');
+    const started = log.length;
+    expect(result.sent).toBe(started); // every started message was answered and recorded
+    expect(started).toBeLessThan(10);
+    const c = await journal.counts();
+    expect(c.sent).toBe(started);
+    expect(c.pending).toBe(10 - started);
+    expect(c.sending).toBe(0);
+  });
+
+  it('skips an address suppressed while the run is going (an unsubscribe from `gazette serve`)', async () => {
+    const emails = ['first@example.org', 'second@example.org', 'late@example.org', 'last@example.org'];
+    const journal = new MemoryJournal(emails);
+    const suppressed = new Set<string>();
+    const { transport, log } = scripted((e) => {
+      if (e === 'first@example.org') suppressed.add('late@example.org');
+      return OK;
+    }, 50);
+    const result = await runToEnd(
+      sendLoop(options(journal, transport, { isSuppressed: (e) => suppressed.has(e), concurrency: 1 })),
+    );
+    expect(result).toMatchObject({ stop: 'done', sent: 3, suppressed: 1 });
+    expect(log.map((x) => x.email)).not.toContain('late@example.org');
+    expect(journal.state('late@example.org')).toBe('suppressed');
+  });
+
+  it('stops the run on a fatal error (bad credentials) without retrying', async () => {
+    const journal = new MemoryJournal(['f1@example.org', 'f2@example.org', 'f3@example.org']);
+    const fatal: Delivery = { ok: false, kind: 'fatal', errorCode: 'EAUTH', response: '535 bad auth' };
+    const { transport, log } = scripted(() => fatal);
+    const result = await runToEnd(sendLoop(options(journal, transport, { concurrency: 1 })));
+    expect(result.stop).toBe('fatal');
+    expect(result.cause).toMatchObject({ errorCode: 'EAUTH' });
+    expect(log.length).toBeLessThanOrEqual(2);
+  });
+});
