@@ -98,7 +98,11 @@ export async function run(argv: string[], io: CommandIo): Promise<number> {
   }
   const command = COMMANDS[name];
   if (!command) {
-    io.stderr.write(`gazette: unknown command "${name}"\n\n${USAGE}\n`);
+    const { closest } = await import('./load/validate.js');
+    const near = closest(name, Object.keys(COMMANDS));
+    io.stderr.write(
+      `gazette: unknown command "${name}"${near ? `; did you mean "gazette ${near}"?` : ''}\n\n${USAGE}\n`,
+    );
     return 1;
   }
   try {

@@ -1,4 +1,5 @@
 import { type ParseArgsConfig, parseArgs } from 'node:util';
+import { closest } from '../load/validate.js';
 import { GazetteError } from '../util/errors.js';
 
 /** parseArgs with friendly errors: unknown options become a GazetteError with a hint. */
@@ -22,7 +23,16 @@ export function parseCommandArgs<T extends NonNullable<ParseArgsConfig['options'
       strict: true,
     }) as ParsedCommandArgs<T>;
   } catch (cause) {
-    throw new GazetteError((cause as Error).message, { code: 'cli/usage', hint: usage, cause });
+    const message = (cause as Error).message;
+    // "Unknown option '--strcit'": name the option the user probably meant.
+    const unknown = /^Unknown option '(-{1,2})([^']+)'/.exec(message);
+    const near = unknown && unknown[1] === '--' ? closest(unknown[2]!, [...Object.keys(options), 'help']) : undefined;
+    const short = near ? message.replace(/\. To specify a positional argument.*$/s, '') : message;
+    throw new GazetteError(near ? `${short}; did you mean --${near}?` : message, {
+      code: 'cli/usage',
+      hint: usage,
+      cause,
+    });
   }
 }
 

@@ -13,6 +13,19 @@ import { printDiagnostics } from './print.js';
 
 const MAX_INVALID_LINES = 50;
 
+/** Signs the links of a dry run without GAZETTE_SECRET: nothing is sent, and no server accepts it. */
+export const DRY_RUN_SECRET = 'gazette-dry-run-secret-not-for-sending';
+
+/**
+ * The one rule for SMTP outcomes, shared by --test and the list: 0 every message accepted; 1 the
+ * server refused the session (530, 535 and the like: nothing can go through); 2 some addresses
+ * refused or deferred.
+ */
+export function testExitCode(deliveries: Delivery[]): number {
+  if (deliveries.some((d) => !d.ok && d.kind === 'fatal')) return 1;
+  return deliveries.every((d) => d.ok) ? 0 : 2;
+}
+
 export function noticePrinter(io: CommandIo, root: string): { print(d: Diagnostic): void; done(): void } {
   let invalid = 0;
   return {
@@ -79,7 +92,7 @@ export function reportExitCode(r: SendReport, pauseAfter: number, io: CommandIo)
   if (r.stop === 'fatal') {
     throw new GazetteError(`the SMTP server refused the session: ${cause?.response ?? 'unknown error'}`, {
       code: smtpSessionCode(cause?.errorCode),
-      hint: 'Check SMTP_URL (user, password, port, TLS). Nothing more was sent; re-run the same command once it is fixed to resume.',
+      hint: 'Check the SMTP URL (--smtp or SMTP_URL: user, password, port, TLS). Nothing more was sent; re-run the same command once it is fixed to resume.',
     });
   }
   if (r.stop === 'paused') {

@@ -11,11 +11,19 @@ import { secretFromEnv } from '../util/token.js';
 import { intOption, numberOption, parseCommandArgs, usageError } from './args.js';
 import { type CommandIo, displayPath } from './io.js';
 import { printDiagnostics, summarize } from './print.js';
-import { confirmPlan, failureLine, noticePrinter, reportExitCode, reportLines } from './send-output.js';
+import {
+  confirmPlan,
+  DRY_RUN_SECRET,
+  failureLine,
+  noticePrinter,
+  reportExitCode,
+  reportLines,
+  testExitCode,
+} from './send-output.js';
 import { progressReporter } from '../send/progress.js';
 
 const USAGE = `gazette send --issue SLUG --to FILE.csv [--root DIR] [--smtp URL] [--rate N] [--concurrency N]
-             [--dry-run DIR] [--test ADDRESS] [--yes]
+             [--dry-run DIR] [--test ADDRESS[,ADDRESS...]] [--yes]
              [--max-attempts N] [--retry-delay MS] [--pause-after N]`;
 
 const HELP = `${USAGE}
@@ -28,14 +36,19 @@ Builds the issue and sends it to every valid, unsuppressed address of the CSV, j
   --rate N            at most N messages per second (default: unlimited)
   --concurrency N     SMTP connections (default: 5)
   --dry-run DIR       write one .eml per recipient into DIR; no server, nobody marked sent
-  --test ADDRESS      send one copy marked [TEST] to ADDRESS; not journaled, no CSV needed
+  --test ADDRESS      send one copy marked [TEST] to each ADDRESS (comma-separated or repeated);
+                      not journaled, no CSV needed
   --yes               do not ask for confirmation
   --max-attempts N    tries per address for temporary failures (4xx, dropped connections) (default: 5)
   --retry-delay MS    first retry delay, doubled each time, with jitter, capped at 60 s (default: 2000)
   --pause-after N     stop after N consecutive failures: the server, not the addresses (default: 10)
 
 Without any SMTP configured, messages go to <root>/.gazette/outbox/<issue>/ as .eml files.
-Exit codes: 0 all sent, 2 some addresses failed, 1 error, paused or stopped (re-run to resume).`;
+--dry-run works without GAZETTE_SECRET: its unsubscribe links are then signed with a fixed
+dry-run secret (it says so), which no server accepts.
+Exit codes (docs/exit-codes.md): 0 every message sent, 2 some addresses failed (refused or
+deferred), 1 nothing sent or stopped early: an error, the server refused the session (e.g. 530,
+535), paused or interrupted (re-run to resume).`;
 
 export async function run(argv: string[], io: CommandIo): Promise<number> {
   const { values } = parseCommandArgs(
@@ -48,7 +61,7 @@ export async function run(argv: string[], io: CommandIo): Promise<number> {
       rate: { type: 'string' },
       concurrency: { type: 'string' },
       'dry-run': { type: 'string' },
-      test: { type: 'string' },
+      test: { type: 'string', multiple: true },
       yes: { type: 'boolean', short: 'y', default: false },
       'max-attempts': { type: 'string' },
       'retry-delay': { type: 'string' },
@@ -65,7 +78,7 @@ export async function run(argv: string[], io: CommandIo): Promise<number> {
     throw usageError('--to FILE.csv is required (or --test ADDRESS for a single test copy)', USAGE);
   if (values.to && values.test)
     throw usageError(
-      '--test sends one copy to one address; leave out --to (or leave out --test to send to the list)',
+      '--test sends one copy to each address given; leave out --to (or leave out --test to send to the list)',
       USAGE,
     );
   const concurrency = intOption(values.concurrency, '--concurrency', 5, 1, 100, USAGE);
@@ -79,12 +92,17 @@ export async function run(argv: string[], io: CommandIo): Promise<number> {
   const env = loadEnv(root, io.env);
   const envWarning = envFileWarning(root);
   if (envWarning) io.stderr.write(envWarning);
-  // Refuse before building anything: unsubscribe links cannot be signed without it.
-  const secret = secretFromEnv(env);
+  const smtpUrl = values.smtp ?? env.SMTP_URL;
+  // Refuse before building anything: unsubscribe links cannot be signed without it. Nothing
+  // leaves the machine in a --dry-run, so a fixed secret does there, and the run says so.
+  const secret = values['dry-run'] !== undefined && !env.GAZETTE_SECRET ? DRY_RUN_SECRET : secretFromEnv(env);
+  if (secret === DRY_RUN_SECRET)
+    io.stderr.write(
+      'GAZETTE_SECRET is not set: the unsubscribe links of this dry run are signed with a fixed dry-run secret and will not work.\n',
+    );
   const rendered = await build(root, values.issue, io);
   if (!rendered) return 1;
 
-  const smtpUrl = values.smtp ?? env.SMTP_URL;
   let outbox: string | undefined;
   if (values['dry-run'] !== undefined) outbox = path.resolve(io.cwd, values['dry-run']);
   else if (!smtpUrl) {
@@ -93,26 +111,23 @@ export async function run(argv: string[], io: CommandIo): Promise<number> {
       `No SMTP server configured (--smtp or SMTP_URL): writing .eml files to ${displayPath(io, outbox)} instead. Nobody is marked sent.\n`,
     );
   }
-  const delivery = outbox !== undefined ? { outbox } : { smtpUrl, concurrency };
+  const smtpOption = values.smtp !== undefined ? '--smtp' : 'SMTP_URL';
+  const delivery = outbox !== undefined ? { outbox } : { smtpUrl, concurrency, smtpOption };
   const common = { root, issue: rendered, secret, env, ...delivery };
 
   if (values.test) {
-    const address = values.test;
-    const report = await sendTestCopy({ ...common, to: [address] }).catch((err: unknown) => {
+    const to = values.test.flatMap((v) => v.split(',')).map((v) => v.trim());
+    const report = await sendTestCopy({ ...common, to }).catch((err: unknown) => {
       if (err instanceof GazetteError && err.code === 'send/test-address')
-        throw usageError(
-          `--test ${JSON.stringify(address)} ${err.message.replace(/^test address "[^"]*" /, '')}`,
-          USAGE,
-        );
+        throw usageError(`--test: ${err.message}`, USAGE);
       throw err;
     });
-    const { email, delivery: d } = report.results[0]!;
-    if (d.ok) {
-      io.stdout.write(`Sent a test copy of "${report.issue}" to ${email} via ${report.transport} (not journaled).\n`);
-      return 0;
+    for (const { email, delivery: d } of report.results) {
+      if (d.ok)
+        io.stdout.write(`Sent a test copy of "${report.issue}" to ${email} via ${report.transport} (not journaled).\n`);
+      else io.stderr.write(`The test copy to ${email} failed (${d.smtpCode ?? d.errorCode}): ${d.response}\n`);
     }
-    io.stderr.write(`The test copy to ${email} failed (${d.smtpCode ?? d.errorCode}): ${d.response}\n`);
-    return d.kind === 'permanent' ? 2 : 1;
+    return testExitCode(report.results.map((r) => r.delivery));
   }
 
   const notices = noticePrinter(io, root);

@@ -191,7 +191,8 @@ async function importCsv(
     `Imported ${totals.added} new and updated ${totals.updated} subscriber${totals.added + totals.updated === 1 ? '' : 's'}` +
       `${invalid ? `; ${invalid} invalid rows skipped` : ''}${skipped ? `; ${skipped} forgotten addresses skipped` : ''}.\n`,
   );
-  return invalid > 0 ? 1 : 0;
+  // Partial success (some rows skipped) exits 2, as for every command: docs/exit-codes.md.
+  return invalid > 0 ? 2 : 0;
 }
 
 async function print(s: SubscriberStores, io: CommandIo, format: string, full: boolean, status?: SubscriberStatus) {

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type { CommandIo, OutputStream } from './io.js';
 import { parseCommandArgs } from './args.js';
+import { publicationRoot } from './root.js';
 import { GazetteError } from '../util/errors.js';
 import { checkAddress } from '../send/address.js';
 import { readRecipients } from '../send/recipients.js';
@@ -30,7 +31,6 @@ export async function run(argv: string[], io: CommandIo): Promise<number> {
     return 0;
   }
   const [action, ...args] = positionals;
-  const root = path.resolve(io.cwd, values.root!);
   if (!action || !['add', 'remove', 'list', 'import'].includes(action)) {
     throw new GazetteError(action ? `unknown action "${action}"` : 'an action is required', {
       code: 'cli/usage',
@@ -47,6 +47,7 @@ export async function run(argv: string[], io: CommandIo): Promise<number> {
   if (action === 'list' && args.length > 0)
     throw new GazetteError('`suppress list` takes no arguments', { code: 'cli/usage', hint: USAGE });
 
+  const root = publicationRoot(io, values.root!);
   const db = openDatabase(root);
   try {
     const list = new SuppressionList(db);
@@ -57,29 +58,34 @@ export async function run(argv: string[], io: CommandIo): Promise<number> {
     }
     if (action === 'import') {
       let added = 0;
-      let invalid = 0;
+      let repeated = 0;
+      const skipped: string[] = [];
       let batch: string[] = [];
+      const flush = (display: string) => {
+        const n = list.addMany(batch, 'import', display);
+        added += n;
+        repeated += batch.length - n;
+        batch = [];
+      };
       for (const file of args) {
         const display = path.relative(io.cwd, path.resolve(io.cwd, file)) || file;
-        for await (const row of readRecipients(file, display)) {
+        for await (const row of readRecipients(path.resolve(io.cwd, file), display)) {
           if (row.kind === 'invalid') {
-            invalid++;
+            skipped.push(`${args.length > 1 ? `${display} ` : ''}line ${row.line}: ${row.reason}`);
             io.stderr.write(`${display}:${row.line}: warning: ${row.reason}; skipped [suppress/invalid-address]\n`);
             continue;
           }
           batch.push(row.email);
-          if (batch.length >= 1000) {
-            added += list.addMany(batch, 'import', display);
-            batch = [];
-          }
+          if (batch.length >= 1000) flush(display);
         }
-        added += list.addMany(batch, 'import', display);
-        batch = [];
+        flush(display);
       }
+      const shown = skipped.slice(0, 3).join('; ') + (skipped.length > 3 ? `; and ${skipped.length - 3} more` : '');
       io.stdout.write(
-        `Imported ${added} new suppressed address${added === 1 ? '' : 'es'}${invalid ? ` (${invalid} invalid rows skipped)` : ''}.\n`,
+        `Imported ${added} new suppressed address${added === 1 ? '' : 'es'}${repeated ? ` (${repeated} already suppressed)` : ''}${skipped.length ? `, skipped ${skipped.length} (${shown})` : ''}.\n`,
       );
-      return invalid > 0 ? 1 : 0;
+      // Partial success (some rows skipped) exits 2, as for every command: docs/exit-codes.md.
+      return skipped.length > 0 ? 2 : 0;
     }
     // add / remove: validate every address first, so a typo changes nothing.
     const emails = args.map((a) => {

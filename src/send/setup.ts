@@ -12,6 +12,8 @@ export interface DeliveryOptions {
   transport?: Transport;
   /** smtp:// or smtps:// URL. */
   smtpUrl?: string;
+  /** Where the URL came from, for errors: "--smtp" or "SMTP_URL" (default). */
+  smtpOption?: string;
   /** Write one .eml per message into this folder instead of sending. */
   outbox?: string;
   concurrency?: number;
@@ -32,6 +34,7 @@ export function openTransport(o: DeliveryOptions, root: string, env: NodeJS.Proc
         url: o.smtpUrl,
         concurrency: o.concurrency ?? 5,
         dkim: dkimFromEnv(env, root),
+        ...(o.smtpOption ? { option: o.smtpOption } : {}),
       }),
       dryRun: false,
     };

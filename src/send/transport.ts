@@ -32,6 +32,8 @@ export interface DkimSettings {
 
 export interface SmtpOptions {
   url: string;
+  /** Where the URL came from, for errors: "--smtp" or "SMTP_URL" (default). */
+  option?: string;
   concurrency: number;
   dkim?: DkimSettings;
 }
@@ -47,6 +49,11 @@ export const CONNECTION_CODES = new Set([
   'EPIPE',
   'EPROTOCOL',
 ]);
+/**
+ * Replies that refuse the session, not an address (530 authentication required, 534 mechanism
+ * too weak, 535 bad credentials, 538 encryption required): every message would get the same.
+ */
+const SESSION_REPLIES = new Set([530, 534, 535, 538]);
 /** Configuration errors: every further message would fail the same way, so the run stops. */
 const FATAL_CODES = new Set(['EAUTH', 'ENOAUTH', 'EOAUTH2', 'ETLS', 'EREQUIRETLS', 'ECONFIG', 'EPROXY']);
 
@@ -55,7 +62,8 @@ export function classify(err: unknown): Delivery & { ok: false } {
   const response = (e.response ?? e.message ?? String(err)).slice(0, 500);
   const smtpCode = typeof e.responseCode === 'number' ? e.responseCode : undefined;
   const errorCode = typeof e.code === 'string' ? e.code : undefined;
-  if (errorCode && FATAL_CODES.has(errorCode)) return { ok: false, kind: 'fatal', smtpCode, errorCode, response };
+  if ((errorCode && FATAL_CODES.has(errorCode)) || (smtpCode !== undefined && SESSION_REPLIES.has(smtpCode)))
+    return { ok: false, kind: 'fatal', smtpCode, errorCode: errorCode ?? 'EAUTH', response };
   if (smtpCode !== undefined && smtpCode >= 500) return { ok: false, kind: 'permanent', smtpCode, errorCode, response };
   if (smtpCode !== undefined && smtpCode >= 400) return { ok: false, kind: 'temporary', smtpCode, errorCode, response };
   // Refused before it reached the server: this address or message will never go through.
@@ -67,15 +75,17 @@ export function classify(err: unknown): Delivery & { ok: false } {
 }
 
 export function smtpTransport(options: SmtpOptions): Transport {
+  const option = options.option ?? 'SMTP_URL';
+  checkUserinfo(options.url, option);
   let host: string;
   try {
     const u = new URL(options.url);
     if (u.protocol !== 'smtp:' && u.protocol !== 'smtps:') throw new Error(`unsupported protocol ${u.protocol}`);
     host = `${u.protocol}//${u.hostname}${u.port ? `:${u.port}` : ''}`;
   } catch (cause) {
-    throw new GazetteError('SMTP_URL is not a valid smtp:// or smtps:// URL', {
+    throw new GazetteError(`${option} is not a valid smtp:// or smtps:// URL`, {
       code: 'config/smtp-url',
-      field: 'SMTP_URL',
+      field: option,
       cause,
       hint: 'Write it as smtp://user:password@host:587 (STARTTLS) or smtps://user:password@host:465; URL-encode special characters in the password.',
     });
@@ -152,6 +162,28 @@ interface RawPool {
       info?: { response: unknown; rejected: unknown[]; rejectedErrors?: unknown[] },
     ) => void,
   ): void;
+}
+
+/**
+ * An `@`, `/` or `#` left unencoded in the user or password ends the user part early, and the
+ * rest is taken for the host ("getaddrinfo ENOTFOUND ss"): say which character and its escape.
+ */
+function checkUserinfo(url: string, option: string): void {
+  const m = /^[a-z][a-z0-9+.-]*:\/\/(.*)@[^@/?#]*(?:[/?#].*)?$/i.exec(url);
+  // Without an `@`, or with one that ends the first segment, there is nothing to check.
+  const userinfo = m?.[1];
+  if (!userinfo) return;
+  const bad = [...new Set(userinfo.match(/[@/#?]/g) ?? [])];
+  if (bad.length === 0) return;
+  const escapes: Record<string, string> = { '@': '%40', '/': '%2F', '#': '%23', '?': '%3F' };
+  throw new GazetteError(
+    `the user or password in ${option} holds ${bad.map((c) => `"${c}"`).join(', ')} unencoded, so the server name cannot be read`,
+    {
+      code: 'config/smtp-url',
+      field: option,
+      hint: `Percent-encode them in the password: ${bad.map((c) => `${c} as ${escapes[c]}`).join(', ')} (e.g. smtp://user:p%40ss@host:587; in a shell: node -p 'encodeURIComponent(process.argv[1])' 'p@ss').`,
+    },
+  );
 }
 
 /** Signed headers: the RFC 6376 set plus both List-Unsubscribe headers (RFC 8058 requires them signed). */

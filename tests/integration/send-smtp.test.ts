@@ -180,6 +180,7 @@ describe('gazette send over SMTP', () => {
     expect(r.code, r.stderr).toBe(2);
     expect(r.stdout).toMatch(/failed:\s+2 permanently, 1 temporarily/);
     expect(r.stdout).toMatch(/550: 2/);
+    await s.waitFor(emails.length - 3); // replies reach the test by IPC, after the in-process send returns
     const delivered = s.deliveries.flatMap((d) => d.to);
     expect(delivered.sort()).toEqual(
       emails.filter((e) => !['r7@example.org', 'r8@example.org', 'r9@example.org'].includes(e)).sort(),
@@ -198,6 +199,7 @@ describe('gazette send over SMTP', () => {
     const again = await gazette(args);
     expect(again.code).toBe(2);
     expect(again.stdout).toMatch(/already sent: 57/);
+    await s.waitFor(57);
     expect(s.deliveries.length).toBe(57);
     expect(journalRows().find((x) => x.email === 'r9@example.org')!.attempts).toBe(8);
   });
@@ -232,6 +234,7 @@ describe('gazette send over SMTP', () => {
     const resumed = await gazette(args);
     const third = resumed.code === 0 ? resumed : await gazette(args);
     expect(third.code, third.stderr).toBe(0);
+    await s.waitFor(emails.length);
     expect(s.deliveries.flatMap((d) => d.to).sort()).toEqual([...emails].sort());
   });
 
@@ -255,6 +258,7 @@ describe('gazette send over SMTP', () => {
       '4',
     ]);
     expect(r.code, r.stderr).toBe(0);
+    await s.waitFor(120);
     const times = s.deliveries.map((d) => d.t).sort((a, b) => a - b);
     expect(times.length).toBe(120);
     let max = 0;
@@ -334,6 +338,7 @@ describe('gazette send over SMTP', () => {
     await added;
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/suppressed:\s+2/);
+    await s.waitFor(38);
     const to = s.deliveries.flatMap((d) => d.to);
     expect(to).not.toContain('sup0@example.org');
     expect(to).not.toContain('sup39@example.org');

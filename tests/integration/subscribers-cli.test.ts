@@ -40,7 +40,7 @@ describe('gazette subscribers', () => {
     const r = await gz('import', 'list.csv');
     expect(r.stdout).toContain('Imported 2 new and updated 0 subscribers; 1 invalid rows skipped.');
     expect(r.stderr).toMatch(/list\.csv:3: warning: .*\[subscribers\/invalid-address\]/);
-    expect(r.code).toBe(1);
+    expect(r.code).toBe(2); // partial success
     const list = await gz('list');
     expect(list.stdout.split('\r\n')[0]).toBe('email,status,created_at,confirmed_at');
     expect(list.stdout).toMatch(/^ada@example\.org,confirmed,/m);
