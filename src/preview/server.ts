@@ -256,6 +256,9 @@ export async function startPreview(options: PreviewOptions): Promise<PreviewServ
     if (!r) return notFound(res);
     const sub = pageState(query).sub === 'raw' ? 'sample' : pageState(query).sub;
     const s = subscriberFor(sub)!;
+    // Never trust a row: only a plain, valid address goes into To (defence in depth; rows are checked when read).
+    if (s.email && !checkAddress(s.email).ok)
+      return reply(res, 400, 'text/plain; charset=utf-8', 'Not an email address.');
     const eml = await composeEml({
       rendered: r,
       to: s.email || SAMPLE_SUBSCRIBER.email,

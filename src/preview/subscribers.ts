@@ -1,3 +1,4 @@
+import { checkAddress } from '../send/address.js';
 import { readSubscriberCsv } from '../subscribers/csv.js';
 
 /** A subscriber the preview can personalize the email for. */
@@ -30,12 +31,16 @@ export async function readSubscriberSample(file: string, max = MAX_PREVIEW_SUBSC
       'no-email': 'preview/subscribers',
     },
   });
-  for await (const { email, fields } of records) {
+  for await (const { email: raw, fields } of records) {
     const name = fields.name || fields.first_name;
+    // The rules `gazette send` applies: a row `a@b.com, c@d.com` must not become a two-recipient To.
+    const check = raw ? checkAddress(raw) : undefined;
+    const email = check?.ok ? raw.trim().toLowerCase() : '';
+    const label = check && !check.ok ? `(row ${out.length + 1}, not an address: it ${check.reason})` : undefined;
     out.push({
-      label: name ? `${name} <${email}>` : email || `(row ${out.length + 1}, no email)`,
+      label: label ?? (name ? `${name} <${email}>` : email || `(row ${out.length + 1}, no email)`),
       email,
-      fields: { ...fields },
+      fields: { ...fields, email },
     });
     if (out.length >= max) break;
   }
