@@ -1,24 +1,20 @@
-import { randomBytes } from 'node:crypto';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { buildIssue } from '../pipeline/build.js';
-import { loadEnv } from '../util/env.js';
-import { DiagnosticsError, formatDiagnostic, GazetteError } from '../util/errors.js';
+import { formatDiagnostic } from '../util/errors.js';
 import { SLUG_RULE } from '../scaffold/slug.js';
-import { checkAddress } from '../send/address.js';
-import { readBody } from '../server/http.js';
-import { optionalSecret, signToken, unsubscribeUrl } from '../util/token.js';
-import type { RenderedIssue } from '../types.js';
-import { emulateScheme, framed, rewriteAssetUrls, SCHEMES, textPage, type Scheme } from './frame.js';
+import { previewAccess } from './access.js';
+import { emulateScheme, framed, rewriteAssetUrls, textPage } from './frame.js';
 import { inboxSnippet } from './inbox.js';
-import { indexPage, issuePage, type PageState, type Tab, type View } from './pages.js';
+import { listen } from './listen.js';
+import { indexPage, issuePage } from './pages.js';
+import { decodeSegment, newNonce, notFound, pageHeaders, reply } from './reply.js';
+import { sendTestRoute, smtpConfigured, type SendTestContext } from './send-test-route.js';
 import { PreviewSession, type BuildEvent } from './session.js';
 import { contentType, readInside } from './static.js';
 import { SAMPLE_SUBSCRIBER, subscriberStats, type PreviewSubscriber } from './subscribers.js';
-import { sendTestCopy } from '../send/test-send.js';
-import { previewAccess } from './access.js';
 import { composeEml } from './test-message.js';
+import { viewer } from './viewer.js';
 import { watchRoot, type RootWatcher } from './watch.js';
 
 export interface PreviewOptions {
@@ -45,11 +41,6 @@ export interface PreviewServer {
   close(): Promise<void>;
 }
 
-/** Signs the preview's unsubscribe links when GAZETTE_SECRET is not set; never valid on a real server. */
-const DEV_SECRET = 'gazette-preview-only-dev-secret';
-const MAX_POST_BYTES = 4096;
-const SEND_TEST_TIMEOUT_MS = 60_000;
-
 /** Starts the live preview: builds once, then serves and rebuilds on every change. */
 export async function startPreview(options: PreviewOptions): Promise<PreviewServer> {
   const root = path.resolve(options.root);
@@ -73,6 +64,9 @@ export async function startPreview(options: PreviewOptions): Promise<PreviewServ
   await watcher?.ready;
 
   const access = previewAccess(host);
+  const looks = viewer(root, subscribers, options.env);
+  const { pageState, subscriberFor, personalize, unsubscribeFor } = looks;
+  const sendContext: SendTestContext = { root, env: options.env, session, viewer: looks, access, log };
 
   const server = http.createServer((req, res) => {
     handle(req, res).catch((err) => {
@@ -140,7 +134,7 @@ export async function startPreview(options: PreviewOptions): Promise<PreviewServ
         return emlRoute(res, slug, query);
       case 'send-test':
         return isPost
-          ? sendTestRoute(req, res, slug)
+          ? sendTestRoute(sendContext, req, res, slug)
           : reply(res, 405, 'text/plain; charset=utf-8', 'Use POST', { allow: 'POST' });
       default:
         return notFound(res);
@@ -195,7 +189,7 @@ export async function startPreview(options: PreviewOptions): Promise<PreviewServ
         ...subscribers.map((s, i): [string, string] => [String(i), s.label]),
       ],
       snippet: r ? inboxSnippet(personalize(r, state.sub === 'raw' ? 'sample' : state.sub, 'html')) : '',
-      smtpConfigured: smtpConfigured(),
+      smtpConfigured: smtpConfigured(root, options.env),
       buildMs: session.lastBuildMs,
     });
     reply(res, 200, 'text/html; charset=utf-8', html, pageHeaders(nonce));
@@ -272,112 +266,6 @@ export async function startPreview(options: PreviewOptions): Promise<PreviewServ
     });
   }
 
-  async function sendTestRoute(req: IncomingMessage, res: ServerResponse, slug: string): Promise<void> {
-    const json = (status: number, body: object) =>
-      reply(res, status, 'application/json; charset=utf-8', JSON.stringify(body));
-    // A JSON content type forces a CORS preflight, which this server never grants: other sites
-    // cannot make a visitor's browser send mail. The Origin, when given, must be one of this
-    // server's own origins (not whatever the request's Host says).
-    if (!/^application\/json\b/i.test(req.headers['content-type'] ?? ''))
-      return json(415, { ok: false, message: 'Send JSON: {"to": "you@example.org"}.' });
-    if (!access.originAllowed(req)) return json(403, { ok: false, message: 'Cross-origin request refused.' });
-    let body: { to?: unknown; sub?: unknown };
-    try {
-      body = JSON.parse((await readBody(req, MAX_POST_BYTES, 10_000)).toString('utf8'));
-    } catch {
-      return json(400, { ok: false, message: 'The request body is not JSON (or is too large).' });
-    }
-    const to = typeof body.to === 'string' ? body.to.trim() : '';
-    // The same address rules as `gazette send`, which the test is handed to.
-    const address = checkAddress(to);
-    if (!address.ok)
-      return json(400, {
-        ok: false,
-        message: `"${to}" is not an email address that Gazette sends to: it ${address.reason}.`,
-      });
-    if (!session.view(slug)) return json(404, { ok: false, message: `No issue "${slug}".` });
-    if (!smtpConfigured())
-      return json(409, {
-        ok: false,
-        message:
-          'No SMTP server is configured: set SMTP_URL in the environment or in .env in the root, or use "Download .eml".',
-      });
-    log(`sending a test of ${slug} to ${to}`);
-    const view = session.view(slug);
-    try {
-      const env = loadEnv(root, options.env);
-      // A stale view is the last good build of a now broken issue: build it again, so the
-      // errors are reported instead of an old version being sent.
-      const report = await sendTestCopy({
-        root,
-        issue: view?.rendered && !view.stale ? view.rendered : slug,
-        to: [to],
-        // The fields of the "View as" subscriber: the copy says what the page shows.
-        subscriber:
-          subscriberFor(typeof body.sub === 'string' ? pageState(new URLSearchParams({ sub: body.sub })).sub : 'sample')
-            ?.fields ?? SAMPLE_SUBSCRIBER.fields,
-        smtpUrl: env.SMTP_URL,
-        env,
-        signal: AbortSignal.timeout(SEND_TEST_TIMEOUT_MS),
-      });
-      const d = report.results[0]!.delivery;
-      if (d.ok)
-        return json(200, {
-          ok: true,
-          message: `Sent a test of "${slug}" to ${to}.`,
-          output: `via ${report.transport}: ${d.response}`,
-        });
-      const message =
-        d.errorCode === 'ETIMEDOUT' && d.response === 'gave up waiting for the server'
-          ? `The SMTP server did not answer within ${SEND_TEST_TIMEOUT_MS / 1000} s.`
-          : `The SMTP server refused the test (${d.smtpCode ?? d.errorCode}).`;
-      json(502, { ok: false, message, output: d.response });
-    } catch (err) {
-      const lines =
-        err instanceof DiagnosticsError
-          ? err.diagnostics.filter((x) => x.severity === 'error').map(formatDiagnostic)
-          : [err instanceof GazetteError ? formatDiagnostic(err.toDiagnostic()) : String(err)];
-      json(502, { ok: false, message: `The test of "${slug}" was not sent.`, output: lines.join('\n') });
-    }
-  }
-
-  function pageState(query: URLSearchParams): PageState {
-    const pick = <T extends string>(key: string, allowed: readonly T[], fallback: T): T =>
-      allowed.includes(query.get(key) as T) ? (query.get(key) as T) : fallback;
-    const sub = query.get('sub') ?? 'sample';
-    return {
-      tab: pick<Tab>('tab', ['html', 'text', 'web'], 'html'),
-      view: pick<View>('view', ['both', 'mobile', 'desktop'], 'both'),
-      scheme: pick<Scheme>('scheme', SCHEMES, 'light'),
-      sub: sub === 'raw' || (/^\d{1,3}$/.test(sub) && Number(sub) < subscribers.length) ? sub : 'sample',
-    };
-  }
-
-  function subscriberFor(sub: string): PreviewSubscriber | undefined {
-    if (sub === 'raw') return undefined;
-    return sub === 'sample' ? SAMPLE_SUBSCRIBER : (subscribers[Number(sub)] ?? SAMPLE_SUBSCRIBER);
-  }
-
-  /** The email as one subscriber gets it: merge tags filled, escaped (no MJML run). */
-  function personalize(r: RenderedIssue, sub: string, kind: 'html' | 'text'): string {
-    const source = kind === 'html' ? r.html : r.text;
-    const s = subscriberFor(sub);
-    if (!s) return source;
-    return r.fill[kind].fill(s.fields, unsubscribeFor(r, s.email));
-  }
-
-  function unsubscribeFor(r: RenderedIssue, email: string): string {
-    const token = signToken(
-      { email: email || SAMPLE_SUBSCRIBER.email, issue: r.issue.slug },
-      optionalSecret(root, options.env) ?? DEV_SECRET,
-    );
-    return unsubscribeUrl(r.issue.publication.unsubscribeUrl, token);
-  }
-
-  function smtpConfigured(): boolean {
-    return !!loadEnv(root, options.env).SMTP_URL;
-  }
-
   const port = await listen(server, host, options.port ?? 3000, options.portTries ?? 20);
   access.setPort(port);
   const heartbeat = setInterval(() => {
@@ -401,74 +289,4 @@ export async function startPreview(options: PreviewOptions): Promise<PreviewServ
       await session.settled();
     },
   };
-}
-
-async function listen(server: http.Server, host: string, port: number, tries: number): Promise<number> {
-  for (let i = 0; ; i++) {
-    try {
-      await new Promise<void>((resolve, reject) => {
-        server.once('error', reject);
-        server.listen(port + i, host, () => {
-          server.off('error', reject);
-          resolve();
-        });
-      });
-      return (server.address() as AddressInfo).port;
-    } catch (cause) {
-      const code = (cause as NodeJS.ErrnoException).code;
-      if (code === 'EADDRINUSE' && port !== 0 && i < tries) continue;
-      throw new GazetteError(
-        code === 'EADDRINUSE'
-          ? `ports ${port} to ${port + i} are all in use`
-          : `cannot listen on ${host}:${port + i}: ${(cause as Error).message}`,
-        {
-          code: 'preview/listen',
-          cause,
-          hint:
-            code === 'EADDRINUSE'
-              ? 'Stop the other servers, or pick another port with --port N.'
-              : 'Check --host (an address of this machine, e.g. 127.0.0.1) and --port (1024-65535).',
-        },
-      );
-    }
-  }
-}
-
-function reply(
-  res: ServerResponse,
-  status: number,
-  type: string,
-  body: string | Buffer,
-  headers: Record<string, string> = {},
-): void {
-  res.writeHead(status, {
-    'content-type': type,
-    'cache-control': 'no-store',
-    'x-content-type-options': 'nosniff',
-    'referrer-policy': 'no-referrer',
-    ...headers,
-  });
-  res.end(body);
-}
-
-function notFound(res: ServerResponse): void {
-  reply(res, 404, 'text/plain; charset=utf-8', 'Not found. The preview serves /, /issues/<slug>/ and /assets/<file>.');
-}
-
-function pageHeaders(nonce: string): Record<string, string> {
-  return {
-    'content-security-policy': `default-src 'none'; script-src 'nonce-${nonce}'; style-src 'nonce-${nonce}'; img-src 'self' data:; connect-src 'self'; frame-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'`,
-  };
-}
-
-function newNonce(): string {
-  return randomBytes(16).toString('base64');
-}
-
-function decodeSegment(seg: string): string | undefined {
-  try {
-    return decodeURIComponent(seg).normalize('NFC');
-  } catch {
-    return undefined;
-  }
 }
