@@ -131,6 +131,8 @@ export interface ComposedArticle {
   slug: string;
   file: string;
   title: string;
+  /** `draft: true` in its front-matter: no page of its own, and its issue cannot be sent. */
+  draft?: boolean;
   date: string;
   /** e.g. "November 18, 2025", in the publication's (or article's) language. */
   dateFormatted: string;
@@ -157,6 +159,8 @@ export interface Issue {
   file: string;
   /** The email subject. */
   title: string;
+  /** `draft: true`: rendered by build and preview, kept out of the archive, the feed and send. */
+  draft?: boolean;
   date: string;
   dateFormatted: string;
   number?: number;

@@ -25,7 +25,9 @@ export interface IssueEntry {
  */
 export function issueEntries(content: Content): IssueEntry[] {
   const { publication } = content;
-  return [...content.issues].sort(newestFirst).map((source) => ({
+  // Drafts are built and previewed but never listed.
+  const published = content.issues.filter((source) => !source.draft);
+  return published.sort(newestFirst).map((source) => ({
     slug: source.slug,
     title: source.title,
     date: source.date,
@@ -37,7 +39,7 @@ export function issueEntries(content: Content): IssueEntry[] {
     articleSlugs: source.articles,
     articles: source.articles.flatMap((slug) => {
       const a = content.articles.get(slug);
-      return a ? [{ title: a.title, dek: a.dek, url: articleUrl(a, publication) }] : [];
+      return a && !a.draft ? [{ title: a.title, dek: a.dek, url: articleUrl(a, publication) }] : [];
     }),
   }));
 }

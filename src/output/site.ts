@@ -22,6 +22,8 @@ export async function siteFiles(content: Content, issues: RenderedIssue[]): Prom
     { path: 'feed.xml', contents: renderFeed(content.publication, entries) },
     // The web version at its public address too, so dist/ works on any static host with no
     // rewrite rules (`gazette serve` maps /issues/<slug>/ to <slug>/web.html itself).
-    ...issues.map((r) => ({ path: `issues/${r.issue.slug}/index.html`, contents: r.webHtml })),
+    ...issues
+      .filter((r) => !r.issue.draft)
+      .map((r) => ({ path: `issues/${r.issue.slug}/index.html`, contents: r.webHtml })),
   ];
 }

@@ -9,7 +9,7 @@ import { renderSource } from './build.js';
 
 /** True when Gazette makes the article's page: no `url` of its own, and not a draft. */
 export function hasArticlePage(article: Article): boolean {
-  return !article.url && !(article as { draft?: boolean }).draft;
+  return !article.url && !article.draft;
 }
 
 /**

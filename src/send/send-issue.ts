@@ -7,6 +7,7 @@ import { GazetteError } from '../util/errors.js';
 import { secretFromEnv } from '../util/token.js';
 import { createMessageTemplate, type MessageTemplate } from './message.js';
 import { type SendProgress, sendLoop, type StopReason } from './run.js';
+import { refuseDrafts } from './drafts.js';
 import { type DeliveryOptions, envOf, openTransport, resolveIssue } from './setup.js';
 import type { RecipientSource } from './source.js';
 import type { Delivery } from './transport.js';
@@ -91,6 +92,8 @@ export async function sendIssue(o: SendIssueOptions): Promise<SendReport> {
   // Refuse before building anything: unsubscribe links cannot be signed without it.
   const secret = o.secret ?? secretFromEnv(env);
   const rendered = await resolveIssue(o.root, o.issue);
+  // Before any transport opens: a run that marks people sent never carries a draft.
+  if (!(o.dryRun ?? o.outbox !== undefined)) refuseDrafts(rendered);
   const concurrency = o.concurrency ?? 5;
   const { transport, dryRun: toOutbox } = openTransport({ ...o, concurrency }, o.root, env);
   const dryRun = o.dryRun ?? toOutbox;
