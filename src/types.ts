@@ -205,8 +205,25 @@ export interface RenderedIssue {
   /** The merge-tag fill plans of html and text, split once per build; send, check and the preview fill from them. */
   fill: { html: Fill; text: Fill };
   bytes: { html: number; text: number; web: number };
+  /** Email copies of the local images it shows, written to dist/ beside it (src/images/email.ts). */
+  images?: EmailImage[];
   /** This issue's findings: the cheap rules, or every rule when the build asked for `rules: 'all'`. */
   diagnostics: Diagnostic[];
+}
+
+/** One local image as the email shows it: resized, re-encoded, stripped, content-hashed. */
+export interface EmailImage {
+  /** The source file, relative to the root. */
+  source: string;
+  /** The copy, relative to dist/ and to publication.url (assets/email/<name>-<hash>.<ext>). */
+  path: string;
+  contents: Buffer;
+  /** Display size in the email (CSS px); the copy's pixels (twice as wide when the source allows). */
+  display: { width: number; height: number };
+  pixels: { width: number; height: number };
+  /** Bytes of the source file and of the copy. */
+  before: number;
+  after: number;
 }
 
 export interface BuildResult {

@@ -35,6 +35,14 @@ export function issueFiles(r: RenderedIssue): OutputFile[] {
     })),
     mergeTags: r.mergeTags,
     bytes: r.bytes,
+    images: (r.images ?? []).map((i) => ({
+      source: i.source,
+      path: i.path,
+      width: i.display.width,
+      height: i.display.height,
+      before: i.before,
+      after: i.after,
+    })),
     diagnostics: r.diagnostics,
   };
   return [
@@ -42,6 +50,7 @@ export function issueFiles(r: RenderedIssue): OutputFile[] {
     { path: `${dir}/email.txt`, contents: r.text },
     { path: `${dir}/web.html`, contents: webVersionAtIssueFolder(r.webHtml) },
     { path: `${dir}/issue.json`, contents: JSON.stringify(summary, null, 2) + '\n' },
+    ...(r.images ?? []).map((i) => ({ path: i.path, contents: i.contents })),
   ];
 }
 
@@ -87,6 +96,10 @@ export async function writeBuild(result: BuildResult, outDir: string, options: W
         if (issueOutput && !options.keepOtherIssues) continue;
         await copyTreeSafely(path.join(out, entry.name), path.join(tmp, entry.name), undefined, keep(entry.name));
       }
+      // The other issues' email images: their emails (kept above) point at them.
+      const emailImages = path.join(out, 'assets', 'email');
+      if (options.keepOtherIssues && (await exists(emailImages)))
+        await copyTreeSafely(emailImages, path.join(tmp, 'assets', 'email'));
     }
     const files = [...result.issues.flatMap(issueFiles), ...(options.siteFiles ?? [])].filter(
       (f) => !options.publicOnly || !isSenderOnly(f.path),

@@ -58,6 +58,7 @@ export async function articlePageFiles(content: Content): Promise<{ files: Outpu
       ],
     );
     files.push({ path: `articles/${article.slug}/index.html`, contents: html });
+    for (const i of one.rendered.images ?? []) files.push({ path: i.path, contents: i.contents });
   }
   return { files, diagnostics };
 }

@@ -2,6 +2,7 @@ import path from 'node:path';
 import { checkRendered } from '../check/rendered.js';
 import { compileMjml } from '../render/compile.js';
 import { restoreLiterals } from '../compose/prose.js';
+import { emailImages } from '../images/email.js';
 import { composeIssue } from '../compose/index.js';
 import { hasErrors } from '../util/errors.js';
 import { loadContent } from '../load/index.js';
@@ -155,7 +156,15 @@ export async function renderSource(
   if (!out.html) return { diagnostics };
 
   // Merge tags first, then the literal braces of code and `\{{` (which must never become tags).
-  const html = restoreLiterals(restoreMergeTags(out.html, 'html'), 'html');
+  // Local images then become email copies (resized, re-encoded, metadata stripped, hashed names)
+  // before the web version is derived, so email, web version and dist/ agree.
+  const pictures = await emailImages(restoreLiterals(restoreMergeTags(out.html, 'html'), 'html'), {
+    root: content.root,
+    publicationUrl: issue.publication.url,
+    file: issue.file,
+  });
+  diagnostics.push(...pictures.diagnostics.map((d) => ({ ...d, issue: issue.slug })));
+  const html = pictures.html;
   const text = restoreLiterals(restoreMergeTags(renderTextPart(issue, unsubscribeSentinel), 'text'), 'text');
   const webHtml = renderWebVersion(html, issue);
   const mergeTags = dedupeTags(
@@ -170,6 +179,7 @@ export async function renderSource(
     webHtml,
     mergeTags,
     fill: { html: compileFill(html, 'html'), text: compileFill(text, 'text') },
+    images: pictures.images,
     bytes: { html: Buffer.byteLength(html), text: Buffer.byteLength(text), web: Buffer.byteLength(webHtml) },
   };
   const found = checkAll

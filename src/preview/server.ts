@@ -1,5 +1,6 @@
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import path from 'node:path';
+import { emailImage } from '../images/email.js';
 import { buildIssue } from '../pipeline/build.js';
 import { formatDiagnostic } from '../util/errors.js';
 import { SLUG_RULE } from '../scaffold/slug.js';
@@ -104,6 +105,11 @@ export async function startPreview(options: PreviewOptions): Promise<PreviewServ
 
     if (pathname === '/') return indexRoute(res);
     if (pathname === '/events') return eventsRoute(req, res);
+    if (segs[0] === 'assets' && segs[1] === 'email' && segs.length === 3) {
+      // The email copies of images, made by the last build in this process (content-hashed).
+      const copy = emailImage(`assets/email/${segs[2]}`);
+      if (copy) return reply(res, 200, contentType(segs[2]!), copy, { 'cache-control': 'no-cache' });
+    }
     if (segs[0] === 'assets') {
       const file = await readInside(path.join(root, 'content', 'assets'), segs.slice(1));
       if (!file) return notFound(res);

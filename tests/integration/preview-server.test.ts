@@ -75,7 +75,9 @@ describe('gazette preview server', () => {
     const light = await (await get(`/issues/${DIGEST}/frame?part=html&scheme=light&sub=sample`)).text();
     expect(light).toContain('Hi Sam Reader,');
     expect(light).not.toContain('https://www.thegazelle.org/assets/');
-    expect(light).toContain('src="/assets/winter-arts-festival.png"');
+    // The email copy of the image (resized, stripped, hashed), served by the preview itself.
+    const copy = /src="(\/assets\/email\/winter-arts-festival-[0-9a-f]{12}\.png)"/.exec(light)?.[1];
+    expect(copy).toBeDefined();
     expect(light).toContain('prefers-color-scheme: dark');
     const dark = await (await get(`/issues/${DIGEST}/frame?part=html&scheme=dark&sub=sample`)).text();
     expect(dark).not.toMatch(/prefers-color-scheme:\s*dark/);
@@ -87,6 +89,9 @@ describe('gazette preview server', () => {
     const img = await get('/assets/winter-arts-festival.png');
     expect(img.status).toBe(200);
     expect(img.headers.get('content-type')).toBe('image/png');
+    const emailCopy = await get(copy!);
+    expect(emailCopy.status).toBe(200);
+    expect(emailCopy.headers.get('content-type')).toBe('image/png');
   });
 
   it('escapes subscriber values in the personalized email', async () => {

@@ -1,0 +1,171 @@
+import { createHash } from 'node:crypto';
+import { realpath } from 'node:fs/promises';
+import path from 'node:path';
+import sharp from 'sharp';
+import type { Diagnostic, EmailImage } from '../types.js';
+import { type ImageFacts, imageFacts } from './facts.js';
+
+/** Where the email copies of local images go, under dist/ and under publication.url. */
+export const EMAIL_IMAGE_DIR = 'assets/email';
+/** Default per-issue budget for the images an email loads (bytes). */
+export const IMAGE_BUDGET_BYTES = 1_000_000;
+/** Images narrower than the column keep their size; wider ones are shown at the column width. */
+const COLUMN_PX = 600;
+
+export interface EmailImagesResult {
+  html: string;
+  images: EmailImage[];
+  diagnostics: Diagnostic[];
+}
+
+interface Processed {
+  key: string;
+  image: Omit<EmailImage, 'display' | 'source'>;
+}
+const processed = new Map<string, Processed>();
+/** Copies made in this process, by their path under dist/: the preview serves them from here. */
+const byPath = new Map<string, Buffer>();
+
+/** An email image made by this process (the preview answers /assets/email/<name> with it). */
+export function emailImage(relPath: string): Buffer | undefined {
+  return byPath.get(relPath);
+}
+
+/**
+ * Email copies of the local images an email shows: `<img src="<publication.url>/...">` whose path
+ * names a file under content/ is resized to twice its display width (sharp, never enlarged),
+ * re-encoded as JPEG or PNG (what every mail client shows; never WebP or AVIF), stripped of all
+ * metadata (EXIF, GPS, XMP), named by a hash of its bytes, and given width and height. Other
+ * images (remote, missing) are left as they are; missing ones are the image checks' business.
+ */
+export async function emailImages(
+  html: string,
+  o: { root: string; publicationUrl: string; file: string; budgetBytes?: number },
+): Promise<EmailImagesResult> {
+  const base = `${o.publicationUrl.replace(/\/+$/, '')}/`;
+  const images = new Map<string, EmailImage>();
+  const diagnostics: Diagnostic[] = [];
+  const tags = [...html.matchAll(/<img\b[^>]*>/gi)];
+  const replacements: [number, number, string][] = [];
+  for (const m of tags) {
+    const tag = m[0];
+    const src = attr(tag, 'src');
+    if (!src?.startsWith(base)) continue;
+    const rel = safeRel(src.slice(base.length));
+    if (!rel || rel.startsWith(`${EMAIL_IMAGE_DIR}/`)) continue;
+    const file = path.join(o.root, 'content', ...rel.split('/'));
+    let facts: ImageFacts;
+    try {
+      // Only files really inside content/: a symlink out of it is never published.
+      const real = await realpath(file);
+      const content = await realpath(path.join(o.root, 'content'));
+      if (!real.startsWith(content + path.sep)) continue;
+      facts = await imageFacts(real);
+    } catch {
+      continue; // not a local image (or not an image): left to the image and link checks
+    }
+    if (facts.format === 'svg' || !facts.width) continue; // vector: no pixels to size
+    const declared = Number(attr(tag, 'width'));
+    const displayWidth = Math.min(declared > 0 ? declared : facts.width, COLUMN_PX, facts.width);
+    const displayHeight = Math.round((displayWidth * facts.height) / facts.width);
+    const copy = await emailCopy(file, rel, facts, displayWidth);
+    const url = `${base}${copy.path}`;
+    images.set(copy.path, {
+      ...copy,
+      source: path.relative(o.root, file).split(path.sep).join('/'),
+      display: { width: displayWidth, height: displayHeight },
+    });
+    let next = setAttr(tag, 'src', url);
+    next = setAttr(next, 'width', String(displayWidth));
+    next = setAttr(next, 'height', String(displayHeight));
+    replacements.push([m.index!, m.index! + tag.length, next]);
+  }
+  let out = html;
+  for (const [start, end, text] of replacements.reverse()) out = out.slice(0, start) + text + out.slice(end);
+
+  const list = [...images.values()];
+  const total = list.reduce((n, i) => n + i.after, 0);
+  const budget = o.budgetBytes ?? IMAGE_BUDGET_BYTES;
+  if (total > budget) {
+    const heaviest = [...list].sort((a, b) => b.after - a.after)[0]!;
+    diagnostics.push({
+      code: 'image/weight-budget',
+      severity: 'warning',
+      file: o.file,
+      line: 1,
+      message: `the email loads ${kb(total)} of images, over the ${kb(budget)} budget (heaviest: ${heaviest.source}, ${kb(heaviest.after)})`,
+      hint: 'Use fewer or smaller images, or crop them; readers on phone data pay for every byte before the email shows.',
+    });
+  }
+  return { html: out, images: list, diagnostics };
+}
+
+async function emailCopy(
+  file: string,
+  rel: string,
+  facts: ImageFacts,
+  displayWidth: number,
+): Promise<Processed['image']> {
+  const width = Math.min(facts.width, displayWidth * 2);
+  const key = `${facts.bytes}|${facts.mtimeMs}|${width}`;
+  const hit = processed.get(`${file}|${width}`);
+  if (hit?.key === key) return hit.image;
+  // JPEG stays JPEG; anything with transparency becomes PNG; every other format (WebP, AVIF,
+  // HEIC, GIF's first frame, TIFF) becomes JPEG. sharp writes no metadata unless asked to.
+  const asPng = facts.format === 'png' ? true : facts.format === 'jpeg' ? false : facts.hasAlpha;
+  const pipeline = sharp(file).rotate().resize({ width, withoutEnlargement: true });
+  const encoded = asPng
+    ? await pipeline
+        .png({ compressionLevel: 9, palette: true, quality: 90, effort: 4 })
+        .toBuffer({ resolveWithObject: true })
+    : await pipeline
+        .flatten({ background: '#ffffff' })
+        .jpeg({ quality: 80, mozjpeg: true, progressive: true })
+        .toBuffer({ resolveWithObject: true });
+  const hash = createHash('sha256').update(encoded.data).digest('hex').slice(0, 12);
+  const stem =
+    path.posix
+      .basename(rel)
+      .replace(/\.[^.]+$/, '')
+      .replace(/[^\w-]+/g, '-') || 'image';
+  const image = {
+    path: `${EMAIL_IMAGE_DIR}/${stem}-${hash}.${asPng ? 'png' : 'jpg'}`,
+    contents: encoded.data,
+    pixels: { width: encoded.info.width, height: encoded.info.height },
+    before: facts.bytes,
+    after: encoded.data.length,
+  };
+  processed.set(`${file}|${width}`, { key, image });
+  byPath.set(image.path, image.contents);
+  return image;
+}
+
+function attr(tag: string, name: string): string | undefined {
+  const m = new RegExp(`\\s${name}\\s*=\\s*("([^"]*)"|'([^']*)'|([^\\s>]+))`, 'i').exec(tag);
+  if (!m) return undefined;
+  return (m[2] ?? m[3] ?? m[4] ?? '').replaceAll('&amp;', '&');
+}
+
+function setAttr(tag: string, name: string, value: string): string {
+  const re = new RegExp(`(\\s${name}\\s*=\\s*)("[^"]*"|'[^']*'|[^\\s>]+)`, 'i');
+  const v = `"${value.replaceAll('&', '&amp;').replaceAll('"', '&quot;')}"`;
+  if (re.test(tag)) return tag.replace(re, (_all, pre: string) => `${pre}${v}`);
+  return tag.replace(/^<img\b/i, `<img ${name}=${v}`);
+}
+
+/** A URL path under publication.url as a relative file path, or undefined if it could climb out. */
+function safeRel(urlPath: string): string | undefined {
+  const clean = urlPath.split(/[?#]/)[0]!;
+  let segs: string[];
+  try {
+    segs = clean.split('/').map(decodeURIComponent);
+  } catch {
+    return undefined;
+  }
+  if (segs.some((s) => !s || s.startsWith('.') || /[\\\0]/.test(s))) return undefined;
+  return segs.join('/');
+}
+
+function kb(n: number): string {
+  return `${(n / 1024).toFixed(0)} KB`;
+}
