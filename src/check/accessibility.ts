@@ -166,7 +166,7 @@ function smallTextFindings(ctx: RuleContext): Diagnostic[] {
   return out;
 }
 
-function isLarge(t: TextRun): boolean {
+export function isLarge(t: TextRun): boolean {
   const size = fontPx(t.parent) ?? 16;
   const weight = inherited(t.parent, 'font-weight')?.value ?? '';
   const bold = /bold|[6-9]00/.test(weight) || !!ancestorOrSelf(t.parent, (e) => /^(b|strong|h[1-6])$/.test(e.tag));
@@ -209,7 +209,7 @@ function backgroundOf(el: El): string | undefined {
 
 const NAMED: Record<string, string> = { white: '#ffffff', black: '#000000' };
 
-function hex(v: string): string | undefined {
+export function hex(v: string): string | undefined {
   const s = v.trim().toLowerCase();
   if (NAMED[s]) return NAMED[s];
   if (/^#[0-9a-f]{6}$/.test(s)) return s;

@@ -1,5 +1,6 @@
 import type { Diagnostic, RenderedIssue } from '../types.js';
 import { checkAccessibility } from './accessibility.js';
+import { darkContrastFindings } from './dark-contrast.js';
 import { checkClientSupport } from './client-support.js';
 import { checkCompliance } from './compliance.js';
 import { checkHygiene } from './hygiene.js';
@@ -48,6 +49,7 @@ export async function checkIssue(
     ...checkClientSupport(rule),
     ...checkCompliance(rule),
     ...checkAccessibility(rule),
+    ...darkContrastFindings(rule),
     ...checkHygiene(rule),
   ];
   return found.map((d) => ({ ...d, issue: r.issue.slug }));

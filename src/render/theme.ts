@@ -14,7 +14,16 @@ export interface Theme {
   fontBody: string;
   fontHeading: string;
   /** The palette for `prefers-color-scheme: dark`; its accent is lightened to stay readable. */
-  dark: { background: string; paper: string; text: string; muted: string; accent: string; border: string };
+  dark: {
+    background: string;
+    paper: string;
+    text: string;
+    muted: string;
+    accent: string;
+    border: string;
+    /** Background of inline code and code blocks. */
+    codeBackground: string;
+  };
 }
 
 export function themeOf(publication: Publication): Theme {
@@ -37,6 +46,7 @@ export function themeOf(publication: Publication): Theme {
       muted: '#b4b4b4',
       accent: lightenUntil(accent, '#1c1c1e', 4.5),
       border: '#3a3a3c',
+      codeBackground: '#2c2c2e',
     },
   };
 }
