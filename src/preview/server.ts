@@ -2,6 +2,7 @@ import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import path from 'node:path';
 import { emailImage } from '../images/email.js';
 import { buildIssue } from '../pipeline/build.js';
+import { checkAddress } from '../send/address.js';
 import { formatDiagnostic } from '../util/errors.js';
 import { SLUG_RULE } from '../scaffold/slug.js';
 import { previewAccess } from './access.js';
