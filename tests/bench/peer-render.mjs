@@ -46,7 +46,7 @@ const WORDS = {
     issue: 'Issue',
     viewInBrowser: 'View in browser',
     unsubscribe: 'Unsubscribe',
-    whyReceiving: 'You are receiving this email because you subscribed to the {name} newsletter.',
+    whyReceiving: 'You are receiving this email because you subscribed to {name}.',
     website: 'Website',
     pastIssues: 'Past issues',
   },
