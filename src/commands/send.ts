@@ -2,6 +2,8 @@ import path from 'node:path';
 import { tuneHeapForSending } from '../send/memory.js';
 import { sendIssue } from '../send/send-issue.js';
 import { csvSource } from '../send/source.js';
+import { isHardBounce, storeSource } from '../send/store-source.js';
+import { databaseUrl, openSubscriberStores, type SubscriberStores } from '../store/subscriber-store.js';
 import { sendTestCopy } from '../send/test-send.js';
 import { stateDir } from '../store/db.js';
 import type { RenderedIssue } from '../types.js';
@@ -22,7 +24,7 @@ import {
 } from './send-output.js';
 import { progressReporter } from '../send/progress.js';
 
-const USAGE = `gazette send --issue SLUG --to FILE.csv [--root DIR] [--smtp URL] [--rate N] [--concurrency N]
+const USAGE = `gazette send --issue SLUG [--to FILE.csv] [--root DIR] [--smtp URL] [--rate N] [--concurrency N]
              [--dry-run DIR] [--test ADDRESS[,ADDRESS...]] [--yes]
              [--max-attempts N] [--retry-delay MS] [--pause-after N]`;
 
@@ -32,6 +34,8 @@ Builds the issue and sends it to every valid, unsuppressed address of the CSV, j
 <root>/.gazette/journal.sqlite: re-running the same command resumes and never mails anyone twice.
 
   --to FILE.csv       subscribers: an \`email\` column, every other column a merge field
+                      (without --to: the confirmed subscribers of the store, see docs/subscribers.md;
+                      an address refused as unknown (5.1.x) is then marked bounced)
   --smtp URL          smtp://user:pass@host:587 (default: SMTP_URL from the environment or <root>/.env)
   --rate N            at most N messages per second (default: unlimited)
   --concurrency N     SMTP connections (default: 5)
@@ -74,8 +78,6 @@ export async function run(argv: string[], io: CommandIo): Promise<number> {
     return 0;
   }
   if (!values.issue) throw usageError('--issue SLUG is required', USAGE);
-  if (!values.to && !values.test)
-    throw usageError('--to FILE.csv is required (or --test ADDRESS for a single test copy)', USAGE);
   if (values.to && values.test)
     throw usageError(
       '--test sends one copy to each address given; leave out --to (or leave out --test to send to the list)',
@@ -138,9 +140,13 @@ export async function run(argv: string[], io: CommandIo): Promise<number> {
     );
   io.signal?.addEventListener('abort', onStop, { once: true });
   let failureLines = 0;
+  const stores = values.to ? undefined : await openSubscriberStores({ root, url: databaseUrl(undefined, env) });
+  const bounced: string[] = [];
   const report = await sendIssue({
     ...common,
-    recipients: csvSource(path.resolve(io.cwd, values.to!), displayPath(io, path.resolve(io.cwd, values.to!))),
+    recipients: stores
+      ? storeSource(stores)
+      : csvSource(path.resolve(io.cwd, values.to!), displayPath(io, path.resolve(io.cwd, values.to!))),
     rate,
     maxAttempts,
     retryDelayMs,
@@ -155,12 +161,17 @@ export async function run(argv: string[], io: CommandIo): Promise<number> {
     },
     onProgress: (p) => progress?.update(p),
     onFailure: (email, d, willRetry) => {
+      if (stores && !willRetry && isHardBounce(d)) bounced.push(email);
       if (willRetry || failureLines++ >= 50) return;
       io.stderr.write(failureLine(email, d));
     },
-  }).finally(() => {
+  }).finally(async () => {
     io.signal?.removeEventListener('abort', onStop);
     progress?.done();
+    if (stores) {
+      if (!outbox) await markBounced(stores, bounced, rendered.issue.slug, io);
+      await stores.close();
+    }
   });
   if (report.stop === 'declined') {
     io.stderr.write('Not sent.\n');
@@ -168,6 +179,16 @@ export async function run(argv: string[], io: CommandIo): Promise<number> {
   }
   io.stdout.write(reportLines(report).join('\n') + '\n');
   return reportExitCode(report, pauseAfter, io);
+}
+
+/** A send from the store: addresses refused as unknown stop now (status and suppression list). */
+async function markBounced(stores: SubscriberStores, emails: string[], issue: string, io: CommandIo): Promise<void> {
+  for (const email of emails) {
+    await stores.subscribers.setStatus(email, 'bounced');
+    await stores.suppressions.replace(email, 'bounce', `send:${issue}`);
+  }
+  if (emails.length)
+    io.stderr.write(`${emails.length} address${emails.length === 1 ? '' : 'es'} refused as unknown: marked bounced.\n`);
 }
 
 /** Builds the issue, printing its errors; undefined when it does not build. */

@@ -66,6 +66,8 @@ export interface SubscriberStore {
   setStatus(email: string, status: SubscriberStatus): Promise<boolean>;
   remove(email: string): Promise<boolean>;
   list(filter?: { status?: SubscriberStatus }): AsyncIterable<Subscriber>;
+  /** Every field name some confirmed subscriber has (the merge fields a send from the store offers). */
+  fieldNames(): Promise<string[]>;
   /** Counts soft bounces of an address inside the window (ms) after recording one at `at` (epoch ms). */
   softBounce(email: string, at: number, windowMs: number, key: string): Promise<number>;
   /**

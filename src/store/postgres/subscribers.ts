@@ -172,6 +172,13 @@ export class PostgresSubscribers implements SubscriberStore {
     }
   }
 
+  async fieldNames(): Promise<string[]> {
+    const r = await this.pool.query<{ k: string }>(
+      `SELECT DISTINCT jsonb_object_keys(fields) AS k FROM subscribers WHERE status = 'confirmed' ORDER BY 1`,
+    );
+    return r.rows.map((x) => x.k);
+  }
+
   async softBounce(email: string, at: number, windowMs: number, key: string): Promise<number> {
     const e = normalize(email);
     await this.pool.query(

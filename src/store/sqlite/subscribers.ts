@@ -163,6 +163,15 @@ export class SqliteSubscribers implements SubscriberStore {
     }
   }
 
+  async fieldNames(): Promise<string[]> {
+    return this.db
+      .prepare(
+        `SELECT DISTINCT j.key FROM subscribers, json_each(subscribers.fields) j WHERE status = 'confirmed' ORDER BY 1`,
+      )
+      .pluck()
+      .all() as string[];
+  }
+
   async softBounce(email: string, at: number, windowMs: number, key: string): Promise<number> {
     const e = normalize(email);
     this.s.bounce.run(e, key, at);
