@@ -31,6 +31,10 @@ const COMMANDS: Record<string, { load: () => Promise<{ run: Command }>; summary:
     load: () => import('./commands/suppress.js'),
     summary: 'add, remove, list or import suppressed addresses',
   },
+  bounces: {
+    load: () => import('./commands/bounces.js'),
+    summary: 'read bounce (DSN) and complaint (ARF) reports into the suppression list',
+  },
   subscribers: {
     load: () => import('./commands/subscribers.js'),
     summary: 'list, add, remove, import, export or forget subscribers',

@@ -75,6 +75,8 @@ export interface SubscriberStore {
    * true) and its suppression entry, which is replaced by the address's hash and the same reason.
    */
   forget(email: string): Promise<{ found: boolean }>;
+  /** The recipient the send journal gave this Message-ID (with or without <>), if any. */
+  addressForMessageId(messageId: string): Promise<string | undefined>;
   close(): Promise<void>;
 }
 

@@ -216,6 +216,17 @@ export class PostgresSubscribers implements SubscriberStore {
     });
   }
 
+  async addressForMessageId(messageId: string): Promise<string | undefined> {
+    const t = await this.pool.query<{ t: string | null }>(`SELECT to_regclass('send_journal')::text AS t`);
+    if (!t.rows[0]!.t) return undefined;
+    const id = messageId.trim();
+    const r = await this.pool.query<{ email: string }>('SELECT email FROM send_journal WHERE message_id = $1 LIMIT 1', [
+      id.startsWith('<') ? id : `<${id}>`,
+    ]);
+    const email = r.rows[0]?.email;
+    return email && !email.startsWith('sha256:') && !email.startsWith('#') ? email : undefined;
+  }
+
   private async tx<T>(fn: (c: pg.PoolClient) => Promise<T>): Promise<T> {
     const c = await this.pool.connect();
     try {

@@ -208,5 +208,19 @@ export class SqliteSubscribers implements SubscriberStore {
       .immediate();
   }
 
+  private byMessageId?: { get(id: string): unknown };
+
+  async addressForMessageId(messageId: string): Promise<string | undefined> {
+    if (!this.byMessageId) {
+      if (!this.s.tableExists.get('send_journal')) return undefined;
+      // Bounces look rows up by Message-ID; the journal itself never needed that index.
+      this.db.exec('CREATE INDEX IF NOT EXISTS send_journal_message_id ON send_journal (message_id)');
+      this.byMessageId = this.db.prepare('SELECT email FROM send_journal WHERE message_id = ? LIMIT 1').pluck();
+    }
+    const id = messageId.trim();
+    const email = this.byMessageId.get(id.startsWith('<') ? id : `<${id}>`) as string | undefined;
+    return email && !email.startsWith('sha256:') && !email.startsWith('#') ? email : undefined;
+  }
+
   async close(): Promise<void> {}
 }
