@@ -4,6 +4,7 @@ import { type CommandIo, displayPath } from './io.js';
 import { parseCommandArgs } from './args.js';
 import { GazetteError } from '../util/errors.js';
 import { readSubscriberSample } from '../preview/subscribers.js';
+import { sessionErrors } from '../preview/summary.js';
 
 const USAGE = 'gazette preview [--root DIR] [--port N] [--host ADDR] [--open] [--subscribers FILE.csv]';
 
@@ -45,10 +46,10 @@ export async function run(argv: string[], io: CommandIo): Promise<number> {
   const server = await startPreview({ root, port, host: values.host, subscribers, log, env: io.env });
 
   const r = server.session.result;
-  const errors = r.diagnostics.filter((d) => d.severity === 'error').length;
+  const errors = sessionErrors(server.session).length;
   const lines = [
     `Gazette preview: ${server.url}`,
-    `  ${r.issues.length} issue${r.issues.length === 1 ? '' : 's'} built${errors ? `, ${errors} error${errors === 1 ? '' : 's'} (shown in the page)` : ''}; watching ${displayPath(io, root)}/content/ and templates/. Press Ctrl+C to stop.`,
+    `  ${r.issues.length} issue${r.issues.length === 1 ? '' : 's'} built${errors ? `, ${errors} error${errors === 1 ? '' : 's'} (listed above and in the page)` : ''}; watching ${displayPath(io, root)}/content/ and templates/. Press Ctrl+C to stop.`,
   ];
   if (port !== 0 && server.port !== port) lines.push(`  (port ${port} was busy; using ${server.port})`);
   if (values.host !== '127.0.0.1' && values.host !== 'localhost')
@@ -56,7 +57,10 @@ export async function run(argv: string[], io: CommandIo): Promise<number> {
       `  note: listening on ${values.host}; only a browser that opened the URL above (it carries this run's token) gets in.`,
     );
   io.stdout.write(lines.join('\n') + '\n');
-  if (values.open) openBrowser(server.url);
+  if (values.open)
+    openBrowser(server.url, io.env.BROWSER, (why) =>
+      io.stderr.write(`warning: --open could not open a browser (${why}); open ${server.url} yourself.\n`),
+    );
 
   // Runs until main() (or a test) aborts the signal: SIGINT or SIGTERM.
   await new Promise<void>((resolve) => {
@@ -67,19 +71,31 @@ export async function run(argv: string[], io: CommandIo): Promise<number> {
   return 0;
 }
 
-/** Best effort: the page works without it, and the URL is printed anyway. */
-function openBrowser(url: string): void {
-  const [cmd, args] =
-    process.platform === 'darwin'
+/**
+ * The page works without it and the URL is printed anyway, but a failure is said, not swallowed.
+ * $BROWSER (the usual convention) names the opener; else the platform's own.
+ */
+function openBrowser(url: string, browser: string | undefined, report: (why: string) => void): void {
+  let said = false; // 'exit' may follow 'error': say it once
+  const fail = (why: string) => !said && ((said = true), report(why));
+  const [cmd, args]: [string, string[]] = browser
+    ? [browser, [url]]
+    : process.platform === 'darwin'
       ? ['open', [url]]
       : process.platform === 'win32'
         ? ['cmd', ['/c', 'start', '', url]]
         : ['xdg-open', [url]];
   try {
     const child = spawn(cmd, args, { stdio: 'ignore', detached: true });
-    child.on('error', () => {});
+    child.on('error', (err: NodeJS.ErrnoException) =>
+      fail(err.code === 'ENOENT' ? `no program "${cmd}"` : `${cmd}: ${err.message}`),
+    );
+    // Openers return at once; one that exits non-zero did not open anything.
+    child.on('exit', (code, signal) => {
+      if (code !== 0) fail(`"${cmd}" exited with ${code ?? signal}`);
+    });
     child.unref();
-  } catch {
-    // No opener on this system.
+  } catch (err) {
+    fail(`${cmd}: ${(err as Error).message}`);
   }
 }

@@ -13,6 +13,7 @@ import { indexPage, issuePage } from './pages.js';
 import { decodeSegment, newNonce, notFound, pageHeaders, reply } from './reply.js';
 import { sendTestRoute, smtpConfigured, type SendTestContext } from './send-test-route.js';
 import { PreviewSession, type BuildEvent } from './session.js';
+import { errorLines, sessionErrors } from './summary.js';
 import { contentType, readInside } from './static.js';
 import { SAMPLE_SUBSCRIBER, subscriberStats, type PreviewSubscriber } from './subscribers.js';
 import { composeEml } from './test-message.js';
@@ -53,10 +54,12 @@ export async function startPreview(options: PreviewOptions): Promise<PreviewServ
   const clients = new Set<ServerResponse>();
 
   session.on('build', (e: BuildEvent) => {
-    const errors = session.result.diagnostics.filter((d) => d.severity === 'error').length;
+    const found = sessionErrors(session);
+    const errors = found.length;
     log(
       `rebuilt in ${e.ms} ms: ${session.result.issues.length} issue${session.result.issues.length === 1 ? '' : 's'}${errors ? `, ${errors} error${errors === 1 ? '' : 's'}` : ''}${Object.keys(e.changed).length ? `; changed: ${Object.keys(e.changed).join(', ')}` : ''}`,
     );
+    for (const line of errorLines(found)) log(line);
     const frame = `event: build\ndata: ${JSON.stringify(e)}\n\n`;
     for (const c of clients) c.write(frame);
   });
