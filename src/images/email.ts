@@ -150,7 +150,7 @@ function setAttr(tag: string, name: string, value: string): string {
   const re = new RegExp(`(\\s${name}\\s*=\\s*)("[^"]*"|'[^']*'|[^\\s>]+)`, 'i');
   const v = `"${value.replaceAll('&', '&amp;').replaceAll('"', '&quot;')}"`;
   if (re.test(tag)) return tag.replace(re, (_all, pre: string) => `${pre}${v}`);
-  return tag.replace(/^<img\b/i, `<img ${name}=${v}`);
+  return tag.replace(/^<img\b/i, () => `<img ${name}=${v}`);
 }
 
 /** A URL path under publication.url as a relative file path, or undefined if it could climb out. */

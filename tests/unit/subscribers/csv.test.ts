@@ -116,9 +116,9 @@ describe('an `Email,Name` header', () => {
     });
   });
 
-  it('is read by the preview', async () => {
+  it('is read by the preview, the address normalized as send does', async () => {
     expect(await previewSample(await csv('preview.csv', text))).toEqual([
-      { label: 'Ann@Example.org', email: 'Ann@Example.org', fields: { email: 'Ann@Example.org', Name: 'Ann' } },
+      { label: 'ann@example.org', email: 'ann@example.org', fields: { email: 'ann@example.org', Name: 'Ann' } },
     ]);
   });
 
