@@ -2,7 +2,15 @@ import { createHash, createHmac, randomBytes } from 'node:crypto';
 import type { Fill } from '../render/merge.js';
 import { signToken, unsubscribeUrl } from '../util/token.js';
 import type { Publication, RenderedIssue } from '../types.js';
-import { headerSafe, mailbox, phrase, quotedPrintable, rfc5322Date, unstructured } from './mime.js';
+import {
+  header,
+  headerSafe,
+  mailboxTokens,
+  phraseTokens,
+  quotedPrintable,
+  rfc5322Date,
+  unstructuredTokens,
+} from './mime.js';
 
 // The MIME message is composed once per issue: headers that are the same for everyone, and the
 // HTML and text parts split at their merge tags with every constant piece already
@@ -60,18 +68,20 @@ export function createMessageTemplate(rendered: RenderedIssue, options: MessageT
       .toLowerCase()
       .normalize('NFKD')
       .replace(/[^a-z0-9]+/g, '-')
+      // A label, not the whole name: the List-Id must fit a header line.
+      .slice(0, 48)
       .replace(/^-|-$/g, '') || 'newsletter'
   }.${fromDomain}`;
   const mailto = pub.unsubscribeMailto ? `mailto:${pub.unsubscribeMailto}?subject=unsubscribe` : undefined;
   const staticHeaders = [
-    `From: ${mailbox(pub.from.name, pub.from.address)}`,
+    header('From', mailboxTokens(pub.from.name, pub.from.address)),
     ...(pub.replyTo ? [`Reply-To: <${headerSafe(pub.replyTo)}>`] : []),
-    `Subject: ${unstructured(subject)}`,
+    header('Subject', unstructuredTokens(subject)),
     `Date: ${rfc5322Date(options.date ?? new Date())}`,
-    `List-Id: ${phrase(pub.name)} <${listLabel}>`,
+    header('List-Id', [...phraseTokens(pub.name), `<${listLabel}>`]),
     'List-Unsubscribe-Post: List-Unsubscribe=One-Click',
     ...(options.test ? ['X-Gazette-Test: yes'] : []),
-    `X-Gazette-Issue: ${unstructured(issue.slug)}`,
+    header('X-Gazette-Issue', unstructuredTokens(issue.slug)),
     'MIME-Version: 1.0',
     `Content-Type: multipart/alternative; boundary="${boundary}"`,
   ].join('\r\n');
@@ -100,7 +110,7 @@ export function createMessageTemplate(rendered: RenderedIssue, options: MessageT
       );
       const name = recipient.fields.name;
       const headers =
-        `To: ${mailbox(name, recipient.ascii)}\r\n` +
+        `${header('To', mailboxTokens(name, recipient.ascii))}\r\n` +
         `Message-ID: ${messageId}\r\n` +
         `List-Unsubscribe: <${url}>${mailto ? `,\r\n <${mailto}>` : ''}\r\n`;
       const head = Buffer.from(headers, 'utf8');

@@ -10,14 +10,20 @@ export function headerSafe(s: string): string {
   return s.replace(CONTROL, ' ').trim();
 }
 
-/** RFC 2047 encoded words (UTF-8, base64), split on character boundaries, folded with CRLF SP. */
-export function encodedWords(s: string): string {
+/** Longest header line Gazette writes where it can fold (RFC 5322 2.1.1: SHOULD 78, MUST 998). */
+const LINE = 78;
+
+/**
+ * RFC 2047 encoded words (UTF-8, base64), split on character boundaries. 36 bytes of text make
+ * a 60-character word, so even after `X-Gazette-Issue: ` a word fits one 78-character line.
+ */
+export function encodedWordList(s: string): string[] {
   const words: string[] = [];
   let chunk = '';
   let bytes = 0;
   for (const ch of s) {
     const n = Buffer.byteLength(ch);
-    if (bytes + n > 42 && chunk) {
+    if (bytes + n > 36 && chunk) {
       words.push(chunk);
       chunk = '';
       bytes = 0;
@@ -26,41 +32,58 @@ export function encodedWords(s: string): string {
     bytes += n;
   }
   if (chunk) words.push(chunk);
-  return words.map((w) => `=?UTF-8?B?${Buffer.from(w, 'utf8').toString('base64')}?=`).join('\r\n ');
+  return words.map((w) => `=?UTF-8?B?${Buffer.from(w, 'utf8').toString('base64')}?=`);
 }
 
-/** An unstructured header value (Subject): plain when it is short printable ASCII, else encoded. */
-export function unstructured(s: string): string {
-  const v = headerSafe(s);
-  if (/^[\x20-\x7e]*$/.test(v) && !v.includes('=?') && v.length <= 900) return foldAscii(v);
-  return encodedWords(v);
+export function encodedWords(s: string): string {
+  return encodedWordList(s).join('\r\n ');
 }
 
-/** A display name (From, To, List-Id phrase): a quoted string of safe ASCII, else encoded words. */
-export function phrase(s: string): string {
-  const v = headerSafe(s);
-  if (/^[A-Za-z0-9 !#$%&'*+\-/=?^_`{|}~.]*$/.test(v) && !v.includes('=?')) return `"${v}"`;
-  return encodedWords(v);
-}
-
-/** `"Name" <addr>` or `<addr>`; the address must already be validated. */
-export function mailbox(name: string | undefined, address: string): string {
-  const n = name ? headerSafe(name) : '';
-  return n ? `${phrase(n)} <${address}>` : `<${address}>`;
-}
-
-function foldAscii(v: string): string {
-  if (v.length <= 76) return v;
-  const out: string[] = [];
-  let line = '';
-  for (const word of v.split(' ')) {
-    if (line && line.length + 1 + word.length > 76) {
-      out.push(line);
-      line = word;
-    } else line = line ? `${line} ${word}` : word;
+/**
+ * `Name: tok tok ...` folded with CRLF SP before any token that would carry the line past 78.
+ * A token is never split, so a line over 78 holds one unbreakable token (an address, a URL),
+ * and every token Gazette writes is far under 998.
+ */
+export function header(name: string, tokens: readonly string[]): string {
+  let out = `${name}:`;
+  let line = out.length;
+  for (const t of tokens) {
+    if (line > name.length + 1 && line + 1 + t.length > LINE) {
+      out += `\r\n ${t}`;
+      line = 1 + t.length;
+    } else {
+      out += ` ${t}`;
+      line += 1 + t.length;
+    }
   }
-  out.push(line);
-  return out.join('\r\n ');
+  return out;
+}
+
+/** Tokens of an unstructured value (Subject): plain words when printable ASCII, else encoded words. */
+export function unstructuredTokens(s: string): string[] {
+  const v = headerSafe(s);
+  const words = v.split(/ +/).filter(Boolean);
+  // A word that cannot fit a folded line, or text that could read as an encoded word, is encoded.
+  if (/^[\x20-\x7e]*$/.test(v) && !v.includes('=?') && words.every((w) => w.length <= LINE - 20)) return words;
+  return encodedWordList(v);
+}
+
+/** An unstructured header value folded for a header named `name` (default: one 9-character name). */
+export function unstructured(s: string, name = 'Subject'): string {
+  return header(name, unstructuredTokens(s)).slice(name.length + 2);
+}
+
+/** Tokens of a display name: one quoted string of safe ASCII when it fits a line, else encoded words. */
+export function phraseTokens(s: string): string[] {
+  const v = headerSafe(s);
+  if (/^[A-Za-z0-9 !#$%&'*+\-/=?^_`{|}~.]*$/.test(v) && !v.includes('=?') && v.length <= LINE - 30) return [`"${v}"`];
+  return encodedWordList(v);
+}
+
+/** `"Name" <addr>` or `<addr>` as header tokens; the address must already be validated. */
+export function mailboxTokens(name: string | undefined, address: string): string[] {
+  const n = name ? headerSafe(name) : '';
+  return n ? [...phraseTokens(n), `<${address}>`] : [`<${address}>`];
 }
 
 /**

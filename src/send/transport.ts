@@ -137,9 +137,38 @@ export function smtpTransport(options: SmtpOptions): Transport {
       });
     },
     async close() {
+      // nodemailer's pool close() drops its sockets without a word; a relay logs that as a lost
+      // client. Say QUIT on every idle connection and wait (briefly) for the server's goodbye.
+      // A connection frees itself one turn after its last reply (setImmediate in the pool).
+      await new Promise((r) => setImmediate(r));
+      const idle = (pool as unknown as { _connections?: PooledConnection[] })._connections ?? [];
+      await Promise.all(
+        idle
+          .filter((c) => c.connection && !c.queueEntry)
+          .map(
+            (c) =>
+              new Promise<void>((resolve) => {
+                const timer = setTimeout(resolve, 2000);
+                c.connection!.once('end', () => {
+                  clearTimeout(timer);
+                  resolve();
+                });
+                c.available = false;
+                c.connection!.quit();
+              }),
+          ),
+      );
       transporter.close();
     },
   };
+}
+
+/** One of nodemailer's pooled connections (smtp-pool/pool-resource). */
+interface PooledConnection {
+  available: boolean;
+  /** The message it is delivering, if any. */
+  queueEntry?: unknown;
+  connection?: { quit(): void; once(event: 'end', listener: () => void): void };
 }
 
 /** What nodemailer's SMTP pool reads from a queued message (a MailMessage in Mailer's hands). */
