@@ -46,7 +46,10 @@ export async function articlePageFiles(content: Content): Promise<{ files: Outpu
     const own = escapeHtml(articleUrl(article, content.publication));
     const carriers = entries.filter((e) => e.articleSlugs.includes(article.slug));
     const html = replaceArchiveBar(
-      one.rendered.webHtml.replaceAll(`"${escapeHtml(issueWebUrl(content.publication, article.slug))}"`, `"${own}"`),
+      one.rendered.webHtml.replaceAll(
+        `"${escapeHtml(issueWebUrl(content.publication, article.slug))}"`,
+        () => `"${own}"`,
+      ),
       content.publication,
       [
         { href: '../../index.html', text: '&larr; All issues' },
