@@ -20,6 +20,8 @@ import { composeEml } from './test-message.js';
 import { viewer } from './viewer.js';
 import { watchRoot, type RootWatcher } from './watch.js';
 
+const TEXT = 'text/plain; charset=utf-8';
+
 export interface PreviewOptions {
   root: string;
   /** Default 127.0.0.1. Anything else exposes unsent issues to the network: opt-in only. */
@@ -76,8 +78,7 @@ export async function startPreview(options: PreviewOptions): Promise<PreviewServ
   const server = http.createServer((req, res) => {
     handle(req, res).catch((err) => {
       log(`error serving ${req.url}: ${(err as Error)?.stack ?? String(err)}`);
-      if (!res.headersSent)
-        reply(res, 500, 'text/plain; charset=utf-8', 'Internal error in the preview server; see its console.');
+      if (!res.headersSent) reply(res, 500, TEXT, 'Internal error in the preview server; see its console.');
       else res.end();
     });
   });
@@ -88,12 +89,12 @@ export async function startPreview(options: PreviewOptions): Promise<PreviewServ
     const verdict = access.check(req);
     if (!verdict.ok) {
       if (verdict.status === 303)
-        return reply(res, 303, 'text/plain; charset=utf-8', '', {
+        return reply(res, 303, TEXT, '', {
           location: verdict.location,
           'set-cookie': verdict.cookie,
           'cache-control': 'no-store',
         });
-      return reply(res, 403, 'text/plain; charset=utf-8', verdict.message);
+      return reply(res, 403, TEXT, verdict.message);
     }
     const raw = req.url ?? '/';
     if (!raw.startsWith('/')) return notFound(res);
@@ -105,7 +106,7 @@ export async function startPreview(options: PreviewOptions): Promise<PreviewServ
     const method = req.method ?? 'GET';
     const isPost = method === 'POST' && segs[0] === 'issues' && segs[2] === 'send-test' && segs.length === 3;
     if (!isPost && method !== 'GET' && method !== 'HEAD')
-      return reply(res, 405, 'text/plain; charset=utf-8', 'Method not allowed', { allow: 'GET, HEAD' });
+      return reply(res, 405, TEXT, 'Method not allowed', { allow: 'GET, HEAD' });
 
     if (pathname === '/') return indexRoute(res);
     if (pathname === '/events') return eventsRoute(req, res);
@@ -129,7 +130,7 @@ export async function startPreview(options: PreviewOptions): Promise<PreviewServ
     const rest = segs.slice(2).join('/');
     if (segs.length === 2)
       return session.view(slug)
-        ? reply(res, 301, 'text/plain; charset=utf-8', '', { location: `/issues/${encodeURIComponent(slug)}/` })
+        ? reply(res, 301, TEXT, '', { location: `/issues/${encodeURIComponent(slug)}/` })
         : notFound(res);
     switch (rest) {
       case '':
@@ -145,7 +146,7 @@ export async function startPreview(options: PreviewOptions): Promise<PreviewServ
       case 'send-test':
         return isPost
           ? sendTestRoute(sendContext, req, res, slug)
-          : reply(res, 405, 'text/plain; charset=utf-8', 'Use POST', { allow: 'POST' });
+          : reply(res, 405, TEXT, 'Use POST', { allow: 'POST' });
       default:
         return notFound(res);
     }
@@ -240,14 +241,9 @@ export async function startPreview(options: PreviewOptions): Promise<PreviewServ
     if (!r) {
       if (result.diagnostics.some((d) => d.code === 'build/unknown-issue')) return notFound(res);
       const lines = result.diagnostics.filter((d) => d.severity === 'error').map(formatDiagnostic);
-      return reply(
-        res,
-        500,
-        'text/plain; charset=utf-8',
-        `The issue "${slug}" does not build:\n\n${lines.join('\n')}\n`,
-      );
+      return reply(res, 500, TEXT, `The issue "${slug}" does not build:\n\n${lines.join('\n')}\n`);
     }
-    if (file === 'email.txt') return reply(res, 200, 'text/plain; charset=utf-8', r.text);
+    if (file === 'email.txt') return reply(res, 200, TEXT, r.text);
     if (file === 'web.html' && !r.webHtml) return notFound(res);
     reply(res, 200, 'text/html; charset=utf-8', file === 'web.html' ? r.webHtml : r.html, {
       'content-security-policy': "script-src 'none'; frame-ancestors 'self'",
@@ -260,9 +256,8 @@ export async function startPreview(options: PreviewOptions): Promise<PreviewServ
     if (!r) return notFound(res);
     const sub = pageState(query).sub === 'raw' ? 'sample' : pageState(query).sub;
     const s = subscriberFor(sub)!;
-    // Never trust a row: only a plain, valid address goes into To (defence in depth; rows are checked when read).
-    if (s.email && !checkAddress(s.email).ok)
-      return reply(res, 400, 'text/plain; charset=utf-8', 'Not an email address.');
+    // Never trust a row: only a plain, valid address goes into To (rows are also checked when read).
+    if (s.email && !checkAddress(s.email).ok) return reply(res, 400, TEXT, 'Not an email address.');
     const eml = await composeEml({
       rendered: r,
       to: s.email || SAMPLE_SUBSCRIBER.email,
