@@ -2,6 +2,7 @@ import { createInterface } from 'node:readline/promises';
 import { smtpSessionCode } from '../diagnostics/catalogue.js';
 import { formatSeconds } from '../send/progress.js';
 import type { SendPlan, SendReport } from '../send/send-issue.js';
+import type { Waiting } from '../store/journal.js';
 import type { Delivery } from '../send/transport.js';
 import type { Diagnostic } from '../types.js';
 import { formatDiagnostic, GazetteError } from '../util/errors.js';
@@ -44,9 +45,14 @@ export function noticePrinter(io: CommandIo, root: string): { print(d: Diagnosti
 
 /** Says what is about to happen and, on a terminal without --yes, asks. */
 export async function confirmPlan(plan: SendPlan, yes: boolean, io: CommandIo): Promise<boolean> {
-  io.stderr.write(
-    `${plan.rows} rows: ${plan.toSend} to send, ${plan.alreadySent} already sent, ${plan.invalid} invalid, ${plan.duplicate} duplicate${plan.resumed ? ` (${plan.resumed} resumed from an earlier run)` : ''}.\n`,
-  );
+  if (plan.joined)
+    io.stderr.write(
+      `Another sender (${plan.joined.loadedBy}) is sending "${plan.issue}" from ${plan.joined.source}: joining it (this run reads no list; the rows are shared and nobody is mailed twice). ${plan.toSend} left to send.\n`,
+    );
+  else
+    io.stderr.write(
+      `${plan.rows} rows: ${plan.toSend} to send, ${plan.alreadySent} already sent, ${plan.invalid} invalid, ${plan.duplicate} duplicate${plan.resumed ? ` (${plan.resumed} resumed from an earlier run)` : ''}.\n`,
+    );
   if (yes || !io.stdin?.isTTY || !io.stderr.isTTY) return true;
   io.stderr.write(
     [
@@ -74,7 +80,7 @@ export function reportLines(r: SendReport): string[] {
     .map(([code, n]) => `${code}: ${n}`)
     .join(', ');
   const out = [
-    `${plan.dryRun ? 'Wrote' : 'Sent'} ${c.sent} message${c.sent === 1 ? '' : 's'} of "${plan.issue}" ${plan.dryRun ? 'as .eml files' : `via ${plan.transport}`} in ${formatSeconds(r.seconds)}${c.sent ? ` (${(c.sent / r.seconds).toFixed(0)} msg/s)` : ''}.`,
+    `${plan.dryRun ? 'Wrote' : 'Sent'} ${c.sent} message${c.sent === 1 ? '' : 's'} of "${plan.issue}" ${plan.dryRun ? 'as .eml files' : `via ${plan.transport}`} in ${formatSeconds(r.seconds)}${c.sent ? ` (${(c.sent / r.seconds).toFixed(0)} msg/s)` : ''}${r.workers > 1 ? `; ${r.workers} senders shared this run and sent ${c.sentByAll} in all` : ''}.`,
     `  ${plan.dryRun ? 'written:     ' : 'sent:        '} ${c.sent}`,
     `  already sent: ${c.alreadySent}`,
     `  failed:       ${c.failedPermanent} permanently, ${c.failedTemporary} temporarily${codes ? ` (${codes})` : ''}`,
@@ -106,9 +112,19 @@ export function reportExitCode(r: SendReport, pauseAfter: number, io: CommandIo)
     return 1;
   }
   const { failedPermanent, failedTemporary } = r.counts;
-  if (failedTemporary > 0)
+  if (r.waiting.retryCount > 0) io.stderr.write(describeWaiting(r.waiting));
+  else if (failedTemporary > 0)
     io.stderr.write(
       `${failedTemporary} address${failedTemporary === 1 ? ' was' : 'es were'} deferred; re-run the same command later to retry them.\n`,
     );
   return failedPermanent + failedTemporary > 0 ? 2 : 0;
+}
+
+/** Who waits for a retry, and from when: the journal keeps the schedule for any later run. */
+export function describeWaiting(w: Waiting): string {
+  const lines = w.retries
+    .slice(0, 10)
+    .map((r) => `  ${r.email} (${r.code}) from ${new Date(r.notBefore).toISOString().replace(/\.\d+Z$/, 'Z')}`);
+  const more = w.retryCount > lines.length ? `  ... and ${w.retryCount - lines.length} more\n` : '';
+  return `${w.retryCount} address${w.retryCount === 1 ? ' is' : 'es are'} waiting for a retry (the rest of the list went on):\n${lines.join('\n')}\n${more}Re-run the same command after that time to retry them (any sender sharing the store picks them up).\n`;
 }

@@ -5,7 +5,6 @@ import { csvSource } from '../send/source.js';
 import { isHardBounce, storeSource } from '../send/store-source.js';
 import { databaseUrl, openSubscriberStores, type SubscriberStores } from '../store/subscriber-store.js';
 import { sendTestCopy } from '../send/test-send.js';
-import { stateDir } from '../store/db.js';
 import type { RenderedIssue } from '../types.js';
 import { envFileWarning, loadEnv } from '../util/env.js';
 import { GazetteError } from '../util/errors.js';
@@ -23,15 +22,19 @@ import {
   testExitCode,
 } from './send-output.js';
 import { progressReporter } from '../send/progress.js';
+import { printStatus } from './send-status.js';
 
 const USAGE = `gazette send --issue SLUG [--to FILE.csv] [--root DIR] [--smtp URL] [--rate N] [--concurrency N]
-             [--dry-run DIR] [--test ADDRESS[,ADDRESS...]] [--yes]
-             [--max-attempts N] [--retry-delay MS] [--pause-after N]`;
+             [--database URL] [--outbox DIR] [--dry-run DIR] [--test ADDRESS[,ADDRESS...]] [--yes]
+             [--max-attempts N] [--retry-delay MS] [--pause-after N]
+       gazette send --status --issue SLUG [--root DIR] [--database URL]`;
 
 const HELP = `${USAGE}
 
 Builds the issue and sends it to every valid, unsuppressed address of the CSV, journaled in
-<root>/.gazette/journal.sqlite: re-running the same command resumes and never mails anyone twice.
+<root>/.gazette/journal.sqlite (or the PostgreSQL store): re-running the same command resumes and
+never mails anyone twice. The same command run again while a send is going on (on this machine or,
+with a shared --database, on any other) joins it: the rows are shared, nobody is mailed twice.
 
   --to FILE.csv       subscribers: an \`email\` column, every other column a merge field
                       (without --to: the confirmed subscribers of the store, see docs/subscribers.md;
@@ -39,7 +42,10 @@ Builds the issue and sends it to every valid, unsuppressed address of the CSV, j
   --smtp URL          smtp://user:pass@host:587 (default: SMTP_URL from the environment or <root>/.env)
   --rate N            at most N messages per second (default: unlimited)
   --concurrency N     SMTP connections (default: 5)
-  --dry-run DIR       write one .eml per recipient into DIR; no server, nobody marked sent
+  --database URL      postgres://... shared by every sender (default: GAZETTE_DATABASE_URL, else SQLite)
+  --outbox DIR        write one .eml per recipient into DIR instead of sending; nobody marked sent
+  --dry-run DIR       the same as --outbox DIR
+  --status            progress of the issue's current run across all senders, then exit
   --test ADDRESS      send one copy marked [TEST] to each ADDRESS (comma-separated or repeated);
                       not journaled, no CSV needed
   --yes               do not ask for confirmation
@@ -47,7 +53,7 @@ Builds the issue and sends it to every valid, unsuppressed address of the CSV, j
   --retry-delay MS    first retry delay, doubled each time, with jitter, capped at 60 s (default: 2000)
   --pause-after N     stop after N consecutive failures: the server, not the addresses (default: 10)
 
-Without any SMTP configured, messages go to <root>/.gazette/outbox/<issue>/ as .eml files.
+Without --smtp or SMTP_URL (and no --outbox), nothing is sent and the exit code is 1.
 --dry-run works without GAZETTE_SECRET: its unsubscribe links are then signed with a fixed
 dry-run secret (it says so), which no server accepts.
 Exit codes (docs/exit-codes.md): 0 every message sent, 2 some addresses failed (refused or
@@ -70,6 +76,9 @@ export async function run(argv: string[], io: CommandIo): Promise<number> {
       'max-attempts': { type: 'string' },
       'retry-delay': { type: 'string' },
       'pause-after': { type: 'string' },
+      database: { type: 'string' },
+      outbox: { type: 'string' },
+      status: { type: 'boolean', default: false },
     },
     USAGE,
   );
@@ -78,6 +87,11 @@ export async function run(argv: string[], io: CommandIo): Promise<number> {
     return 0;
   }
   if (!values.issue) throw usageError('--issue SLUG is required', USAGE);
+  if (values.status) {
+    const root = path.resolve(io.cwd, values.root!);
+    const env = loadEnv(root, io.env);
+    return printStatus({ root, issue: values.issue, url: values.database ?? env.GAZETTE_DATABASE_URL }, io);
+  }
   if (values.to && values.test)
     throw usageError(
       '--test sends one copy to each address given; leave out --to (or leave out --test to send to the list)',
@@ -105,14 +119,15 @@ export async function run(argv: string[], io: CommandIo): Promise<number> {
   const rendered = await build(root, values.issue, io);
   if (!rendered) return 1;
 
-  let outbox: string | undefined;
-  if (values['dry-run'] !== undefined) outbox = path.resolve(io.cwd, values['dry-run']);
-  else if (!smtpUrl) {
-    outbox = path.join(stateDir(root), 'outbox', rendered.issue.slug);
-    io.stderr.write(
-      `No SMTP server configured (--smtp or SMTP_URL): writing .eml files to ${displayPath(io, outbox)} instead. Nobody is marked sent.\n`,
-    );
-  }
+  const outboxFlag = values.outbox ?? values['dry-run'];
+  const outbox = outboxFlag === undefined ? undefined : path.resolve(io.cwd, outboxFlag);
+  // A real send that silently wrote files and exited 0 looked like success: refuse instead.
+  if (outbox === undefined && !smtpUrl)
+    throw new GazetteError('no SMTP server configured: nothing was sent', {
+      code: 'send/no-transport',
+      field: 'SMTP_URL',
+      hint: 'Set SMTP_URL in <root>/.env (smtp://user:password@host:587) or pass --smtp URL; or pass --outbox DIR to write .eml files instead of sending.',
+    });
   const smtpOption = values.smtp !== undefined ? '--smtp' : 'SMTP_URL';
   const delivery = outbox !== undefined ? { outbox } : { smtpUrl, concurrency, smtpOption };
   const common = { root, issue: rendered, secret, env, ...delivery };
@@ -140,8 +155,9 @@ export async function run(argv: string[], io: CommandIo): Promise<number> {
     );
   io.signal?.addEventListener('abort', onStop, { once: true });
   let failureLines = 0;
-  const stores = values.to ? undefined : await openSubscriberStores({ root, url: databaseUrl(undefined, env) });
+  const stores = values.to ? undefined : await openSubscriberStores({ root, url: databaseUrl(values.database, env) });
   const bounced: string[] = [];
+  let storeWarnings = 0;
   const report = await sendIssue({
     ...common,
     recipients: stores
@@ -152,6 +168,11 @@ export async function run(argv: string[], io: CommandIo): Promise<number> {
     retryDelayMs,
     pauseAfter,
     signal: io.signal,
+    databaseUrl: values.database,
+    onStoreError: (err) => {
+      if (storeWarnings++ < 5)
+        io.stderr.write(`\r\x1b[2Kwarning: the store did not answer (${String(err).slice(0, 160)}); retrying\n`);
+    },
     onNotice: notices.print,
     confirm: async (plan) => {
       notices.done();

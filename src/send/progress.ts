@@ -10,7 +10,7 @@ export function progressReporter(
 ): { update(p: SendProgress): void; done(): void } {
   const tty = stream.isTTY === true;
   const started = performance.now();
-  let last: SendProgress = { sent: 0, failed: 0, suppressed: 0, retrying: 0 };
+  let last: SendProgress = { sent: 0, failed: 0, suppressed: 0, retrying: 0, inFlight: 0 };
   let drawnAt = 0;
   const line = (): string => {
     const done = last.sent + last.failed + last.suppressed;

@@ -1,5 +1,10 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 
+/** A start slot: call the returned function with the server's answer when it comes. */
+export interface Limiter {
+  take(signal?: AbortSignal): Promise<(answer?: { ok: boolean; smtpCode?: number }) => void>;
+}
+
 /**
  * At most `perSecond` deliveries in any one-second window, as the server counts them. A message
  * reaches the server somewhere between its start and its reply, so a new one may start only
@@ -7,7 +12,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
  * latency, no window can then hold more. Starts are also spaced evenly (no burst at the start of
  * a window, unlike a fixed-window counter such as nodemailer's `rateLimit`).
  */
-export class RateLimiter {
+export class RateLimiter implements Limiter {
   private readonly interval: number;
   private readonly limit: number;
   private readonly answered: number[] = [];

@@ -1,27 +1,34 @@
-import type { Journal, JournalRow } from '../store/journal.js';
+import type { Journal, JournalRow, Waiting } from '../store/journal.js';
+import type { LeaseKeeper } from './lease.js';
 import type { MessageTemplate } from './message.js';
-import { backoff, RateLimiter } from './rate.js';
+import { backoff, type Limiter, RateLimiter } from './rate.js';
 import { CONNECTION_CODES, type Delivery, type Transport } from './transport.js';
 
-// The send loop. Rows are claimed from the journal in small batches (marked `sending`), checked
-// against the suppression list right before each message, composed, rate-limited and handed to
-// the transport with at most `concurrency * 2` in flight. Only a 250 marks a row sent.
-// Temporary failures are retried with backoff and jitter up to `maxAttempts`, then left
-// failed-temporary for a later run; permanent ones are recorded and never retried. A streak of
+// The send loop of one worker. Rows are claimed from the shared journal in small batches under
+// the worker's lease, checked against the suppression list right before each message, composed,
+// rate-limited and handed to the transport with at most `concurrency * 2` in flight. Only a 250
+// marks a row sent. A temporary failure is recorded with the time it may be tried again
+// (`not_before`, in the journal, so any worker picks it up and a crash keeps the schedule); the
+// rest of the list goes on meanwhile. Permanent ones are recorded and never retried. A streak of
 // failures that says "the server is down" pauses the run (resumable), and so does a stop signal
-// (Ctrl-C): in-flight messages finish, nothing new starts.
+// (Ctrl-C): in-flight messages finish, nothing new starts. A 5xx is the server answering, so it
+// never counts toward the streak and is never rewritten as temporary.
 
 export interface SendLoopOptions {
   issue: string;
   loadId: number;
+  owner: string;
   journal: Journal;
+  lease: LeaseKeeper;
   template: MessageTemplate;
   transport: Transport;
-  isSuppressed(email: string): boolean;
+  /** Checked right before each message, on top of the claim's own check. */
+  isSuppressed?(email: string): boolean | Promise<boolean>;
   concurrency: number;
-  /** Messages per second; unlimited when absent. */
+  /** Messages per second; unlimited when absent. Or a limiter shared through the store. */
   rate?: number;
-  /** Attempts per address in this run (temporary failures). */
+  limiter?: Limiter;
+  /** Attempts per address in this load (temporary failures). */
   maxAttempts: number;
   retryDelayMs: number;
   retryCapMs: number;
@@ -30,6 +37,10 @@ export interface SendLoopOptions {
   signal?: AbortSignal;
   onProgress?(p: SendProgress): void;
   onFailure?(email: string, d: Delivery & { ok: false }, willRetry: boolean): void;
+  /** The store did not answer (it is retried): for a warning. */
+  onStoreError?(err: unknown): void;
+  /** Rows held by another worker, or retries due this soon, are waited for before the run ends. */
+  lingerMs?: number;
 }
 
 export interface SendProgress {
@@ -37,6 +48,7 @@ export interface SendProgress {
   failed: number;
   suppressed: number;
   retrying: number;
+  inFlight: number;
 }
 
 export type StopReason = 'done' | 'interrupted' | 'paused' | 'fatal';
@@ -45,29 +57,38 @@ export interface SendLoopResult extends SendProgress {
   stop: StopReason;
   /** The failure that paused or stopped the run. */
   cause?: Delivery & { ok: false };
-}
-
-interface Job {
-  row: JournalRow;
-  attempts: number;
-  due: number;
+  /** What is left for later: retries scheduled in the journal. */
+  waiting: Waiting;
 }
 
 const CLAIM_BATCH = 100;
 
+/** A sleep on the global timers (so tests with fake timers drive it), cut short by an abort. */
+function sleep(ms: number, _value?: unknown, o: { signal?: AbortSignal } = {}): Promise<void> {
+  return new Promise((resolve) => {
+    const t = setTimeout(resolve, ms);
+    o.signal?.addEventListener(
+      'abort',
+      () => {
+        clearTimeout(t);
+        resolve();
+      },
+      { once: true },
+    );
+  });
+}
+
 export async function sendLoop(o: SendLoopOptions): Promise<SendLoopResult> {
-  const limiter = o.rate ? new RateLimiter(o.rate) : undefined;
+  const limiter = o.limiter ?? (o.rate ? new RateLimiter(o.rate) : undefined);
   const maxInFlight = Math.max(1, o.concurrency * 2);
-  const progress: SendProgress = { sent: 0, failed: 0, suppressed: 0, retrying: 0 };
+  const lingerMs = o.lingerMs ?? 1000;
+  const progress: SendProgress = { sent: 0, failed: 0, suppressed: 0, retrying: 0, inFlight: 0 };
+  const deferred = new Set<number>();
   let stop: StopReason | undefined;
   let cause: (Delivery & { ok: false }) | undefined;
-  let cursor = 0;
-  let exhausted = false;
   let buffer: JournalRow[] = [];
-  const retries: Job[] = [];
-  let inFlight = 0;
-  let streak: { id: number; attempts: number }[] = [];
-  let timer: NodeJS.Timeout | undefined;
+  let bufferGen = 0;
+  let streak = 0;
   let wake: (() => void) | undefined;
   const notify = () => {
     const w = wake;
@@ -81,150 +102,170 @@ export async function sendLoop(o: SendLoopOptions): Promise<SendLoopResult> {
   o.signal?.addEventListener('abort', onAbort, { once: true });
   if (o.signal?.aborted) stop = 'interrupted';
 
-  const finish = (job: Job, d: Delivery) => {
-    inFlight--;
+  const settle = (row: JournalRow) => {
+    if (deferred.delete(row.id)) progress.retrying--;
+  };
+
+  const finish = (row: JournalRow, d: Delivery) => {
+    progress.inFlight--;
+    settle(row);
     if (d.ok) {
-      o.journal.record(job.row.id, { state: 'sent', response: d.response }, job.row.attempts + job.attempts);
+      o.journal.record(row, { state: 'sent', response: d.response });
       progress.sent++;
-      streak = [];
+      streak = 0;
     } else {
       const serverTrouble =
-        d.kind === 'fatal' ||
-        (d.smtpCode === undefined
-          ? CONNECTION_CODES.has(d.errorCode ?? '') || d.errorCode === 'ECONNECTION'
-          : d.smtpCode === 421);
-      // A first attempt that fails, or any connection-level failure, says something about the
-      // server; the retries of deferred addresses that pile up at the end of a run do not.
-      if (job.attempts === 1 || serverTrouble)
-        streak.push({ id: job.row.id, attempts: job.row.attempts + job.attempts });
-      const retry = d.kind === 'temporary' && job.attempts < o.maxAttempts && !stop;
-      o.journal.record(
-        job.row.id,
-        {
-          state: 'failed',
-          permanent: d.kind === 'permanent',
-          smtpCode: d.smtpCode,
-          errorCode: d.errorCode,
-          response: d.response,
-        },
-        job.row.attempts + job.attempts,
-      );
-      o.onFailure?.(job.row.email, d, retry);
+        d.kind === 'fatal' || (d.smtpCode === undefined ? CONNECTION_CODES.has(d.errorCode ?? '') : d.smtpCode === 421);
+      // A 5xx is an answer about this address from a server that works. A first attempt that
+      // fails temporarily, or a connection-level failure, says something about the server; the
+      // retries of deferred addresses do not.
+      if (d.kind === 'permanent') streak = 0;
+      else if (row.runAttempts === 0 || serverTrouble) streak++;
+      const retry = d.kind === 'temporary' && row.runAttempts + 1 < o.maxAttempts;
+      o.journal.record(row, {
+        state: 'failed',
+        permanent: d.kind === 'permanent',
+        smtpCode: d.smtpCode,
+        errorCode: d.errorCode,
+        response: d.response,
+        ...(retry ? { notBefore: Date.now() + backoff(row.runAttempts + 1, o.retryDelayMs, o.retryCapMs) } : {}),
+      });
+      o.onFailure?.(row.email, d, retry);
       if (retry) {
-        retries.push({
-          row: job.row,
-          attempts: job.attempts,
-          due: Date.now() + backoff(job.attempts, o.retryDelayMs, o.retryCapMs),
-        });
+        deferred.add(row.id);
         progress.retrying++;
       } else progress.failed++;
       if (d.kind === 'fatal') {
         stop ??= 'fatal';
         cause ??= d;
-      } else if (streak.length >= o.pauseAfter && !stop) {
+      } else if (streak >= o.pauseAfter && !stop) {
         stop = 'paused';
         cause = d;
-        // The streak was the server's fault, not the addresses': let a later run try them again.
-        for (const f of streak)
-          o.journal.record(
-            f.id,
-            {
-              state: 'failed',
-              permanent: false,
-              smtpCode: d.smtpCode,
-              errorCode: d.errorCode,
-              response: `run paused: ${d.response}`,
-            },
-            f.attempts,
-          );
       }
     }
     o.onProgress?.(progress);
     notify();
   };
 
-  const start = (job: Job, answered?: () => void) => {
-    job.attempts++;
-    inFlight++;
+  const start = (row: JournalRow, answered?: (d?: { ok: boolean; smtpCode?: number }) => void) => {
+    progress.inFlight++;
     const message = o.template.compose({
-      email: job.row.email,
-      ascii: job.row.ascii,
-      fields: job.row.fields,
-      messageId: job.row.messageId,
+      email: row.email,
+      ascii: row.ascii,
+      fields: row.fields,
+      messageId: row.messageId,
     });
     o.transport.send(message).then(
       (d) => {
-        answered?.();
-        finish(job, d);
+        answered?.(d);
+        finish(row, d);
       },
       (err: unknown) => {
-        answered?.();
-        finish(job, { ok: false, kind: 'temporary', errorCode: 'EUNKNOWN', response: String(err) });
+        const d: Delivery = { ok: false, kind: 'temporary', errorCode: 'EUNKNOWN', response: String(err) };
+        answered?.(d);
+        finish(row, d);
       },
     );
   };
 
-  const nextJob = async (): Promise<Job | undefined> => {
-    const now = Date.now();
-    const dueAt = retries.findIndex((j) => j.due <= now);
-    if (dueAt >= 0) {
-      progress.retrying--;
-      return retries.splice(dueAt, 1)[0];
+  /** Store calls are retried: a database restart must not end the run. */
+  const store = async <T>(call: () => Promise<T>): Promise<T | undefined> => {
+    try {
+      return await call();
+    } catch (err) {
+      o.onStoreError?.(err);
+      await sleep(500);
+      return undefined;
     }
-    if (buffer.length === 0 && !exhausted) {
-      buffer = await o.journal.claim(o.issue, o.loadId, cursor, CLAIM_BATCH);
-      if (buffer.length < CLAIM_BATCH) exhausted = true;
-      if (buffer.length) cursor = buffer[buffer.length - 1]!.id;
-    }
-    const row = buffer.shift();
-    return row ? { row, attempts: 0, due: 0 } : undefined;
   };
 
+  const dropBuffer = async () => {
+    const rows = buffer;
+    buffer = [];
+    if (rows.length) await store(() => o.journal.release(rows));
+  };
+
+  const nextRow = async (): Promise<JournalRow | undefined> => {
+    if (buffer.length === 0) {
+      const rows = await store(() => o.journal.claim(o.issue, o.loadId, o.owner, CLAIM_BATCH, o.lease.leaseMs));
+      buffer = rows ?? [];
+      bufferGen = o.lease.generation;
+    }
+    return buffer.shift();
+  };
+
+  let waiting: Waiting = { heldByOthers: 0, retries: [], retryCount: 0 };
   try {
     for (;;) {
-      while (!stop && inFlight < maxInFlight) {
-        const job = await nextJob();
-        if (!job) break;
+      while (!stop && progress.inFlight < maxInFlight) {
+        // Rows claimed before a lapse of the lease may be someone else's now.
+        if (!o.lease.usable() || bufferGen !== o.lease.generation) {
+          await dropBuffer();
+          if (!o.lease.usable()) break;
+        }
+        const row = await nextRow();
+        if (!row) break;
         // Re-checked right before sending: `gazette serve` may have recorded an unsubscribe
         // since the run started.
-        if (o.isSuppressed(job.row.email)) {
-          o.journal.record(job.row.id, { state: 'suppressed' }, job.row.attempts);
+        let suppressed = row.suppressed;
+        if (!suppressed && o.isSuppressed) {
+          const answer = await store(async () => o.isSuppressed!(row.email));
+          if (answer === undefined) {
+            buffer.unshift(row);
+            break;
+          }
+          suppressed = answer;
+        }
+        if (suppressed) {
+          settle(row);
+          o.journal.record(row, { state: 'suppressed' });
           progress.suppressed++;
           continue;
         }
-        let answered: (() => void) | undefined;
+        let answered: ((d?: { ok: boolean; smtpCode?: number }) => void) | undefined;
         if (limiter) {
           answered = await limiter.take(o.signal);
           if (stop) {
             answered();
-            if (job.attempts === 0) buffer.unshift(job.row);
-            else retries.push(job);
+            buffer.unshift(row);
             break;
           }
         }
-        start(job, answered);
+        start(row, answered);
       }
-      const idle = inFlight === 0;
-      if (idle && (stop || (exhausted && buffer.length === 0 && retries.length === 0))) break;
-      // Wait for a reply, a stop, or the next retry to fall due.
+      if (progress.inFlight === 0) {
+        if (stop) break;
+        if (buffer.length === 0) {
+          // Nothing to claim right now: done, unless another worker still holds rows (they come
+          // back if it dies) or a retry falls due within the linger time.
+          await store(() => o.journal.flush());
+          const w = await store(() => o.journal.waiting(o.issue, o.loadId, o.owner, 20));
+          if (w) {
+            waiting = w;
+            const soonest = w.retries[0]?.notBefore;
+            const dueIn = soonest === undefined ? Infinity : soonest - Date.now();
+            if (w.heldByOthers === 0 && dueIn > lingerMs) break;
+            await sleep(Math.max(10, Math.min(w.heldByOthers ? 250 : dueIn, 250)), undefined, {
+              signal: o.signal,
+            }).catch(() => undefined);
+          }
+          continue;
+        }
+        if (!o.lease.usable()) await o.lease.beat().then(() => sleep(100));
+        continue;
+      }
+      // Wait for a reply or a stop.
       await new Promise<void>((resolve) => {
         wake = resolve;
-        clearTimeout(timer);
-        if (!stop && retries.length > 0 && inFlight < maxInFlight) {
-          let soonest = Infinity;
-          for (const j of retries) soonest = Math.min(soonest, j.due);
-          timer = setTimeout(notify, Math.max(0, soonest - Date.now()));
-        }
       });
     }
   } finally {
-    clearTimeout(timer);
     o.signal?.removeEventListener('abort', onAbort);
-    // Rows claimed but never tried go back to pending; retries already read failed-temporary.
-    await o.journal.release(buffer.map((r) => r.id));
-    await o.journal.flush();
+    // Rows claimed but never tried go back to pending.
+    await dropBuffer();
+    await store(() => o.journal.flush());
   }
-  progress.failed += retries.length;
-  progress.retrying = 0;
-  return { ...progress, stop: stop ?? 'done', ...(cause ? { cause } : {}) };
+  const w = await store(() => o.journal.waiting(o.issue, o.loadId, o.owner, 20));
+  if (w) waiting = w;
+  return { ...progress, stop: stop ?? 'done', waiting, ...(cause ? { cause } : {}) };
 }

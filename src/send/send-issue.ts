@@ -1,16 +1,15 @@
-import Database from 'better-sqlite3';
-import { openDatabase } from '../store/db.js';
-import { type AddOutcome, type Journal, type NewRecipient, SqliteJournal } from '../store/journal.js';
-import { SuppressionList } from '../store/suppression.js';
+import { type JournalCounts, LEASE_MS, type Waiting } from '../store/journal.js';
+import { openStore, type Store } from '../store/open.js';
 import type { Diagnostic, RenderedIssue } from '../types.js';
-import { GazetteError } from '../util/errors.js';
 import { secretFromEnv } from '../util/token.js';
-import { createMessageTemplate, type MessageTemplate } from './message.js';
-import { type SendProgress, sendLoop, type StopReason } from './run.js';
+import { type Loaded, loadList } from './load-list.js';
+import { createMessageTemplate } from './message.js';
+import type { SendProgress, StopReason } from './run.js';
 import { refuseDrafts } from './drafts.js';
 import { type DeliveryOptions, envOf, openTransport, resolveIssue } from './setup.js';
 import type { RecipientSource } from './source.js';
 import type { Delivery } from './transport.js';
+import { runWorker } from './worker.js';
 
 // Sending as a library: load the list into the journal, run the send loop, report. Nothing is
 // printed here; callers (the `send` command, tests, other programs) format the report and the
@@ -41,6 +40,11 @@ export interface SendIssueOptions extends DeliveryOptions {
   onFailure?(email: string, d: Delivery & { ok: false }, willRetry: boolean): void;
   /** Warnings found while loading: invalid rows, merge tags falling back for want of a column. */
   onNotice?(d: Diagnostic): void;
+  /** postgres:// URL of the shared store; default GAZETTE_DATABASE_URL, else the root's SQLite file. */
+  databaseUrl?: string;
+  leaseMs?: number;
+  /** The store did not answer (the send retries): for a warning. */
+  onStoreError?(err: unknown): void;
 }
 
 /** What a run is about to do, known once the list is in the journal. */
@@ -58,6 +62,8 @@ export interface SendPlan {
   duplicate: number;
   /** Rows an earlier run left unfinished and this one picks up. */
   resumed: number;
+  /** Another sender had loaded the list already: this run joined it (and read no list itself). */
+  joined?: { loadedBy: string; source: string };
 }
 
 export interface SendCounts {
@@ -71,6 +77,8 @@ export interface SendCounts {
   suppressed: number;
   /** Not attempted yet (the run stopped early): a re-run sends them. */
   pending: number;
+  /** Sent by every sender of this run (several share one run through the store). */
+  sentByAll: number;
 }
 
 export interface SendReport {
@@ -83,9 +91,11 @@ export interface SendReport {
   /** The failure that paused or stopped the run. */
   cause?: Delivery & { ok: false };
   seconds: number;
+  /** Retries scheduled for later in the journal: who waits, and from when. */
+  waiting: Waiting;
+  /** Senders that took part in this run. */
+  workers: number;
 }
-
-const BATCH = 500;
 
 export async function sendIssue(o: SendIssueOptions): Promise<SendReport> {
   const env = envOf(o.root, o.env);
@@ -97,55 +107,49 @@ export async function sendIssue(o: SendIssueOptions): Promise<SendReport> {
   const concurrency = o.concurrency ?? 5;
   const { transport, dryRun: toOutbox } = openTransport({ ...o, concurrency }, o.root, env);
   const dryRun = o.dryRun ?? toOutbox;
-  let db: Database.Database | undefined;
-  let journal: Journal | undefined;
+  let store: Store | undefined;
   try {
-    db = openDatabase(o.root);
-    // A dry run keeps its journal in memory: it must never mark anyone sent.
-    journal = new SqliteJournal(dryRun ? new Database(':memory:') : db);
-    const suppressions = new SuppressionList(db);
+    store = await openStore({ root: o.root, url: o.databaseUrl ?? env.GAZETTE_DATABASE_URL, dryRun });
+    const { journal, suppressions } = store;
     const template = createMessageTemplate(rendered, { secret });
     const slug = rendered.issue.slug;
-    const loaded = await loadList(o.recipients, rendered, template, journal, o.onNotice);
-    const before = await journal.counts(slug, loaded.loadId);
-    const plan: SendPlan = {
+    let loaded: Loaded | undefined;
+    let plan: SendPlan | undefined;
+    const makePlan = (before: JournalCounts): SendPlan => ({
       issue: slug,
       subject: template.subject,
       transport: transport.description,
       dryRun,
-      rows: loaded.rows,
-      toSend: before.pending + before.sending + before.failedTemporary + before.suppressed,
-      alreadySent: loaded.outcomes['already-sent'],
-      invalid: loaded.invalid,
-      duplicate: loaded.outcomes.duplicate,
-      resumed: loaded.outcomes.resumed,
-    };
-    const report = (stop: SendReport['stop'], sent: number, after: typeof before, seconds: number) => ({
-      plan,
-      counts: {
-        sent,
-        alreadySent: plan.alreadySent,
-        failedPermanent: after.failedPermanent,
-        failedTemporary: after.failedTemporary,
-        invalid: plan.invalid,
-        duplicate: plan.duplicate,
-        suppressed: after.suppressed,
-        pending: after.pending + after.sending,
-      },
-      failuresByCode: {} as Record<string, number>,
-      stop,
-      seconds,
+      rows: loaded?.rows ?? 0,
+      toSend: before.pending + before.sending + before.failedTemporary,
+      alreadySent: loaded?.outcomes['already-sent'] ?? 0,
+      invalid: loaded?.invalid ?? before.invalid,
+      duplicate: loaded?.outcomes.duplicate ?? 0,
+      resumed: loaded?.outcomes.resumed ?? 0,
+      ...(joined ? { joined } : {}),
     });
-    if (o.confirm && !(await o.confirm(plan))) return report('declined', 0, before, 0);
-
+    let joined: SendPlan['joined'];
     const started = performance.now();
-    const result = await sendLoop({
-      issue: slug,
-      loadId: loaded.loadId,
+    const w = await runWorker({
       journal,
+      issue: slug,
+      source: o.recipients.description,
+      leaseMs: o.leaseMs ?? LEASE_MS,
+      load: async (loadId) => {
+        loaded = await loadList(o.recipients, rendered, template, journal, loadId, o.onNotice);
+      },
+      onJoin: (e) => {
+        joined = { loadedBy: e.loadedBy, source: e.source };
+      },
+      onReady: async (_loadId, before) => {
+        plan = makePlan(before);
+        return o.confirm ? o.confirm(plan) : true;
+      },
       template,
       transport,
-      isSuppressed: (email) => suppressions.has(email),
+      // SQLite answers synchronously; PostgreSQL is asked per message, so an unsubscribe recorded
+      // by any server reaches every running worker at once.
+      isSuppressed: suppressions.hasSync ? (email) => suppressions.hasSync!(email) : (email) => suppressions.has(email),
       concurrency,
       rate: o.rate,
       maxAttempts: o.maxAttempts ?? 5,
@@ -153,108 +157,37 @@ export async function sendIssue(o: SendIssueOptions): Promise<SendReport> {
       retryCapMs: o.retryCapMs ?? 60_000,
       pauseAfter: o.pauseAfter ?? 10,
       signal: o.signal,
-      onProgress: o.onProgress && ((p) => o.onProgress!(p, plan)),
+      onProgress: o.onProgress && ((p) => plan && o.onProgress!(p, plan)),
       onFailure: o.onFailure,
+      onStoreError: o.onStoreError,
     });
-    const out: SendReport = report(
-      result.stop,
-      result.sent,
-      await journal.counts(slug, loaded.loadId),
-      (performance.now() - started) / 1000,
-    );
-    out.failuresByCode = await journal.failuresByCode(slug, loaded.loadId);
-    if (result.cause) out.cause = result.cause;
+    const after = await journal.counts(slug, w.loadId);
+    plan ??= makePlan(after);
+    const result = w.result;
+    const workers = (await journal.latestLoad(slug))?.workers.filter((x) => x.loadId === w.loadId).length ?? 1;
+    const out: SendReport = {
+      plan,
+      counts: {
+        sent: result?.sent ?? 0,
+        alreadySent: plan.alreadySent,
+        failedPermanent: after.failedPermanent,
+        failedTemporary: after.failedTemporary,
+        invalid: plan.invalid,
+        duplicate: plan.duplicate,
+        suppressed: after.suppressed,
+        pending: after.pending + after.sending,
+        sentByAll: after.sent,
+      },
+      failuresByCode: await journal.failuresByCode(slug, w.loadId),
+      stop: result ? result.stop : 'declined',
+      seconds: result ? (performance.now() - started) / 1000 : 0,
+      waiting: result?.waiting ?? { heldByOthers: 0, retries: [], retryCount: 0 },
+      workers,
+    };
+    if (result?.cause) out.cause = result.cause;
     return out;
   } finally {
     await transport.close();
-    await journal?.close();
-    db?.close();
-  }
-}
-
-interface Loaded {
-  loadId: number;
-  rows: number;
-  invalid: number;
-  outcomes: Record<AddOutcome, number>;
-}
-
-/** Streams the recipients into the journal, in batches, before anything is sent. */
-async function loadList(
-  source: RecipientSource,
-  rendered: RenderedIssue,
-  template: MessageTemplate,
-  journal: Journal,
-  onNotice: SendIssueOptions['onNotice'],
-): Promise<Loaded> {
-  const slug = rendered.issue.slug;
-  const loadId = await journal.beginLoad(slug);
-  const outcomes: Record<AddOutcome, number> = { new: 0, duplicate: 0, 'already-sent': 0, resumed: 0 };
-  let rows = 0;
-  let invalid = 0;
-  let batch: NewRecipient[] = [];
-  let bad: { line: number; raw: string; reason: string }[] = [];
-  const flush = async () => {
-    for (const o of await journal.addRecipients(slug, loadId, batch)) outcomes[o]++;
-    await journal.addInvalid(slug, loadId, bad);
-    batch = [];
-    bad = [];
-  };
-  const columns = (have: string[]) => checkColumns(have, rendered, source.description, onNotice);
-  for await (const row of source.rows(columns)) {
-    rows++;
-    if (row.kind === 'invalid') {
-      invalid++;
-      onNotice?.({
-        code: 'send/invalid-address',
-        severity: 'warning',
-        message: `${row.reason}; not sent`,
-        file: source.description,
-        line: row.line,
-      });
-      bad.push(row);
-    } else {
-      batch.push({
-        email: row.email,
-        ascii: row.ascii,
-        fields: row.fields,
-        line: row.line,
-        messageId: template.messageIdFor(row.email),
-      });
-    }
-    if (batch.length + bad.length >= BATCH) await flush();
-  }
-  await flush();
-  return { loadId, rows, invalid, outcomes };
-}
-
-/** A merge tag without a fallback must name a column: checked before anything is sent. */
-function checkColumns(
-  columns: string[],
-  rendered: RenderedIssue,
-  display: string,
-  onNotice: SendIssueOptions['onNotice'],
-): void {
-  const have = new Set(columns);
-  const missing = rendered.mergeTags.filter((t) => t.column && !have.has(t.column));
-  for (const t of missing.filter((t) => t.fallback !== undefined)) {
-    onNotice?.({
-      code: 'send/missing-column',
-      severity: 'warning',
-      message: `${display} has no \`${t.column}\` column; every subscriber gets "${t.fallback}"`,
-      file: t.file ?? 'template',
-      line: t.line ?? 1,
-    });
-  }
-  const fatal = missing.find((t) => t.fallback === undefined);
-  if (fatal) {
-    const names = [...new Set(missing.filter((t) => t.fallback === undefined).map((t) => t.column))].join('`, `');
-    throw new GazetteError(`the issue uses {{subscriber.${fatal.column}}} but ${display} has no \`${names}\` column`, {
-      code: 'send/missing-column',
-      file: fatal.file,
-      line: fatal.line,
-      field: `subscriber.${fatal.column}`,
-      hint: `Add the column to the list (its columns are: ${columns.join(', ')}), or give the tag a fallback: {{subscriber.${fatal.column} | default: "..."}}. Nothing was sent.`,
-    });
+    await store?.close();
   }
 }

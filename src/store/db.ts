@@ -33,7 +33,8 @@ export function openDatabase(root: string): Db {
   // Every recipient's CSV columns live here: owner only, also for files an older version made 0644.
   for (const f of [file, `${file}-wal`, `${file}-shm`]) if (existsSync(f)) chmodSync(f, 0o600);
   db.pragma('synchronous = NORMAL');
-  db.pragma('busy_timeout = 5000');
+  // Several senders may share the file: wait for each other's (short) write transactions.
+  db.pragma('busy_timeout = 30000');
   db.pragma('foreign_keys = ON');
   migrate(db);
   return db;
@@ -52,19 +53,22 @@ function migrate(db: Db): void {
   const version = db.pragma('user_version', { simple: true }) as number;
   for (let v = version; v < MIGRATIONS.length; v++) {
     db.transaction(() => {
+      if ((db.pragma('user_version', { simple: true }) as number) > v) return;
       db.exec(MIGRATIONS[v]!);
       db.pragma(`user_version = ${v + 1}`);
-    })();
+    }).immediate();
   }
 }
 
 /** Adds a migration for a feature's own tables (e.g. the journal). Idempotent by name. */
 export function ensureSchema(db: Db, name: string, sql: string): void {
   db.exec(`CREATE TABLE IF NOT EXISTS schema_parts (name TEXT PRIMARY KEY)`);
-  const done = db.prepare('SELECT 1 FROM schema_parts WHERE name = ?').get(name);
-  if (done) return;
+  const done = db.prepare('SELECT 1 FROM schema_parts WHERE name = ?');
+  if (done.get(name)) return;
+  // IMMEDIATE, and checked again inside: two senders starting together migrate once.
   db.transaction(() => {
+    if (done.get(name)) return;
     db.exec(sql);
     db.prepare('INSERT INTO schema_parts (name) VALUES (?)').run(name);
-  })();
+  }).immediate();
 }

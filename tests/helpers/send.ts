@@ -116,6 +116,7 @@ export function gazette(
       'DKIM_SELECTOR',
       'DKIM_PRIVATE_KEY',
       'DKIM_PRIVATE_KEY_FILE',
+      'GAZETTE_DATABASE_URL',
     ])
       if (!options.env?.[k]) delete env[k];
     const child = spawn(process.execPath, [path.join(REPO, 'bin/gazette.js'), ...args], {

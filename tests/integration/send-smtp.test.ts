@@ -454,7 +454,7 @@ describe('gazette send without a server', () => {
     expect(missing.stderr).toContain('[send/csv-unreadable]');
   });
 
-  it('--dry-run writes one .eml per recipient and marks nobody sent; no SMTP at all means the outbox', async () => {
+  it('--dry-run and --outbox write one .eml per recipient and mark nobody sent; no SMTP at all is exit 1', async () => {
     const { root: r3, cleanup: done } = await makeRoot();
     try {
       await writeFile(path.join(r3, 'l.csv'), csvOf(['a@example.org', 'b@example.org', 'a@EXAMPLE.org', 'no-at-sign']));
@@ -475,10 +475,25 @@ describe('gazette send without a server', () => {
       expect(files.length).toBe(2);
       const parsed = await simpleParser(await readFile(path.join(dir, files.find((f) => f.startsWith('a@'))!)));
       expect(parsed.text).toContain('Hi Reader 0,');
-      const outbox = await gazette(['send', '--root', r3, '--issue', ISSUE, '--to', path.join(r3, 'l.csv')]);
-      expect(outbox.code).toBe(0);
-      expect(outbox.stderr).toContain('No SMTP server configured');
-      expect((await readdir(path.join(r3, '.gazette/outbox', ISSUE))).length).toBe(2);
+      // No SMTP configured and no --outbox: a real send refuses (it used to write files and exit 0).
+      const none = await gazette(['send', '--root', r3, '--issue', ISSUE, '--to', path.join(r3, 'l.csv')]);
+      expect(none.code).toBe(1);
+      expect(none.stderr).toContain('no SMTP server configured: nothing was sent');
+      expect(none.stderr).toContain('--outbox DIR');
+      const box = path.join(r3, 'box');
+      const outbox = await gazette([
+        'send',
+        '--root',
+        r3,
+        '--issue',
+        ISSUE,
+        '--to',
+        path.join(r3, 'l.csv'),
+        '--outbox',
+        box,
+      ]);
+      expect(outbox.code, outbox.stderr).toBe(0);
+      expect((await readdir(box)).length).toBe(2);
       // Nothing was journaled as sent: a real run would send both.
       const db = new Database(path.join(r3, '.gazette/journal.sqlite'), { readonly: true });
       const hasJournal = db.prepare("SELECT name FROM sqlite_master WHERE name = 'send_journal'").get();

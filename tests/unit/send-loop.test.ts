@@ -2,7 +2,8 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { MessageTemplate, OutgoingMessage } from '../../src/send/message.js';
 import { type SendLoopOptions, sendLoop } from '../../src/send/run.js';
 import type { Delivery, Transport } from '../../src/send/transport.js';
-import type { Journal, JournalCounts, JournalRow, Outcome } from '../../src/store/journal.js';
+import type { LeaseKeeper } from '../../src/send/lease.js';
+import type { ClaimRef, Journal, JournalCounts, JournalRow, Outcome } from '../../src/store/journal.js';
 
 // The send loop alone, in-process: a journal in memory, a transport that answers from a script,
 // and fake timers, so backoff, pauses and interrupts are checked in milliseconds of real time.
@@ -11,10 +12,13 @@ interface Row extends JournalRow {
   state: 'pending' | 'sending' | 'sent' | 'failed' | 'suppressed';
   permanent?: boolean;
   code?: string;
+  notBefore?: number;
 }
 
+/** The Journal contract in memory, one worker: claims, tokens, retry schedules (fake time). */
 class MemoryJournal implements Journal {
   rows: Row[] = [];
+  private nextToken = 1;
   constructor(emails: string[]) {
     this.rows = emails.map((email, i) => ({
       id: i + 1,
@@ -23,35 +27,67 @@ class MemoryJournal implements Journal {
       fields: { email },
       messageId: `<${i}@test>`,
       attempts: 0,
+      runAttempts: 0,
+      token: 0,
+      suppressed: false,
       state: 'pending',
     }));
   }
-  async beginLoad() {
-    return 1;
+  async enterRun() {
+    return { role: 'load' as const, loadId: 1 };
   }
+  async loadState() {
+    return 'ready' as const;
+  }
+  async finishLoad() {}
   async addRecipients(): Promise<never[]> {
     return [];
   }
   async addInvalid() {}
-  async claim(_issue: string, _load: number, afterId: number, limit: number) {
+  async claim(_issue: string, _load: number, _owner: string, limit: number) {
+    const now = Date.now();
+    const token = this.nextToken++;
     const out = this.rows
-      .filter((r) => r.id > afterId && (r.state === 'pending' || (r.state === 'failed' && !r.permanent)))
+      .filter(
+        (r) =>
+          r.state === 'pending' ||
+          (r.state === 'failed' && !r.permanent && r.notBefore !== undefined && r.notBefore <= now),
+      )
       .slice(0, limit);
-    for (const r of out) r.state = 'sending';
+    for (const r of out) {
+      r.state = 'sending';
+      r.token = token;
+    }
     return out.map((r) => ({ ...r }));
   }
-  record(id: number, o: Outcome, attempts: number) {
-    const r = this.rows.find((x) => x.id === id)!;
+  record(ref: ClaimRef, o: Outcome) {
+    const r = this.rows.find((x) => x.id === ref.id)!;
+    if (o.state !== 'sent' && (r.token !== ref.token || r.state !== 'sending')) return;
     r.state = o.state;
-    r.attempts = attempts;
+    r.attempts++;
+    r.runAttempts++;
     if (o.state === 'failed') {
       r.permanent = o.permanent;
       r.code = String(o.smtpCode ?? o.errorCode);
+      r.notBefore = o.notBefore;
     }
   }
-  async release(ids: number[]) {
-    for (const r of this.rows) if (ids.includes(r.id)) r.state = 'pending';
+  unflushed() {
+    return 0;
   }
+  async release(refs: ClaimRef[]) {
+    for (const ref of refs) {
+      const r = this.rows.find((x) => x.id === ref.id)!;
+      if (r.token === ref.token && r.state === 'sending') r.state = 'pending';
+    }
+  }
+  async heartbeat() {}
+  async leaveRun() {}
+  async reserveSlots() {
+    return Date.now();
+  }
+  async pauseRelay() {}
+  async expireWorker() {}
   async flush() {}
   async counts(): Promise<JournalCounts> {
     const n = (f: (r: Row) => boolean) => this.rows.filter(f).length;
@@ -68,11 +104,24 @@ class MemoryJournal implements Journal {
   async failuresByCode() {
     return {};
   }
+  async waiting() {
+    const retries = this.rows
+      .filter((r) => r.state === 'failed' && !r.permanent && r.notBefore !== undefined)
+      .map((r) => ({ email: r.email, notBefore: r.notBefore!, code: r.code ?? '' }))
+      .sort((x, y) => x.notBefore - y.notBefore);
+    return { heldByOthers: 0, retries, retryCount: retries.length };
+  }
+  async latestLoad() {
+    return undefined;
+  }
   async close() {}
   state(email: string) {
     return this.rows.find((r) => r.email === email)!.state;
   }
 }
+
+/** A lease that never lapses: the loop alone is under test. */
+const lease = { leaseMs: 60_000, generation: 0, usable: () => true, beat: async () => {} } as unknown as LeaseKeeper;
 
 const template = {
   subject: 'Test',
@@ -113,6 +162,10 @@ function options(journal: Journal, transport: Transport, extra: Partial<SendLoop
   return {
     issue: 'i',
     loadId: 1,
+    owner: 'test',
+    lease,
+    // Retries in these tests fall due within seconds: the loop waits for them.
+    lingerMs: 60_000,
     journal,
     template,
     transport,

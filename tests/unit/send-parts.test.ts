@@ -1,11 +1,9 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import Database from 'better-sqlite3';
 import { simpleParser } from 'mailparser';
 import { describe, expect, it } from 'vitest';
 import { checkAddress } from '../../src/send/address.js';
-import { SqliteJournal } from '../../src/store/journal.js';
 import { encodedWords, quotedPrintable, unstructured } from '../../src/send/mime.js';
 import { backoff } from '../../src/send/rate.js';
 import { readRecipients } from '../../src/send/recipients.js';
@@ -108,39 +106,6 @@ describe('readRecipients', () => {
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
-  });
-});
-
-describe('SqliteJournal', () => {
-  const row = (email: string) => ({ email, ascii: email, fields: { email }, line: 2, messageId: `<${email}>` });
-  it('journals a list once, tells duplicates from resumed and already-sent rows, and claims each row once', async () => {
-    const journal = new SqliteJournal(new Database(':memory:'));
-    const first = await journal.beginLoad('i');
-    expect(
-      await journal.addRecipients('i', first, [row('a@x.org'), row('b@x.org'), row('a@x.org'), row('c@x.org')]),
-    ).toEqual(['new', 'new', 'duplicate', 'new']);
-    const claimed = await journal.claim('i', first, 0, 2);
-    expect(claimed.map((r) => r.email)).toEqual(['a@x.org', 'b@x.org']);
-    expect((await journal.claim('i', first, claimed[1]!.id, 10)).map((r) => r.email)).toEqual(['c@x.org']);
-    journal.record(claimed[0]!.id, { state: 'sent', response: '250 ok' }, 1);
-    journal.record(claimed[1]!.id, { state: 'failed', permanent: true, smtpCode: 550, response: 'no' }, 1);
-    await journal.flush();
-    expect(await journal.counts('i', first)).toMatchObject({ sent: 1, failedPermanent: 1, sending: 1 });
-    expect(await journal.failuresByCode('i', first)).toEqual({ '550': 1 });
-    // A second run of the same list: a is done, c was left `sending` by a "crash" and is claimed again.
-    const second = await journal.beginLoad('i');
-    expect(await journal.addRecipients('i', second, [row('a@x.org'), row('b@x.org'), row('c@x.org')])).toEqual([
-      'already-sent',
-      'resumed',
-      'resumed',
-    ]);
-    expect((await journal.claim('i', second, 0, 10)).map((r) => [r.email, r.messageId])).toEqual([
-      ['c@x.org', '<c@x.org>'],
-    ]);
-    // A late failure never overwrites a sent row.
-    journal.record(claimed[0]!.id, { state: 'failed', permanent: false, errorCode: 'ECONNECTION' }, 2);
-    await journal.flush();
-    expect((await journal.counts('i', second)).sent).toBe(1);
   });
 });
 
