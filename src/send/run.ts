@@ -197,7 +197,9 @@ export async function sendLoop(o: SendLoopOptions): Promise<SendLoopResult> {
   let waiting: Waiting = { heldByOthers: 0, retries: [], retryCount: 0 };
   try {
     for (;;) {
-      while (!stop && progress.inFlight < maxInFlight) {
+      // A 250 not yet written counts as in flight: if the worker dies now it is sent again, so
+      // the window a crash can duplicate stays maxInFlight.
+      while (!stop && progress.inFlight + o.journal.unflushed() < maxInFlight) {
         // Rows claimed before a lapse of the lease may be someone else's now.
         if (!o.lease.usable() || bufferGen !== o.lease.generation) {
           await dropBuffer();
@@ -232,6 +234,10 @@ export async function sendLoop(o: SendLoopOptions): Promise<SendLoopResult> {
           }
         }
         start(row, answered);
+      }
+      if (progress.inFlight === 0 && o.journal.unflushed() > 0) {
+        await store(() => o.journal.flush());
+        continue;
       }
       if (progress.inFlight === 0) {
         if (stop) break;

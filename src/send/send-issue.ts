@@ -9,6 +9,7 @@ import { refuseDrafts } from './drafts.js';
 import { type DeliveryOptions, envOf, openTransport, resolveIssue } from './setup.js';
 import type { RecipientSource } from './source.js';
 import type { Delivery } from './transport.js';
+import { SharedRateLimiter } from './shared-rate.js';
 import { runWorker } from './worker.js';
 
 // Sending as a library: load the list into the journal, run the send loop, report. Nothing is
@@ -134,7 +135,8 @@ export async function sendIssue(o: SendIssueOptions): Promise<SendReport> {
       journal,
       issue: slug,
       source: o.recipients.description,
-      leaseMs: o.leaseMs ?? LEASE_MS,
+      // GAZETTE_LEASE_MS: shorter leases hand a stalled worker's rows on sooner (tests use it).
+      leaseMs: o.leaseMs ?? (Number(env.GAZETTE_LEASE_MS) || LEASE_MS),
       load: async (loadId) => {
         loaded = await loadList(o.recipients, rendered, template, journal, loadId, o.onNotice);
       },
@@ -151,7 +153,8 @@ export async function sendIssue(o: SendIssueOptions): Promise<SendReport> {
       // by any server reaches every running worker at once.
       isSuppressed: suppressions.hasSync ? (email) => suppressions.hasSync!(email) : (email) => suppressions.has(email),
       concurrency,
-      rate: o.rate,
+      // One schedule per relay in the store: --rate holds across every worker.
+      limiter: o.rate ? new SharedRateLimiter(journal, transport.description, o.rate, 2000, o.onStoreError) : undefined,
       maxAttempts: o.maxAttempts ?? 5,
       retryDelayMs: o.retryDelayMs ?? 2000,
       retryCapMs: o.retryCapMs ?? 60_000,

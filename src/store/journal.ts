@@ -123,11 +123,21 @@ export interface Journal {
   claim(issue: string, loadId: number, owner: string, limit: number, leaseMs: number): Promise<JournalRow[]>;
   /** Records an outcome (buffered: flush() writes). A failure or suppression needs the claim's token. */
   record(ref: ClaimRef, outcome: Outcome): void;
+  /** Outcomes recorded but not yet written (they count toward a worker's in-flight window). */
+  unflushed(): number;
   /** Puts claimed rows that were never attempted back to `pending` (under their own token only). */
   release(refs: ClaimRef[]): Promise<void>;
   /** Renews this worker's lease and the leases of the rows it holds; publishes its counters. */
   heartbeat(owner: string, leaseMs: number, stats: WorkerStats): Promise<void>;
   leaveRun(owner: string, stats: WorkerStats): Promise<void>;
+  /**
+   * The shared rate limit of a relay: reserves `n` start slots `intervalMs` apart for this worker
+   * and returns the first one (epoch ms). Slots never overlap across workers, and none starts
+   * before a shared back-off (pauseRelay) ends.
+   */
+  reserveSlots(relay: string, n: number, intervalMs: number): Promise<number>;
+  /** Every worker holds off this relay until `untilMs` (after a 421/454: the relay is overloaded). */
+  pauseRelay(relay: string, untilMs: number): Promise<void>;
   /** Ends a worker known to be dead (its process is gone): its rows are claimable at once. */
   expireWorker(owner: string): Promise<void>;
   flush(): Promise<void>;

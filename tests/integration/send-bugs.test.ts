@@ -40,7 +40,7 @@ function rows(issue: string) {
   }
 }
 
-describe('gazette send: refusals and deferrals', () => {
+describe('gazette send: refusals and deferrals', { timeout: 120_000 }, () => {
   it('a dead domain (12 consecutive 550s) never pauses the run and stays 12 permanent failures', async () => {
     const dead = Array.from({ length: 12 }, (_, i) => `gone${i}@dead.example`);
     const alive = Array.from({ length: 20 }, (_, i) => `ok${i}@example.org`);

@@ -86,6 +86,7 @@ describe('sendIssue', () => {
       duplicate: 1,
       suppressed: 0,
       pending: 0,
+      sentByAll: 2,
     });
     expect(fake.sent.map((m) => m.email).sort()).toEqual(['a@example.org', 'b@example.org']);
     expect(fake.closed()).toBeGreaterThan(0);

@@ -48,7 +48,8 @@ function journalRows(
   }
 }
 
-describe('gazette send over SMTP', () => {
+// Generous: each test runs the real CLI (which builds the issue) once or more, on shared machines.
+describe('gazette send over SMTP', { timeout: 120_000 }, () => {
   it('delivers exactly one message to every valid address of a messy list, escaping hostile names', async () => {
     const s = await sink();
     const rows: string[] = ['\ufeffemail,name,city'];
@@ -231,12 +232,13 @@ describe('gazette send over SMTP', () => {
     const r = await gazette(args);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('Paused after 5 consecutive failures');
-    const resumed = await gazette(args);
-    const third = resumed.code === 0 ? resumed : await gazette(args);
-    expect(third.code, third.stderr).toBe(0);
+    // Re-runs resume: each may pause again on the scripted 451s or leave a retry waiting (exit 2).
+    let last = r;
+    for (let i = 0; i < 4 && last.code !== 0; i++) last = await gazette(args);
+    expect(last.code, last.stderr).toBe(0);
     await s.waitFor(emails.length);
     expect(s.deliveries.flatMap((d) => d.to).sort()).toEqual([...emails].sort());
-  });
+  }, 120_000);
 
   it('keeps no one-second window above --rate', async () => {
     const s = await sink();
@@ -346,7 +348,7 @@ describe('gazette send over SMTP', () => {
   });
 });
 
-describe('gazette send without a server', () => {
+describe('gazette send without a server', { timeout: 120_000 }, () => {
   it('refuses --test together with --to', async () => {
     const r = await gazette([
       'send',
@@ -505,7 +507,7 @@ describe('gazette send without a server', () => {
     } finally {
       await done();
     }
-  });
+  }, 90_000);
 
   it('--test sends one copy marked as a test, not journaled', async () => {
     const s = await sink({ raw: true });

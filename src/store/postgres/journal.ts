@@ -28,6 +28,7 @@ const RETURNING = `RETURNING j.id, j.email, j.ascii, j.fields, j.message_id AS "
 export class PostgresJournal implements Journal {
   private buffer: { ref: ClaimRef; outcome: Outcome }[] = [];
   private scheduled = false;
+  private writing = 0;
   private flushing: Promise<void> = Promise.resolve();
 
   constructor(private readonly pool: Pool) {}
@@ -141,15 +142,22 @@ export class PostgresJournal implements Journal {
     return this.flushing;
   }
 
+  unflushed(): number {
+    return this.buffer.length + this.writing;
+  }
+
   private async write(): Promise<void> {
     if (this.buffer.length === 0) return;
     const batch = this.buffer;
     this.buffer = [];
+    this.writing = batch.length;
     try {
       await writeOutcomes(this.pool, batch);
     } catch (err) {
       this.buffer = batch.concat(this.buffer);
       throw err;
+    } finally {
+      this.writing = 0;
     }
   }
 
@@ -183,6 +191,24 @@ export class PostgresJournal implements Journal {
     await this.pool.query(
       'UPDATE send_workers SET done = true, sent = $1, failed = $2, in_flight = 0 WHERE owner = $3',
       [stats.sent, stats.failed, owner],
+    );
+  }
+
+  async reserveSlots(relay: string, n: number, intervalMs: number): Promise<number> {
+    const r = await this.pool.query(
+      `INSERT INTO send_rate (relay, next_at, paused_until) VALUES ($1, $2::float8 + $3::float8, 0)
+       ON CONFLICT (relay) DO UPDATE SET next_at = GREATEST(send_rate.next_at, $2::float8, send_rate.paused_until) + $3::float8
+       RETURNING next_at - $3::float8 AS first`,
+      [relay, Date.now(), n * intervalMs],
+    );
+    return Number(r.rows[0].first);
+  }
+
+  async pauseRelay(relay: string, untilMs: number): Promise<void> {
+    await this.pool.query(
+      `INSERT INTO send_rate (relay, next_at, paused_until) VALUES ($1, 0, $2)
+       ON CONFLICT (relay) DO UPDATE SET paused_until = GREATEST(send_rate.paused_until, $2::float8)`,
+      [relay, untilMs],
     );
   }
 

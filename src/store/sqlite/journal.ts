@@ -119,6 +119,10 @@ export class SqliteJournal implements Journal {
     }
   }
 
+  unflushed(): number {
+    return this.buffer.length;
+  }
+
   async release(refs: ClaimRef[]): Promise<void> {
     this.flushSync();
     const at = new Date().toISOString();
@@ -139,6 +143,14 @@ export class SqliteJournal implements Journal {
   async leaveRun(owner: string, stats: WorkerStats): Promise<void> {
     this.flushSync();
     this.s.leave.run(stats.sent, stats.failed, owner);
+  }
+
+  async reserveSlots(relay: string, n: number, intervalMs: number): Promise<number> {
+    return this.tx(() => this.s.reserve.pluck().get(relay, Date.now(), n * intervalMs) as number);
+  }
+
+  async pauseRelay(relay: string, untilMs: number): Promise<void> {
+    this.s.pauseRelay.run(relay, untilMs);
   }
 
   async expireWorker(owner: string): Promise<void> {
