@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { REPO } from './fixtures.mjs';
 
-const FIGURES = ['render', 'cold', 'size', 'personalize', 'send', 'mta'];
+const FIGURES = ['render', 'cold', 'size', 'personalize', 'send', 'mta', 'workers'];
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
 const onlyAt = args.indexOf('--only');

@@ -146,11 +146,11 @@ export class SqliteJournal implements Journal {
   }
 
   async reserveSlots(relay: string, n: number, intervalMs: number): Promise<number> {
-    return this.tx(() => this.s.reserve.pluck().get(relay, Date.now(), n * intervalMs) as number);
+    return this.tx(() => this.s.reserve.pluck().get({ relay, now: Date.now(), span: n * intervalMs }) as number);
   }
 
   async pauseRelay(relay: string, untilMs: number): Promise<void> {
-    this.s.pauseRelay.run(relay, untilMs);
+    this.s.pauseRelay.run({ relay, until: untilMs });
   }
 
   async expireWorker(owner: string): Promise<void> {

@@ -49,10 +49,10 @@ const SQL = {
       WHERE id = ? AND lease_token = ? AND state = 'sending'`,
   beat: `UPDATE send_workers SET heartbeat_until = ?, sent = ?, failed = ?, in_flight = ? WHERE owner = ?`,
   renew: `UPDATE send_journal SET lease_until = ? WHERE lease_owner = ? AND state = 'sending'`,
-  reserve: `INSERT INTO send_rate (relay, next_at, paused_until) VALUES (?1, ?2 + ?3, 0)
-    ON CONFLICT (relay) DO UPDATE SET next_at = max(next_at, ?2, paused_until) + ?3 RETURNING next_at - ?3`,
-  pauseRelay: `INSERT INTO send_rate (relay, next_at, paused_until) VALUES (?1, 0, ?2)
-    ON CONFLICT (relay) DO UPDATE SET paused_until = max(paused_until, ?2)`,
+  reserve: `INSERT INTO send_rate (relay, next_at, paused_until) VALUES (@relay, @now + @span, 0)
+    ON CONFLICT (relay) DO UPDATE SET next_at = max(next_at, @now, paused_until) + @span RETURNING next_at - @span`,
+  pauseRelay: `INSERT INTO send_rate (relay, next_at, paused_until) VALUES (@relay, 0, @until)
+    ON CONFLICT (relay) DO UPDATE SET paused_until = max(paused_until, @until)`,
   expireWorker: `UPDATE send_workers SET heartbeat_until = 0, done = 1 WHERE owner = ?`,
   expireRows: `UPDATE send_journal SET lease_until = 0 WHERE lease_owner = ? AND state = 'sending'`,
   leave: `UPDATE send_workers SET done = 1, sent = ?, failed = ?, in_flight = 0 WHERE owner = ?`,
