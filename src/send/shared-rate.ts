@@ -22,7 +22,7 @@ export class SharedRateLimiter implements Limiter {
     private readonly backoffMs = 2000,
     private readonly onError: (err: unknown) => void = () => {},
   ) {
-    this.interval = (1000 / perSecond) * 1.15;
+    this.interval = (1000 / perSecond) * 1.3;
     // About a quarter second of slots per round trip to the store.
     this.batch = Math.max(1, Math.min(50, Math.floor(250 / this.interval)));
   }

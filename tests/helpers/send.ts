@@ -46,8 +46,10 @@ export async function startSink(options: {
   raw?: boolean;
   delay?: number;
   dir: string;
+  /** Seconds before the sink stops by itself (default 110). */
+  timeLimit?: number;
 }): Promise<Sink> {
-  const args = ['--time-limit', '110'];
+  const args = ['--time-limit', String(options.timeLimit ?? 110)];
   if (options.rules) {
     const file = path.join(options.dir, `rules-${Date.now()}-${Math.random().toString(36).slice(2)}.json`);
     await writeFile(file, JSON.stringify(options.rules));
