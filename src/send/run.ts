@@ -81,6 +81,9 @@ function sleep(ms: number, _value?: unknown, o: { signal?: AbortSignal } = {}): 
 export async function sendLoop(o: SendLoopOptions): Promise<SendLoopResult> {
   const limiter = o.limiter ?? (o.rate ? new RateLimiter(o.rate) : undefined);
   const maxInFlight = Math.max(1, o.concurrency * 2);
+  // Claim no more than this worker will start soon: a big claim would starve workers that join
+  // later (and, rate-limited, hold rows for a long lease time).
+  const claimBatch = Math.max(1, Math.min(CLAIM_BATCH, maxInFlight * 4, o.rate ? Math.ceil(o.rate) : CLAIM_BATCH));
   const lingerMs = o.lingerMs ?? 1000;
   const progress: SendProgress = { sent: 0, failed: 0, suppressed: 0, retrying: 0, inFlight: 0 };
   const deferred = new Set<number>();
@@ -187,7 +190,7 @@ export async function sendLoop(o: SendLoopOptions): Promise<SendLoopResult> {
 
   const nextRow = async (): Promise<JournalRow | undefined> => {
     if (buffer.length === 0) {
-      const rows = await store(() => o.journal.claim(o.issue, o.loadId, o.owner, CLAIM_BATCH, o.lease.leaseMs));
+      const rows = await store(() => o.journal.claim(o.issue, o.loadId, o.owner, claimBatch, o.lease.leaseMs));
       buffer = rows ?? [];
       bufferGen = o.lease.generation;
     }

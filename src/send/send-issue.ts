@@ -154,6 +154,7 @@ export async function sendIssue(o: SendIssueOptions): Promise<SendReport> {
       isSuppressed: suppressions.hasSync ? (email) => suppressions.hasSync!(email) : (email) => suppressions.has(email),
       concurrency,
       // One schedule per relay in the store: --rate holds across every worker.
+      rate: o.rate,
       limiter: o.rate ? new SharedRateLimiter(journal, transport.description, o.rate, 2000, o.onStoreError) : undefined,
       maxAttempts: o.maxAttempts ?? 5,
       retryDelayMs: o.retryDelayMs ?? 2000,
