@@ -52,7 +52,9 @@ export function checkHygiene(ctx: RuleContext): Diagnostic[] {
   ].join('\n');
   for (const [part, source] of [
     ['HTML', htmlStrings],
-    ['text part', r.text],
+    // The text part is wrapped at about 78 columns: a literal `{{ site.url }}` may be cut after its
+    // `{{`. Wrapped lines are joined back before looking for braces.
+    ['text part', r.text.replace(/[ \t]*\r?\n[ \t]*/g, ' ')],
   ] as const) {
     const rest = source.replace(new RegExp(TAG_SOURCE, 'g'), '');
     for (const m of rest.matchAll(/\{\{[^{}\n]{0,60}(\}\})?|\}\}|GZMT[0-9a-f]*/g)) {

@@ -99,11 +99,26 @@ function segments(src: string): { text: string; code: boolean; start: number }[]
   const out: { text: string; code: boolean; start: number }[] = [];
   let at = 0;
   for (const [from, to] of [...blocks, [src.length, src.length] as [number, number]]) {
-    spans(src.slice(at, from), at, out);
+    rawCode(src.slice(at, from), at, out);
     if (to > from) out.push({ text: src.slice(from, to), code: true, start: from });
     at = to;
   }
   return out;
+}
+
+// Raw HTML code in Markdown (`<code>{{ page.title }}</code>`, `<pre>...</pre>`, `<kbd>`, `<samp>`)
+// is code too: an editor who wrote it meant the braces to be shown.
+const RAW_CODE = /<(code|pre|kbd|samp)\b[^>]*>[\s\S]*?<\/\1\s*>/gi;
+
+/** Raw HTML code elements of a prose stretch as code; the rest goes on to the code spans. */
+function rawCode(text: string, base: number, out: { text: string; code: boolean; start: number }[]): void {
+  let last = 0;
+  for (const m of text.matchAll(RAW_CODE)) {
+    spans(text.slice(last, m.index), base + last, out);
+    out.push({ text: m[0], code: true, start: base + m.index });
+    last = m.index + m[0].length;
+  }
+  spans(text.slice(last), base + last, out);
 }
 
 /** Code spans of a prose stretch: a run of n backticks up to the next run of exactly n. */

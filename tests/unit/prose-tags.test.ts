@@ -84,4 +84,30 @@ describe('merge tags in prose only', () => {
       ['hygiene/placeholder', 'content/articles/post.md', at(7), '{{ first_name }}'],
     ]);
   });
+  it('keeps braces in raw HTML <code>, <pre>, <kbd> literal: never filled, never flagged', async () => {
+    const body = [
+      'Jekyll writes <code>{{ page.title }}</code>, Go <code class="go">{{.Name}}</code>.', // 1
+      '',
+      '<pre>{{subscriber.email}} and {{ site.url }}', // 3
+      '}}</pre>',
+      '',
+      'Press <kbd>{{ x }}</kbd>, then hello {{subscriber.name | default: "reader"}}.', // 6
+    ].join('\n');
+    const { built, all } = await buildBody(body);
+    expect(all.filter((d) => d.code.startsWith('hygiene/'))).toEqual([]);
+    expect(built!.html).toContain('&#123;&#123; page.title &#125;&#125;');
+    expect(built!.html).toContain('&#123;&#123;.Name&#125;&#125;');
+    expect(built!.html).toContain('&#123;&#123;subscriber.email&#125;&#125; and &#123;&#123; site.url &#125;&#125;');
+    // Only the prose tag is a merge tag; filling leaves the code alone.
+    expect(built!.mergeTags.filter((t) => t.file?.includes('articles')).map((t) => [t.name, t.line])).toEqual([
+      ['subscriber.name', at(6)],
+    ]);
+    const filled = compileFill(built!.html, 'html').fill({ name: 'Ada', email: 'ada@x.org' }, 'https://u');
+    expect(filled).toContain('hello Ada.');
+    expect(filled).not.toContain('ada@x.org');
+    const text = compileFill(built!.text, 'text').fill({ name: 'Ada', email: 'ada@x.org' }, 'https://u');
+    expect(text).toContain('{{ page.title }}');
+    expect(text).toContain('{\u2060{subscriber.email}}');
+    expect(text).not.toContain('ada@x.org');
+  });
 });
