@@ -19,19 +19,27 @@ const optionalText = z.string().trim().optional();
  */
 export function normalizeDate(v: unknown): unknown {
   if (typeof v !== 'string') return v;
+  // The time and zone must exist (no hour 25, no +9999) even though they are dropped.
   const m =
-    /^\s*(\d{4})-(\d{1,2})-(\d{1,2})(?:(?:[Tt]|\s+)\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:\s*(?:[Zz]|[+-]\d{2}:?\d{2}|[A-Z]{3,4}))?)?\s*$/.exec(
+    /^\s*(\d{4})-(\d{1,2})-(\d{1,2})(?:(?:[Tt]|\s+)(?:[01]?\d|2[0-3]):[0-5]\d(?::(?:[0-5]\d|60)(?:\.\d+)?)?(?:\s*(?:[Zz]|[+-](?:0\d|1[0-4]):?[0-5]\d|[A-Z]{3,4}))?)?\s*$/.exec(
       v,
     );
   return m ? `${m[1]}-${m[2]!.padStart(2, '0')}-${m[3]!.padStart(2, '0')}` : v;
 }
 
+// One message per bad date: a value that is not written as a date is not also "not a real date".
 const isoDate = z.preprocess(
   normalizeDate,
-  z
-    .string()
-    .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date written YYYY-MM-DD')
-    .refine(isRealDate, 'is not a real calendar date'),
+  z.string().superRefine((s, ctx) => {
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(s))
+      ctx.addIssue({
+        code: 'custom',
+        message: /^\s*\d{4}-\d{1,2}-\d{1,2}[Tt\s]/.test(s)
+          ? 'has a time or zone that does not exist (hours 0-23, minutes 0-59, zone +hh:mm)'
+          : 'must be a date written YYYY-MM-DD',
+      });
+    else if (!isRealDate(s)) ctx.addIssue({ code: 'custom', message: 'is not a real calendar date' });
+  }),
 );
 export const email = z.string().trim().email('must be an email address');
 export const httpsUrl = z

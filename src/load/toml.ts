@@ -1,5 +1,6 @@
 import { parse, TomlError } from 'smol-toml';
 import type { Diagnostic } from '../types.js';
+import { overDataBudget } from './budget.js';
 import type { ParsedYaml } from './yaml.js';
 
 /**
@@ -12,6 +13,9 @@ export function parseToml(
   file: string,
   lineOffset: number,
 ): { parsed?: ParsedYaml; diagnostics: Diagnostic[] } {
+  // The same budget as YAML (budget.ts): no dialect is the weak one.
+  const tooLarge = overDataBudget(src, file, lineOffset, 'TOML');
+  if (tooLarge) return { diagnostics: [tooLarge] };
   let data: Record<string, unknown>;
   try {
     data = plain(parse(src)) as Record<string, unknown>;

@@ -134,6 +134,19 @@ describe('front-matter dialects', () => {
     ]);
   });
 
+  it('holds TOML front-matter to the YAML size budget, refused at the line the block starts', async () => {
+    const big = 'x'.repeat(70 * 1024);
+    const r = await load({
+      huge: `+++\ntitle = 'T'\ndate = 2024-01-14\nauthor = 'A'\nsummary = """\n${big}\n"""\n+++\nBody.\n`,
+      yamlHuge: `---\ntitle: T\ndate: 2024-01-14\nauthor: A\nsummary: ${big}\n---\nBody.\n`,
+    });
+    const found = errors(r.diagnostics).map((d) => [d.file, d.code, d.line, d.message.split(' block')[0]]);
+    expect(found).toEqual([
+      ['content/articles/huge.md', 'content/data-too-large', 2, 'TOML'],
+      ['content/articles/yamlHuge.md', 'content/data-too-large', 1, 'YAML'],
+    ]);
+  });
+
   it('takes slugs from .md and .markdown file names, dots included', async () => {
     const r = await makeRoot({
       articles: {},

@@ -67,6 +67,31 @@ describe('load', () => {
     expect(d!.hint).toContain('YYYY-MM-DD');
   });
 
+  it('gives a bad date one clear error: file, line, field and hint, never two messages', async () => {
+    const cases: [string, RegExp][] = [
+      ['tomorrow', /must be a date written YYYY-MM-DD \(got "tomorrow"\)/],
+      ['2025/11/18', /must be a date written YYYY-MM-DD/],
+      ['"18 Nov 2025"', /must be a date written YYYY-MM-DD/],
+      ['2025-02-30', /not a real calendar date \(got "2025-02-30"\)/],
+      ['2025-11-18T25:00:00Z', /time or zone that does not exist/],
+      ['2025-11-18 18:15:32 +9999', /time or zone that does not exist/],
+    ];
+    for (const [date, message] of cases) {
+      const r = await load({ articles: { one: article({ date }) }, issues: { first: issue(['one']) } });
+      const found = r.diagnostics.filter((x) => x.field === 'date');
+      expect(found, date).toHaveLength(1);
+      expect(found[0], date).toMatchObject({
+        code: 'content/invalid-field',
+        severity: 'error',
+        file: 'content/articles/one.md',
+        line: 3,
+        field: 'date',
+      });
+      expect(found[0]!.message, date).toMatch(message);
+      expect(found[0]!.hint, date).toContain('YYYY-MM-DD');
+    }
+  });
+
   it('names an unknown article slug in an issue, with its line and a suggestion', async () => {
     const r = await load({
       articles: { 'campus-news': article() },
