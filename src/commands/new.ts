@@ -6,10 +6,12 @@ import { GazetteError } from '../util/errors.js';
 import { loadContent } from '../load/index.js';
 import { isRealDate } from '../load/schema.js';
 import { SLUG_RULE, slugify } from '../scaffold/slug.js';
+import { planIssue } from '../scaffold/issue-plan.js';
 import { articleFile, issueFile } from '../scaffold/templates.js';
+import { issueLayouts } from '../render/template.js';
 
 const USAGE = `gazette new article "Title" [--root DIR] [--slug SLUG] [--date YYYY-MM-DD]
-gazette new issue ["Title"] [--layout digest|feature] [--root DIR] [--slug SLUG] [--date YYYY-MM-DD]`;
+gazette new issue ["Title"] [--layout digest|feature|NAME] [--root DIR] [--slug SLUG] [--date YYYY-MM-DD]`;
 
 const HELP = `${USAGE}
 
@@ -52,11 +54,13 @@ export async function run(argv: string[], io: CommandIo): Promise<number> {
       code: 'cli/usage',
       hint: 'Write it as YYYY-MM-DD, e.g. --date 2025-11-21.',
     });
-  if (values.layout !== 'digest' && values.layout !== 'feature') {
+  // The same layouts build accepts: the theme's and the root's own templates/layouts/.
+  const layouts = await issueLayouts(root);
+  if (!layouts.includes(values.layout!)) {
     throw new GazetteError(`unknown layout "${values.layout}"`, {
       code: 'cli/usage',
       field: 'layout',
-      hint: 'Use --layout digest (several teasers) or --layout feature (one article in full).',
+      hint: `Use --layout digest (several teasers), --layout feature (one article in full)${layouts.length > 2 ? ` or one of this root's: ${layouts.filter((l) => l !== 'digest' && l !== 'feature').join(', ')}` : ''}; a layout of your own is templates/layouts/<name>.mjml.hbs.`,
     });
   }
 
@@ -74,38 +78,20 @@ export async function run(argv: string[], io: CommandIo): Promise<number> {
     return 0;
   }
 
-  const loaded = await loadContent(root);
-  const content = loaded.content;
-  const slug = pickSlug(values.slug, title, `issue-${date}`);
-  const issueTitle =
-    title?.trim() ||
-    (content
-      ? `${content.publication.name}: ${longDate(date, content.publication.language)}`
-      : `Issue of ${longDate(date, 'en')}`);
-  // Suggest the articles no issue uses yet, newest first; else the newest article.
-  const all = content
-    ? [...content.articles.values()]
-        .sort((a, b) => b.date.localeCompare(a.date) || a.slug.localeCompare(b.slug))
-        .map((a) => a.slug)
-    : await articleSlugsOnDisk(root);
-  const used = new Set(content?.issues.flatMap((i) => i.articles) ?? []);
-  const fresh = all.filter((s) => !used.has(s));
-  const pool = fresh.length ? fresh : all.slice(0, 1);
-  const chosen = values.layout === 'feature' ? pool.slice(0, 1) : pool.slice(0, 6);
-  const numbers = content?.issues.map((i) => i.number).filter((n): n is number => n !== undefined) ?? [];
-  const file = await create(
-    root,
-    'issues',
-    slug,
-    issueFile({
-      title: issueTitle,
-      date,
-      number: numbers.length ? Math.max(...numbers) + 1 : undefined,
-      layout: values.layout,
-      articles: chosen,
-      others: all.filter((s) => !chosen.includes(s)).slice(0, 20),
-    }),
-  );
+  // A root without an issue yet does not load as a whole (content/no-issues); what did load is
+  // enough to propose the first one.
+  const { partial } = await loadContent(root);
+  const plan = planIssue({
+    publication: partial.publication,
+    articles: [...partial.articles.values()],
+    issues: partial.issues,
+    unreadSlugs: await articleSlugsOnDisk(root),
+    date,
+    title,
+    layout: values.layout!,
+  });
+  const chosen = plan.articles;
+  const file = await create(root, 'issues', pickSlug(values.slug, title, `issue-${date}`), issueFile(plan));
   io.stdout.write(
     `Created ${file}${chosen.length ? ` with ${chosen.length} article${chosen.length === 1 ? '' : 's'}` : ''}\n`,
   );
@@ -196,13 +182,4 @@ async function articleSlugsOnDisk(root: string): Promise<string[]> {
 function today(): string {
   const d = new Date();
   return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
-}
-
-function longDate(date: string, lang: string): string {
-  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
-  try {
-    return new Intl.DateTimeFormat(lang, { dateStyle: 'long', timeZone: 'UTC' }).format(Date.UTC(y, m - 1, d));
-  } catch {
-    return date;
-  }
 }

@@ -15,6 +15,11 @@ export { closest } from './validate.js';
 export interface LoadResult {
   content?: Content;
   diagnostics: Diagnostic[];
+  /**
+   * What did load even when errors keep `content` unset (e.g. a root with no issue yet): the
+   * publication if it validated, the valid articles and issues. For scaffolding, never for output.
+   */
+  partial: { publication?: Publication; articles: Map<string, Article>; issues: IssueSource[] };
 }
 
 /**
@@ -137,8 +142,9 @@ export async function loadContent(root: string): Promise<LoadResult> {
   issues.sort(
     (a, b) => b.date.localeCompare(a.date) || (b.number ?? 0) - (a.number ?? 0) || a.slug.localeCompare(b.slug),
   );
-  if (!publication || diagnostics.some((d) => d.severity === 'error')) return { diagnostics };
-  return { content: { root, publication, articles, issues }, diagnostics };
+  const partial = { publication, articles, issues };
+  if (!publication || diagnostics.some((d) => d.severity === 'error')) return { diagnostics, partial };
+  return { content: { root, publication, articles, issues }, diagnostics, partial };
 }
 
 /**

@@ -147,16 +147,16 @@ export const articleSchema = z
       });
   });
 
+/** What `layout:` may say: the file name of a templates/layouts/<name>.mjml.hbs. */
+export const LAYOUT_NAME = /^[a-z0-9][a-z0-9_-]*$/;
+
 export const issueSchema = z.object({
   title: text,
   date: isoDate,
   number: z.number().int().positive().optional(),
   preheader: optionalText,
   // digest and feature are built in; a root may add its own layouts/<name>.mjml.hbs.
-  layout: z
-    .string()
-    .trim()
-    .regex(/^[a-z0-9][a-z0-9_-]*$/, 'must be a layout name such as digest or feature'),
+  layout: z.string().trim().regex(LAYOUT_NAME, 'must be a layout name such as digest or feature'),
   articles: z.array(z.string().trim().min(1)).min(1, 'must list at least one article slug'),
   draft: z.boolean().optional(),
 });

@@ -2,6 +2,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Handlebars from 'handlebars';
+import { LAYOUT_NAME } from '../load/schema.js';
 import { label } from './labels.js';
 import { escapeHtml, isSentinel, protectMergeTags } from './merge.js';
 import type { Theme } from './theme.js';
@@ -77,6 +78,18 @@ export async function readTheme(root: string): Promise<TemplateFile[]> {
 }
 
 const lastTheme = new Map<string, TemplateFile[]>();
+
+/**
+ * The layouts an issue of this root can name, as build resolves them: the built-in theme's and
+ * the root's own `templates/layouts/<name>.mjml.hbs`. `confirm` is the sign-up confirmation
+ * email's layout (src/server/confirm-email.ts), not an issue's.
+ */
+export async function issueLayouts(root: string): Promise<string[]> {
+  return (await readTheme(root))
+    .filter((f) => f.name.startsWith('layouts/'))
+    .map((f) => f.name.slice('layouts/'.length, -SUFFIX.length))
+    .filter((name) => name !== 'confirm' && LAYOUT_NAME.test(name));
+}
 
 /** Template sources by path, re-read only when the file's mtime or size changed. */
 const sources = new Map<string, { mtimeMs: number; size: number; source: string }>();

@@ -46,7 +46,8 @@ export interface IssueFileOptions {
   title: string;
   date: string;
   number?: number;
-  layout: 'digest' | 'feature';
+  /** digest, feature, or a layout of the root's own templates/layouts/. */
+  layout: string;
   articles: string[];
   /** Other article slugs, listed in a comment as suggestions. */
   others: string[];

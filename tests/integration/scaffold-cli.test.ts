@@ -3,6 +3,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildIssue } from '../../src/pipeline/build.js';
 import { tempRoot } from '../helpers/preview.js';
+import { REPO, article, issue, makeRoot } from '../helpers/root.js';
 import { gz } from '../helpers/run.js';
 
 const runCli = (args: string[], env: NodeJS.ProcessEnv = {}) => gz(args, { env });
@@ -92,6 +93,62 @@ describe('gazette new', () => {
     expect(result.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
     await rm(file);
     await rm(path.join(root, 'content/issues/poetry-night-a-feature.md'));
+  });
+
+  it("proposes a publication's first issue: newest articles first, numbered 1, titled after the lead story", async () => {
+    const { root: fresh, cleanup: done } = await makeRoot({
+      articles: {
+        'apple-harvest': article({ title: 'Apple harvest', date: '2026-01-02' }),
+        'zebra-crossing': article({ title: 'Zebra crossing reopens', date: '2026-01-09' }),
+        'middle-ground': article({ title: 'Middle ground', date: '2026-01-05' }),
+        'not-yet': article({ title: 'Not yet', date: '2026-01-10', draft: 'true' }),
+      },
+    });
+    try {
+      const i = await runCli(['new', 'issue', '--root', fresh, '--date', '2026-01-12']);
+      expect(i.stderr).toBe('');
+      expect(i.code).toBe(0);
+      const text = await readFile(path.join(fresh, 'content/issues/issue-2026-01-12.md'), 'utf8');
+      expect(text).toContain('title: "Test Weekly #1: Zebra crossing reopens"');
+      expect(text).toMatch(/\nnumber: 1\n/);
+      // Newest first by date, not by file name; the draft is only suggested.
+      expect(text).toMatch(
+        /articles:\n {2}- zebra-crossing\n {2}- middle-ground\n {2}- apple-harvest\n# Other articles: not-yet\n/,
+      );
+      const result = await buildIssue({ root: fresh, issue: 'issue-2026-01-12' });
+      expect(result.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+      expect(result.issues[0]!.issue.title).toBe('Test Weekly #1: Zebra crossing reopens');
+    } finally {
+      await done();
+    }
+  });
+
+  it("takes the layouts build accepts: the root's own templates/layouts/<name>.mjml.hbs", async () => {
+    const digest = await readFile(path.join(REPO, 'templates/layouts/digest.mjml.hbs'), 'utf8');
+    const { root: own, cleanup: done } = await makeRoot({
+      articles: { one: article({ title: 'One' }) },
+      issues: { first: issue(['one'], { number: '1' }) },
+      templates: { 'layouts/letter.mjml.hbs': digest },
+    });
+    try {
+      const i = await runCli(['new', 'issue', 'A letter', '--layout', 'letter', '--root', own, '--date', '2026-01-12']);
+      expect(i.stderr).toBe('');
+      expect(i.code).toBe(0);
+      const text = await readFile(path.join(own, 'content/issues/a-letter.md'), 'utf8');
+      expect(text).toMatch(/\nlayout: letter\n/);
+      expect(text).toMatch(/\nnumber: 2\n/);
+      const result = await buildIssue({ root: own, issue: 'a-letter' });
+      expect(result.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+      // A layout neither the theme nor the root has is still refused, naming the root's own.
+      const bad = await runCli(['new', 'issue', '--layout', 'leter', '--root', own]);
+      expect(bad.code).toBe(1);
+      expect(bad.stderr).toContain('unknown layout "leter"');
+      expect(bad.stderr).toContain("or one of this root's: letter");
+      // confirm is the sign-up email's layout, not an issue's.
+      expect((await runCli(['new', 'issue', '--layout', 'confirm', '--root', own])).code).toBe(1);
+    } finally {
+      await done();
+    }
   });
 
   it.each([
