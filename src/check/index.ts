@@ -9,6 +9,7 @@ import { checkLinks, checkLinksOnline } from './links.js';
 import { parseEmail } from './html.js';
 import { Sources } from './locate.js';
 import type { CheckOptions, RuleContext } from './rule.js';
+import { checkScaffoldLeftovers } from './scaffold.js';
 import { checkSize } from './size.js';
 import { mjmlLeft, type CheckContext } from './rendered.js';
 
@@ -51,6 +52,7 @@ export async function checkIssue(
     ...checkAccessibility(rule),
     ...darkContrastFindings(rule),
     ...checkHygiene(rule),
+    ...checkScaffoldLeftovers(rule),
   ];
   return found.map((d) => ({ ...d, issue: r.issue.slug }));
 }

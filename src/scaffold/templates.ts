@@ -6,6 +6,16 @@ export function yamlString(s: string): string {
   return JSON.stringify(s.replace(/\s+/g, ' ').trim());
 }
 
+/**
+ * Text the scaffolds write for the editor to replace. `gazette check` warns while any of it is
+ * left in an issue's articles or intro (hygiene/scaffold-text, src/check/scaffold.ts).
+ */
+export const SCAFFOLD_AUTHOR = 'Your Name';
+export const SCAFFOLD_TEXTS = {
+  article: 'Write the article here in Markdown',
+  issue: 'Write the introduction of this issue here.',
+} as const;
+
 export function articleFile(o: { title: string; date: string }): string {
   return `---
 # Headline, shown in the email and on the web. Required.
@@ -14,7 +24,7 @@ title: ${yamlString(o.title)}
 date: ${o.date}
 # Who wrote it. For several writers use \`authors:\` with a list of the same fields instead.
 author:
-  name: Your Name
+  name: ${SCAFFOLD_AUTHOR}
   # role: Staff Writer
   # email: writer@example.org
 # One-sentence standfirst shown under the headline.
@@ -35,7 +45,7 @@ author:
 # excerpt: ""
 ---
 
-Write the article here in Markdown: paragraphs, **bold**, [links](https://example.org), lists,
+${SCAFFOLD_TEXTS.article}: paragraphs, **bold**, [links](https://example.org), lists,
 quotes and tables. The first paragraph is the teaser in digest issues unless \`excerpt\` is set.
 
 Merge tags such as {{subscriber.name | default: "reader"}} are filled for each subscriber.
@@ -76,6 +86,6 @@ ${list}${others}
 
 Hi {{subscriber.name | default: "reader"}},
 
-Write the introduction of this issue here.
+${SCAFFOLD_TEXTS.issue}
 `;
 }
