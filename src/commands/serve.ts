@@ -5,6 +5,7 @@ import { parseCommandArgs } from './args.js';
 import { envFileWarning, loadEnv } from '../util/env.js';
 import { GazetteError } from '../util/errors.js';
 import { secretFromEnv } from '../util/token.js';
+import { webhookConfigFromEnv } from '../server/webhooks.js';
 import { createGazetteHandler } from '../server/handler.js';
 import { createServeServer } from '../server/listen.js';
 
@@ -38,9 +39,11 @@ export async function run(argv: string[], io: CommandIo): Promise<number> {
   const dist = path.join(root, 'dist');
   const envWarning = envFileWarning(root);
   if (envWarning) io.stderr.write(envWarning);
+  const env = loadEnv(root, io.env);
   const handler = await createGazetteHandler({
     root,
-    secret: secretFromEnv(loadEnv(root, io.env)),
+    secret: secretFromEnv(env),
+    webhooks: webhookConfigFromEnv(env),
     log: (line) => io.stdout.write(`${new Date().toISOString()} ${line}\n`),
   });
 
@@ -69,6 +72,7 @@ export async function run(argv: string[], io: CommandIo): Promise<number> {
     `Gazette is serving ${path.relative(io.cwd, dist) || dist} at http://${host}:${actual}/\n` +
       `  unsubscribe endpoint: http://${host}:${actual}${handler.unsubscribePath}\n` +
       (handler.subscribePath ? `  sign-up endpoint: http://${host}:${actual}${handler.subscribePath}\n` : '') +
+      handler.webhookPaths.map((p) => `  webhook: http://${host}:${actual}${p}\n`).join('') +
       (existsSync(dist) ? '' : `  note: ${dist} does not exist yet; run \`gazette build\` to publish the archive.\n`),
   );
   // Runs until main() (or a test) aborts the signal: SIGINT or SIGTERM.

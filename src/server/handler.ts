@@ -18,6 +18,7 @@ import { databaseUrl, openSubscriberStores, type SubscriberStores } from '../sto
 import { smtpTransport, type Transport } from '../send/transport.js';
 import { handleConfirm } from './confirm.js';
 import { handleSubscribe, type Limits, type SubscribeOptions } from './subscribe.js';
+import { PROVIDERS, type WebhookConfig, webhookConfigFromEnv, webhookHandler } from './webhooks.js';
 
 export interface GazetteHandlerOptions {
   /** Folder holding content/; the suppression list is <root>/.gazette/journal.sqlite. */
@@ -46,6 +47,8 @@ export interface GazetteHandlerOptions {
   confirmTtlMs?: number;
   /** Rate limits (tests and benchmarks replace them). */
   limits?: Limits;
+  /** Provider webhooks at <base>/webhooks/ses|postmark|mailgun|resend (default: their secrets from the env or <root>/.env). */
+  webhooks?: WebhookConfig;
 }
 
 export interface GazetteHandler {
@@ -54,6 +57,8 @@ export interface GazetteHandler {
   readonly unsubscribePath: string;
   /** The path sign-ups are posted to (from publication.subscribeUrl), if any. */
   readonly subscribePath?: string;
+  /** The provider webhooks configured, as paths (`/webhooks/ses`, ...). */
+  readonly webhookPaths: string[];
   /** Resolves when the sign-ups answered so far have been stored and mailed. */
   settled(): Promise<void>;
   /** Closes the database. */
@@ -95,6 +100,10 @@ export async function createGazetteHandler(options: GazetteHandlerOptions): Prom
   const subscribe = publication.subscribeUrl
     ? subscribeOptions(root, publication, secret, env, stores, options, unsubscribe.log)
     : undefined;
+  const webhooks = webhookHandler(
+    { ...webhookConfigFromEnv(env), ...options.webhooks },
+    { stores, secret, log: unsubscribe.log },
+  );
   const subscribePaths = new Set<string>();
   const confirmPaths = new Set<string>();
   let subscribePath: string | undefined;
@@ -123,6 +132,9 @@ export async function createGazetteHandler(options: GazetteHandlerOptions): Prom
     if (unsubscribePaths.has(pathname)) return handleUnsubscribe(req, res, url, unsubscribeWithStore);
     if (subscribe && subscribePaths.has(pathname)) return handleSubscribe(req, res, subscribe);
     if (subscribe && confirmPaths.has(pathname)) return handleConfirm(req, res, url, subscribe);
+    const hook = /^(.*)\/webhooks\/([a-z]+)$/.exec(pathname);
+    if (hook && (hook[1] === '' || hook[1] === basePath) && webhooks.has(hook[2]!))
+      return webhooks.handle(req, res, hook[2]);
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       return send(req, res, {
         status: 405,
@@ -163,6 +175,9 @@ export async function createGazetteHandler(options: GazetteHandlerOptions): Prom
   }) as GazetteHandler;
   Object.defineProperty(handler, 'unsubscribePath', { value: unsubscribePath });
   Object.defineProperty(handler, 'subscribePath', { value: subscribePath });
+  Object.defineProperty(handler, 'webhookPaths', {
+    value: PROVIDERS.filter((p) => webhooks.has(p)).map((p) => `${basePath}/webhooks/${p}`),
+  });
   handler.settled = async () => {
     while (subscribe?.pending.size) await Promise.allSettled([...subscribe.pending]);
   };

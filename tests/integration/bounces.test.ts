@@ -7,6 +7,7 @@ import { run } from '../../src/commands/bounces.js';
 import { openDatabase } from '../../src/store/db.js';
 import { openSubscriberStores } from '../../src/store/subscriber-store.js';
 import { REPO } from '../helpers/root.js';
+import { storeState } from '../helpers/webhooks.js';
 
 // Reports written to follow RFC 3464 and RFC 5965 byte for byte (CRLF, folded headers, the
 // optional third part present or not), read from an mbox and a Maildir into a real SQLite store.
@@ -45,16 +46,7 @@ async function bounces(...argv: string[]) {
   return { code, stdout };
 }
 
-async function state() {
-  const stores = await openSubscriberStores({ root });
-  const out: Record<string, string> = {};
-  for await (const s of stores.subscribers.list()) {
-    const sup = await stores.suppressions.get(s.email);
-    out[s.email] = `${s.status}${sup ? ` ${sup.reason}:${sup.source}` : ''}`;
-  }
-  await stores.close();
-  return out;
-}
+const state = () => storeState(root);
 
 async function mboxOf(names: string[]): Promise<string> {
   const parts = await Promise.all(names.map((n) => readFile(path.join(FIXTURES, n), 'latin1')));

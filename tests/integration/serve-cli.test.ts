@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import path from 'node:path';
@@ -50,6 +51,39 @@ describe('gazette serve', () => {
     }
     // The log line (address masked), read once the process has exited and its output is complete.
     expect(serve.output()).toContain('unsubscribed r***@example.com (issue kazakhstan-abraham-accords)');
+  });
+
+  it('takes the webhook secrets from the environment and lists the webhooks it serves', async () => {
+    const key = 'mailgun-signing-key-for-the-cli-test';
+    const serve = await startServe(
+      ['--root', root],
+      envWith({ GAZETTE_SECRET: SECRET, GAZETTE_MAILGUN_SIGNING_KEY: key }),
+    );
+    try {
+      expect(serve.output()).toContain('webhook: http://127.0.0.1:');
+      expect(serve.output()).toMatch(/webhook: http:\/\/127.0.0.1:\d+\/webhooks\/mailgun\n/);
+      expect(serve.output()).not.toContain('/webhooks/postmark');
+      const timestamp = String(Math.floor(Date.now() / 1000));
+      const token = 'cli-test-token-0123456789abcdef0123456789abcdef01';
+      const signature = createHmac('sha256', key)
+        .update(timestamp + token)
+        .digest('hex');
+      const event = { id: 'cli-1', event: 'complained', recipient: 'spam-cli@example.com' };
+      const r = await fetch(`${serve.url}/webhooks/mailgun`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ signature: { timestamp, token, signature }, 'event-data': event }),
+      });
+      expect(r.status).toBe(200);
+    } finally {
+      expect(await serve.stop()).toBe(0);
+    }
+    const db = openDatabase(root);
+    try {
+      expect(new SuppressionList(db).get('spam-cli@example.com')?.reason).toBe('complaint');
+    } finally {
+      db.close();
+    }
   });
 
   it('refuses to start without GAZETTE_SECRET and says how to set it', async () => {
