@@ -1,6 +1,11 @@
 import { formatDate } from '../compose/index.js';
 import { articleUrl, issueWebUrl } from '../compose/urls.js';
-import type { Content, IssueSource } from '../types.js';
+import type { Article, Content, IssueSource } from '../types.js';
+
+/** True when Gazette makes the article's page: no `url` of its own, and not a draft. */
+export function hasArticlePage(article: Article): boolean {
+  return !article.url && !article.draft;
+}
 
 /** One issue as the archive and the feed show it: metadata only, no MJML. */
 export interface IssueEntry {

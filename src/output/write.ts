@@ -2,8 +2,9 @@ import { mkdir, rename, rm, readdir, writeFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { webVersionAtIssueFolder } from '../render/web.js';
-import type { BuildResult, RenderedIssue } from '../types.js';
+import type { BuildResult, Content, RenderedIssue } from '../types.js';
 import { copyTreeSafely } from '../util/links.js';
+import { hasArticlePage } from './entries.js';
 import { isSenderOnly } from './public.js';
 
 export interface OutputFile {
@@ -76,7 +77,16 @@ export interface WriteOptions {
  */
 export async function writeBuild(result: BuildResult, outDir: string, options: WriteOptions = {}): Promise<string[]> {
   const out = path.resolve(outDir);
-  const keep = (top: string) => (rel: string) => !options.publicOnly || !isSenderOnly(`${top}/${rel}`);
+  const live = publishedNow(result.content);
+  // A page of a draft, or of an issue or article that is gone, never outlives the build that
+  // unpublished it: issues/<slug>/ and articles/<slug>/ are carried over only while published.
+  const keep = (top: string) => (rel: string) => {
+    if (options.publicOnly && isSenderOnly(`${top}/${rel}`)) return false;
+    const slug = rel.split('/')[0]!;
+    if (top === 'issues' && live) return live.issues.has(slug);
+    if (top === 'articles' && live) return live.articles.has(slug);
+    return true;
+  };
   const parent = path.dirname(out);
   await mkdir(parent, { recursive: true });
   const tag = `${process.pid}-${randomBytes(4).toString('hex')}`;
@@ -92,8 +102,13 @@ export async function writeBuild(result: BuildResult, outDir: string, options: W
       for (const entry of await readdir(out, { withFileTypes: true })) {
         if (!entry.isDirectory() || rebuilt.has(entry.name) || entry.name === 'assets') continue;
         if (options.publicOnly && isSenderOnly(entry.name)) continue;
+        // The public tree carries no draft's folder (its web.html is not for readers yet).
+        if (options.publicOnly && live?.drafts.has(entry.name)) continue;
         const issueOutput = entry.name === 'issues' || (await exists(path.join(out, entry.name, 'issue.json')));
         if (issueOutput && !options.keepOtherIssues) continue;
+        // An issue deleted from content/ leaves with the next build, --issue or not.
+        const gone = entry.name !== 'issues' && !live?.issues.has(entry.name) && !live?.drafts.has(entry.name);
+        if (issueOutput && live && gone) continue;
         await copyTreeSafely(path.join(out, entry.name), path.join(tmp, entry.name), undefined, keep(entry.name));
       }
       // The other issues' email images: their emails (kept above) point at them.
@@ -101,7 +116,8 @@ export async function writeBuild(result: BuildResult, outDir: string, options: W
       if (options.keepOtherIssues && (await exists(emailImages)))
         await copyTreeSafely(emailImages, path.join(tmp, 'assets', 'email'));
     }
-    const files = [...result.issues.flatMap(issueFiles), ...(options.siteFiles ?? [])].filter(
+    const issues = options.publicOnly ? result.issues.filter((r) => !r.issue.draft) : result.issues;
+    const files = [...issues.flatMap(issueFiles), ...(options.siteFiles ?? [])].filter(
       (f) => !options.publicOnly || !isSenderOnly(f.path),
     );
     for (const f of files) {
@@ -124,6 +140,18 @@ export async function writeBuild(result: BuildResult, outDir: string, options: W
     throw err;
   }
   return written;
+}
+
+/** What the content publishes now (undefined when the build has no content to tell). */
+function publishedNow(
+  content: Content | undefined,
+): { issues: Set<string>; articles: Set<string>; drafts: Set<string> } | undefined {
+  if (!content) return undefined;
+  return {
+    issues: new Set(content.issues.filter((i) => !i.draft).map((i) => i.slug)),
+    drafts: new Set(content.issues.filter((i) => i.draft).map((i) => i.slug)),
+    articles: new Set([...content.articles.values()].filter(hasArticlePage).map((a) => a.slug)),
+  };
 }
 
 async function exists(p: string): Promise<boolean> {

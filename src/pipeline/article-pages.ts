@@ -1,16 +1,13 @@
-import { issueEntries } from '../output/entries.js';
+import { hasArticlePage, issueEntries } from '../output/entries.js';
 import type { OutputFile } from '../output/write.js';
 import { escapeHtml } from '../render/merge.js';
 import { compileTheme, readTheme } from '../render/template.js';
 import { replaceArchiveBar } from '../render/web.js';
 import { issueWebUrl, articleUrl } from '../compose/urls.js';
-import type { Article, Content, Diagnostic, IssueSource } from '../types.js';
+import type { Content, Diagnostic, IssueSource } from '../types.js';
 import { renderSource } from './build.js';
 
-/** True when Gazette makes the article's page: no `url` of its own, and not a draft. */
-export function hasArticlePage(article: Article): boolean {
-  return !article.url && !article.draft;
-}
+export { hasArticlePage };
 
 /**
  * `articles/<slug>/index.html` for every article without its own `url`: the article in full,

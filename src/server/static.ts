@@ -11,8 +11,8 @@ export type StaticTarget =
 
 /**
  * Maps a URL path (percent-encoded, base path already removed) to a file inside `dist`:
- * `/` -> index.html, `/issues/<slug>/` -> issues/<slug>/index.html or else <slug>/web.html (the web
- * version at its public address),
+ * `/` -> index.html, `/issues/<slug>/` -> issues/<slug>/index.html (the web version at its public
+ * address; never a draft's <slug>/web.html),
  * anything else as is, folders to their index.html. Undefined (404) for anything that is not a
  * plain file strictly inside dist/ once decoded and with symlinks resolved: `..`, encoded
  * slashes or backslashes, NUL, dot-files, and links pointing outside.
@@ -24,10 +24,8 @@ export async function resolveStatic(dist: string, pathname: string): Promise<Sta
   if (!segments) return undefined;
   if (segments[0] === 'issues' && segments.length === 2) {
     if (!trailingSlash) return { kind: 'redirect', location: `${encodeURIComponent(segments[1]!)}/` };
-    // dist/issues/<slug>/index.html is the web version at its public address (its archive links
-    // are relative to it); an output built before it existed has only <slug>/web.html.
-    const atAddress = await stat(path.join(dist, 'issues', segments[1]!, 'index.html')).catch(() => undefined);
-    if (!atAddress?.isFile()) segments.splice(0, 2, segments[1]!, 'web.html');
+    // dist/issues/<slug>/index.html, the web version at its public address, and nothing else: a
+    // build writes it for published issues only, while <slug>/web.html exists for drafts too.
   }
   let root: string;
   try {

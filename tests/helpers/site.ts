@@ -1,4 +1,4 @@
-import { writeFile } from 'node:fs/promises';
+import { readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { buildIssue } from '../../src/pipeline/build.js';
 import { siteFiles } from '../../src/output/site.js';
@@ -35,3 +35,16 @@ export async function buildSite(root: string, issue?: string): Promise<void> {
     keepOtherIssues: issue !== undefined,
   });
 }
+
+/** Adds `draft: true` to the front-matter of a content file (relative to the root). */
+export async function markDraft(root: string, file: string): Promise<void> {
+  const text = await readFile(path.join(root, file), 'utf8');
+  await writeFile(path.join(root, file), text.replace(/^---\n/, '---\ndraft: true\n'));
+}
+
+/** True when something exists at `p`. */
+export const pathExists = (p: string): Promise<boolean> =>
+  stat(p).then(
+    () => true,
+    () => false,
+  );

@@ -1,10 +1,10 @@
-import { readFile, readdir, stat, writeFile } from 'node:fs/promises';
+import { readFile, readdir } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RecipientSource, sendIssue } from '../../src/index.js';
 import type { Transport } from '../../src/send/transport.js';
-import { buildSite, sampleRoot, SECRET } from '../helpers/site.js';
+import { buildSite, sampleRoot, SECRET, markDraft, pathExists } from '../helpers/site.js';
 
 // The sample with one draft issue and one draft article carried by a published issue.
 const DRAFT_ISSUE = 'kazakhstan-abraham-accords';
@@ -14,21 +14,12 @@ const CARRIER = 'weekly-digest-2025-11-21';
 let root: string;
 let cleanup: () => Promise<void>;
 const dist = (p: string) => path.join(root, 'dist', p);
-const exists = (p: string) =>
-  stat(p).then(
-    () => true,
-    () => false,
-  );
-
-async function markDraft(file: string): Promise<void> {
-  const text = await readFile(path.join(root, file), 'utf8');
-  await writeFile(path.join(root, file), text.replace(/^---\n/, '---\ndraft: true\n'));
-}
+const exists = pathExists;
 
 beforeAll(async () => {
   ({ root, cleanup } = await sampleRoot());
-  await markDraft(`content/issues/${DRAFT_ISSUE}.md`);
-  await markDraft(`content/articles/${DRAFT_ARTICLE}.md`);
+  await markDraft(root, `content/issues/${DRAFT_ISSUE}.md`);
+  await markDraft(root, `content/articles/${DRAFT_ARTICLE}.md`);
   await buildSite(root);
 });
 afterAll(() => cleanup());
