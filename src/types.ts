@@ -53,6 +53,8 @@ export interface Publication {
   unsubscribeMailto?: string;
   /** https URL of the double opt-in sign-up endpoint (served by `gazette serve`). */
   subscribeUrl?: string;
+  /** The bounce mailbox (`bounces@domain`): with it, each message's envelope sender is `bounces+<token>@domain` (VERP). */
+  returnPath?: string;
   /** Short description, used by the web archive and the feed. */
   description?: string;
   file: string;

@@ -1,7 +1,8 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
-import { normalize } from '../store/subscribers.js';
 import type { SubscriberStores } from '../store/subscriber-store.js';
 import { isHard, isSoft, type Report } from './parse.js';
+import { verpAddress } from '../util/verp.js';
+
+export { verpAddress, verpToken } from '../util/verp.js';
 
 // Turns reports into states. A recipient is matched, most trustworthy first, by: the original
 // Message-ID (deterministic and salted with the secret: a stranger cannot forge one) looked up in
@@ -32,22 +33,6 @@ export interface Tally {
 
 export function emptyTally(): Tally {
   return { messages: 0, notReports: 0, hard: 0, soft: 0, softStopped: 0, complaints: 0, unmatched: 0 };
-}
-
-/** `bounces+<token>@domain`: the token names the recipient, signed so that it cannot be made up. */
-export function verpToken(email: string, secret: string): string {
-  const e = Buffer.from(normalize(email), 'utf8').toString('base64url');
-  return `${e}.${createHmac('sha256', secret).update(`gazette-verp\0${e}`).digest().subarray(0, 8).toString('base64url')}`;
-}
-
-export function verpAddress(address: string, secret: string): string | undefined {
-  const m = /^bounces\+([A-Za-z0-9_-]+)\.([A-Za-z0-9_-]{11})@/i.exec(address);
-  if (!m) return undefined;
-  const expected = Buffer.from(verpToken(Buffer.from(m[1]!, 'base64url').toString('utf8'), secret).split('.')[1]!);
-  const given = Buffer.from(m[2]!);
-  return given.length === expected.length && timingSafeEqual(given, expected)
-    ? Buffer.from(m[1]!, 'base64url').toString('utf8')
-    : undefined;
 }
 
 function addressIn(header: string | undefined): string | undefined {

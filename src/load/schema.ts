@@ -113,6 +113,7 @@ export const publicationSchema = z.object({
   unsubscribeUrl: httpsUrl,
   unsubscribeMailto: email.optional(),
   subscribeUrl: httpsUrl.optional(),
+  returnPath: email.optional(),
 });
 
 export const articleSchema = z
@@ -232,6 +233,8 @@ export const FIELD_HINTS: Record<string, string> = {
     'Point it at the path `gazette serve` answers, e.g. `unsubscribeUrl: https://example.org/unsubscribe`.',
   subscribeUrl:
     'Point it at the path `gazette serve` takes sign-ups on, e.g. `subscribeUrl: https://example.org/subscribe`.',
+  returnPath:
+    'Give the bounce mailbox, e.g. `returnPath: bounces@news.example.org`; each message then goes out with the envelope sender `bounces+<token>@news.example.org`.',
   address: "Add the publication's postal address; anti-spam laws require it in every email.",
   from: 'Write `from: {name: The Gazelle, address: newsletter@example.org}`.',
   layout:

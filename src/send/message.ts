@@ -1,6 +1,7 @@
 import { createHash, createHmac, randomBytes } from 'node:crypto';
 import type { Fill } from '../render/merge.js';
 import { signToken, unsubscribeUrl } from '../util/token.js';
+import { verpReturnPath } from '../util/verp.js';
 import type { Publication, RenderedIssue } from '../types.js';
 import {
   header,
@@ -128,7 +129,8 @@ export function createMessageTemplate(rendered: RenderedIssue, options: MessageT
       at = htmlPart.write(raw, at, htmlValues);
       at += closing.copy(raw, at);
       if (at !== size) throw new Error(`message assembly wrote ${at} of ${size} bytes`);
-      return { email: recipient.email, messageId, envelope: { from: pub.from.address, to: recipient.ascii }, raw };
+      const from = pub.returnPath ? verpReturnPath(pub.returnPath, recipient.email, options.secret) : pub.from.address;
+      return { email: recipient.email, messageId, envelope: { from, to: recipient.ascii }, raw };
     },
   };
 }
