@@ -2,11 +2,11 @@ import path from 'node:path';
 import { buildIssue } from '../pipeline/build.js';
 import type { CommandIo } from './io.js';
 import { parseCommandArgs } from './args.js';
-import { printDiagnostics, summarize } from './print.js';
+import { printFindings, summarize } from './print.js';
 import { siteFiles } from '../output/site.js';
 import { writeBuild } from '../output/write.js';
 
-const USAGE = 'gazette build [--root DIR] [--out DIR] [--public DIR] [--issue SLUG] [--quiet]';
+const USAGE = 'gazette build [--root DIR] [--out DIR] [--public DIR] [--issue SLUG] [--quiet] [--verbose]';
 
 export async function run(argv: string[], io: CommandIo): Promise<number> {
   const { values } = parseCommandArgs(
@@ -17,12 +17,13 @@ export async function run(argv: string[], io: CommandIo): Promise<number> {
       public: { type: 'string' },
       issue: { type: 'string' },
       quiet: { type: 'boolean', short: 'q', default: false },
+      verbose: { type: 'boolean', short: 'v', default: false },
     },
     USAGE,
   );
   if (values.help) {
     io.stdout.write(
-      `${USAGE}\n\nBuilds every issue in <root>/content/issues (or one) into <root>/dist.\n--public DIR writes the public tree alone into DIR (for a static host): no email.html, email.txt,\nissue.json or screenshots, which are for the sender.\n`,
+      `${USAGE}\n\nBuilds every issue in <root>/content/issues (or one) into <root>/dist.\n--public DIR writes the public tree alone into DIR (for a static host): no email.html, email.txt,\nissue.json or screenshots, which are for the sender.\nInformation notes print one line per code with a count; --verbose lists each.\n`,
     );
     return 0;
   }
@@ -31,11 +32,10 @@ export async function run(argv: string[], io: CommandIo): Promise<number> {
   const out = path.resolve(root, values.public ?? values.out ?? 'dist');
   const started = performance.now();
   const result = await buildIssue({ root, issue: values.issue });
-  printDiagnostics(
-    result.diagnostics.filter((d) => d.severity !== 'info'),
-    root,
-    io,
-  );
+  // --quiet is for scripts: errors and warnings only, unless --verbose asks for the notes too.
+  const shown =
+    values.quiet && !values.verbose ? result.diagnostics.filter((d) => d.severity !== 'info') : result.diagnostics;
+  printFindings(shown, root, io, values.verbose!);
   if (!result.ok) {
     io.stderr.write(
       `\nBuild failed: ${summarize(result.diagnostics)}. Nothing was written; ${path.relative(io.cwd, out) || out} is unchanged.\n`,

@@ -4,7 +4,7 @@ import type { CheckOptions } from '../check/index.js';
 import { readSubscriberSample } from '../check/subscribers.js';
 import type { CommandIo } from './io.js';
 import { parseCommandArgs } from './args.js';
-import { printDiagnostics, summarize } from './print.js';
+import { printFindings, summarize } from './print.js';
 import { GazetteError } from '../util/errors.js';
 import type { Diagnostic } from '../types.js';
 
@@ -22,7 +22,7 @@ links, email-client support (caniemail), compliance, accessibility and merge tag
   --subscribers F   measure the largest personalized variant and check merge-tag columns
   --links           request every link and image over HTTP(S) (off by default)
   --links-timeout   per-request timeout in ms (default 8000)
-  --verbose         also print information findings (email-client support notes)
+  --verbose         list every information note (default: one line per code with a count)
 
 Exit: 0 clean, 1 errors (or warnings with --strict). Every code is explained in README.md, "Checks".
 `;
@@ -88,15 +88,8 @@ export async function run(argv: string[], io: CommandIo): Promise<number> {
     );
     return failed ? 1 : 0;
   }
-  printDiagnostics(
-    diagnostics.filter((d) => values.verbose || d.severity !== 'info'),
-    root,
-    io,
-  );
-  const notes =
-    summary.info && !values.verbose
-      ? ` and ${summary.info} note${summary.info === 1 ? '' : 's'} (--verbose shows them)`
-      : '';
+  printFindings(diagnostics, root, io, values.verbose!);
+  const notes = summary.info ? ` and ${summary.info} note${summary.info === 1 ? '' : 's'}` : '';
   const verdict = failed ? 'FAILED' : 'passed';
   io.stdout.write(
     `Checked ${issues.length} issue${issues.length === 1 ? '' : 's'}: ${summarize(diagnostics)}${notes}. ${verdict}${values.strict ? ' (--strict)' : ''}.\n`,

@@ -6,7 +6,7 @@ import { GazetteError } from '../util/errors.js';
 import { readSubscriberSample } from '../preview/subscribers.js';
 import { sessionErrors } from '../preview/summary.js';
 
-const USAGE = 'gazette preview [--root DIR] [--port N] [--host ADDR] [--open] [--subscribers FILE.csv]';
+const USAGE = 'gazette preview [--root DIR] [--port N] [--host ADDR] [--open] [--subscribers FILE.csv] [--verbose]';
 
 const HELP = `${USAGE}
 
@@ -14,7 +14,8 @@ Serves a live preview of every issue on http://127.0.0.1:3000/ (the next free po
 and rebuilds it whenever a file under content/ or templates/ changes; open pages reload by
 themselves. --subscribers offers the first 50 rows of a CSV in "View as". --host 0.0.0.0 makes
 the preview reachable from other machines; it then answers only browsers that opened the URL it
-prints, which carries a token for this run.
+prints, which carries a token for this run. The terminal groups information notes one line per
+code with a count (the page lists each); --verbose logs each note.
 `;
 
 export async function run(argv: string[], io: CommandIo): Promise<number> {
@@ -26,6 +27,7 @@ export async function run(argv: string[], io: CommandIo): Promise<number> {
       host: { type: 'string', default: '127.0.0.1' },
       open: { type: 'boolean', default: false },
       subscribers: { type: 'string' },
+      verbose: { type: 'boolean', short: 'v', default: false },
     },
     USAGE,
   );
@@ -43,7 +45,15 @@ export async function run(argv: string[], io: CommandIo): Promise<number> {
   const subscribers = values.subscribers ? await readSubscriberSample(path.resolve(io.cwd, values.subscribers)) : [];
   const log = (line: string) => io.stdout.write(`[${new Date().toTimeString().slice(0, 8)}] ${line}\n`);
   const { startPreview } = await import('../preview/server.js'); // after the cheap checks: it loads MJML
-  const server = await startPreview({ root, port, host: values.host, subscribers, log, env: io.env });
+  const server = await startPreview({
+    root,
+    port,
+    host: values.host,
+    subscribers,
+    log,
+    env: io.env,
+    verbose: values.verbose,
+  });
 
   const r = server.session.result;
   const errors = sessionErrors(server.session).length;

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { noteLines } from '../diagnostics/notes.js';
 import type { Diagnostic } from '../types.js';
 import { causeChain, DiagnosticsError, formatDiagnostic, GazetteError } from '../util/errors.js';
 import type { CommandIo, OutputStream } from './io.js';
@@ -14,6 +15,24 @@ export function printDiagnostics(
     const file = d.file ? path.relative(io.cwd, path.resolve(root, d.file)) || d.file : undefined;
     stream.write(formatDiagnostic({ ...d, file }) + '\n');
   }
+}
+
+/**
+ * Errors and warnings one by one; information notes one line per code with a count, or each
+ * one with `--verbose` (src/diagnostics/notes.ts says why).
+ */
+export function printFindings(
+  diagnostics: readonly Diagnostic[],
+  root: string,
+  io: Pick<CommandIo, 'cwd'> & { stderr: OutputStream },
+  verbose: boolean,
+): void {
+  printDiagnostics(
+    diagnostics.filter((d) => verbose || d.severity !== 'info'),
+    root,
+    io,
+  );
+  if (!verbose) for (const line of noteLines(diagnostics)) io.stderr.write(`${line}\n`);
 }
 
 export function printError(err: unknown, io: Pick<CommandIo, 'stderr' | 'env'>): void {

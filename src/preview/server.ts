@@ -13,7 +13,7 @@ import { indexPage, issuePage } from './pages.js';
 import { decodeSegment, newNonce, notFound, pageHeaders, reply } from './reply.js';
 import { sendTestRoute, smtpConfigured, type SendTestContext } from './send-test-route.js';
 import { PreviewSession, type BuildEvent } from './session.js';
-import { errorLines, sessionErrors } from './summary.js';
+import { rebuildLines } from './summary.js';
 import { contentType, readInside } from './static.js';
 import { SAMPLE_SUBSCRIBER, subscriberStats, type PreviewSubscriber } from './subscribers.js';
 import { composeEml } from './test-message.js';
@@ -35,6 +35,8 @@ export interface PreviewOptions {
   /** Watch content/ and templates/ and push reloads (default true; screenshots turn it off). */
   watch?: boolean;
   log?: (line: string) => void;
+  /** Log every information note after each build, not one line per code (`--verbose`). */
+  verbose?: boolean;
   /** SMTP_URL and GAZETTE_SECRET come from here merged with <root>/.env (default: process.env). */
   env?: NodeJS.ProcessEnv;
 }
@@ -55,13 +57,9 @@ export async function startPreview(options: PreviewOptions): Promise<PreviewServ
   const session = new PreviewSession(root, { subscribers: subscriberStats(subscribers) });
   const clients = new Set<ServerResponse>();
 
+  const logState = { verbose: options.verbose };
   session.on('build', (e: BuildEvent) => {
-    const found = sessionErrors(session);
-    const errors = found.length;
-    log(
-      `rebuilt in ${e.ms} ms: ${session.result.issues.length} issue${session.result.issues.length === 1 ? '' : 's'}${errors ? `, ${errors} error${errors === 1 ? '' : 's'}` : ''}${Object.keys(e.changed).length ? `; changed: ${Object.keys(e.changed).join(', ')}` : ''}`,
-    );
-    for (const line of errorLines(found)) log(line);
+    for (const line of rebuildLines(session, e, logState)) log(line);
     const frame = `event: build\ndata: ${JSON.stringify(e)}\n\n`;
     for (const c of clients) c.write(frame);
   });

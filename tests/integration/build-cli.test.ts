@@ -56,6 +56,30 @@ describe('gazette build', () => {
     expect(leftovers).toEqual([]);
   });
 
+  it('groups information notes one line per code; --verbose lists each, --quiet none', async () => {
+    // Jekyll keys: each is a content/generator-field note at its line.
+    const r0 = await makeRoot({
+      articles: {
+        one: article({ permalink: '/one/', categories: '[news]' }),
+        two: article({ permalink: '/two/' }),
+      },
+      issues: { first: issue(['one', 'two']) },
+    });
+    cleanups.push(r0.cleanup);
+    const r = await gazette(['build', '--root', r0.root], r0.root);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe(
+      'info: 3 notes [content/generator-field]: A front-matter key of another site generator (Jekyll, Hugo, Eleventy: `layout`, `permalink`, `categories`...)\n' +
+        '  (--verbose lists each note with its file, line and hint)\n',
+    );
+    const verbose = await gazette(['build', '--root', r0.root, '--verbose'], r0.root);
+    expect(
+      verbose.stderr.match(/^content\/articles\/(one|two)\.md:\d+:1: info: .*\[content\/generator-field\]$/gm),
+    ).toHaveLength(3);
+    expect(verbose.stderr).not.toContain('info: 3 notes');
+    expect((await gazette(['build', '--root', r0.root, '--quiet'], r0.root)).stderr).toBe('');
+  });
+
   it('builds one issue with --issue and keeps the others', async () => {
     const r0 = await makeRoot({
       articles: { one: article() },

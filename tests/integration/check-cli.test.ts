@@ -20,13 +20,29 @@ describe('gazette check', () => {
     await rm(tmp, { recursive: true, force: true });
   });
 
-  it('the sample publication passes --strict', async () => {
+  it('the sample publication passes --strict, its notes one line per code', async () => {
     const res = await gazette(['check', '--root', SAMPLE, '--strict']);
-    expect(res.stderr).toBe('');
-    expect(res.stdout).toMatch(
-      /^Checked 2 issues: 0 errors, 0 warnings and \d+ notes \(--verbose shows them\)\. passed \(--strict\)\.\n$/,
-    );
+    const notes = Number(/and (\d+) notes/.exec(res.stdout)?.[1]);
+    expect(res.stdout).toMatch(/^Checked 2 issues: 0 errors, 0 warnings and \d+ notes\. passed \(--strict\)\.\n$/);
     expect(res.code).toBe(0);
+    // About a hundred caniemail notes: one line per code with its count, not a hundred findings.
+    const lines = res.stderr.trimEnd().split('\n');
+    const grouped = lines.filter((l) => l.startsWith('info: '));
+    expect(grouped.length).toBeGreaterThan(0);
+    expect(grouped.length).toBeLessThan(6);
+    for (const l of grouped) expect(l).toMatch(/^info: \d+ notes? \[[a-z0-9-]+\/[a-z0-9-]+\]: \S/);
+    expect(grouped.find((l) => l.includes('[client/partial]'))).toMatch(
+      /^info: \d+ notes \[client\/partial\]: A feature that some target clients support only partly/,
+    );
+    expect(grouped.reduce((n, l) => n + Number(/^info: (\d+)/.exec(l)![1]), 0)).toBe(notes);
+    expect(lines.at(-1)).toBe('  (--verbose lists each note with its file, line and hint)');
+    expect(res.stderr).not.toContain('hint:');
+
+    // --verbose: every note with its place and hint, and no grouped lines.
+    const verbose = await gazette(['check', '--root', SAMPLE, '--strict', '--verbose']);
+    expect(verbose.code).toBe(0);
+    expect(verbose.stderr.match(/^\S+:\d+:\d+: info: .* \[[a-z0-9/-]+\]$/gm)?.length).toBe(notes);
+    expect(verbose.stderr).not.toMatch(/^info: \d+ notes/m);
   });
 
   it('--format json prints only JSON on stdout, with every finding', async () => {

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { REPO } from '../helpers/preview.js';
+import { REPO, tempRoot } from '../helpers/preview.js';
 import { article, issue, makeRoot } from '../helpers/root.js';
 
 let root: string;
@@ -17,10 +17,10 @@ beforeAll(async () => {
 afterAll(async () => cleanup?.());
 
 /** Starts `gazette preview` for real, waits for its URL (and a moment for the opener), stops it. */
-async function preview(args: string[], env: NodeJS.ProcessEnv, settleMs = 0): Promise<string> {
+async function preview(args: string[], env: NodeJS.ProcessEnv, settleMs = 0, at = root): Promise<string> {
   const child = spawn(
     process.execPath,
-    [path.join(REPO, 'bin/gazette.js'), 'preview', '--root', root, '--port', '0', ...args],
+    [path.join(REPO, 'bin/gazette.js'), 'preview', '--root', at, '--port', '0', ...args],
     {
       env: { ...process.env, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -52,6 +52,24 @@ describe('gazette preview in the terminal', () => {
     const out = await preview([], {});
     expect(out).toMatch(/\d+ errors? \(listed above and in the page\)/);
     expect(out).toMatch(/content\/articles\/one\.md:\d+:\d+: error: .*date/);
+  });
+
+  it('groups the information notes one line per code; --verbose logs each', async () => {
+    const sample = await tempRoot('gazette-preview-notes-');
+    try {
+      const out = await preview([], {}, 0, sample.root);
+      const grouped = out.match(/^\[[\d:]+\] {3}info: \d+ notes? \[[a-z0-9/-]+\]: .+$/gm) ?? [];
+      expect(grouped.length).toBeGreaterThan(0);
+      expect(grouped.length).toBeLessThan(6);
+      expect(out).toContain('(--verbose lists each note with its file, line and hint)');
+      expect(out).not.toMatch(/: info: /);
+      const verbose = await preview(['--verbose'], {}, 0, sample.root);
+      const each = verbose.match(/^\[[\d:]+\] {3}\S+:\d+:\d+: info: .+\]$/gm) ?? [];
+      const total = grouped.reduce((n, l) => n + Number(/info: (\d+)/.exec(l)![1]), 0);
+      expect(each).toHaveLength(total);
+    } finally {
+      await sample.cleanup();
+    }
   });
 
   it('says so when --open cannot open a browser', async () => {
