@@ -7,12 +7,14 @@ import { run } from '../../src/commands/bounces.js';
 import { openDatabase } from '../../src/store/db.js';
 import { openSubscriberStores } from '../../src/store/subscriber-store.js';
 import { REPO } from '../helpers/root.js';
+import { DOVECOT, DOVECOT_SKIP, startDovecot } from '../helpers/dovecot.js';
 import { storeState } from '../helpers/webhooks.js';
 
 // Reports written to follow RFC 3464 and RFC 5965 byte for byte (CRLF, folded headers, the
 // optional third part present or not), read from an mbox and a Maildir into a real SQLite store.
 
 const FIXTURES = path.join(REPO, 'tests/fixtures/bounces');
+if (DOVECOT_SKIP) console.warn(DOVECOT_SKIP);
 const SECRET = 'bounces-test-secret-0123456789ab';
 let root: string;
 
@@ -114,6 +116,31 @@ describe('gazette bounces', () => {
     expect(r.stdout).toContain('Read 6 messages: 2 hard bounces, 1 complaint');
     expect(await state()).toEqual(EXPECTED);
   });
+
+  it.skipIf(!DOVECOT)(
+    'reads a real IMAP server (Dovecot): unseen reports, marked seen, so a second run reads none',
+    async () => {
+      const imap = await startDovecot();
+      try {
+        for (const n of ALL) await imap.deliver(n.replace(/\W/g, ''), await readFile(path.join(FIXTURES, n)));
+        const first = await bounces('--imap', imap.url);
+        expect(first.code).toBe(0);
+        expect(first.stdout).toBe(
+          'Read 6 messages: 2 hard bounces, 1 complaint, 2 soft bounces, 0 unmatched, 1 not a report.\n',
+        );
+        expect(await state()).toEqual(EXPECTED);
+        expect((await bounces('--imap', imap.url)).stdout).toMatch(/^Read 0 messages/);
+        // A report arriving later is read on the next run, alone.
+        await imap.deliver('late', await readFile(path.join(FIXTURES, 'dsn-delayed-3.eml')));
+        expect((await bounces('--imap', imap.url)).stdout).toMatch(/^Read 1 message: .*1 soft bounce/);
+        // A wrong password is an error, not an empty mailbox.
+        await expect(bounces('--imap', imap.url.replace(/:[^:@]+@/, ':wrong@'))).rejects.toThrow();
+        expect(await imap.log()).toContain('Login: user=<bounces>');
+      } finally {
+        await imap.stop();
+      }
+    },
+  );
 
   it('matches a VERP return path signed with the secret; a forged one falls back to the report', async () => {
     const base = await readFile(path.join(FIXTURES, 'dsn-hard-no-original.eml'), 'latin1');
