@@ -127,6 +127,7 @@ const CODES = {
   'serve/listen': { severity: 'error', title: '`gazette serve` cannot listen on the host and port asked for.', hint: 'Pick another --port, or stop what is using it.' },
   'preview/listen': { severity: 'error', title: '`gazette preview` cannot listen on the port asked for.', hint: 'Pick another --port, or stop what is using it.' },
   'preview/subscribers': { severity: 'error', title: 'The preview\'s subscriber list cannot be read or has no `email` column.', hint: 'Give a CSV file whose header row has an `email` column.' },
+  'preview/empty-merge-tag': { severity: 'warning', title: 'In the preview: a merge tag without a fallback renders as nothing for the subscriber the page is viewed as (the sample, or a row of `--subscribers`), e.g. "you live in ." for `{{subscriber.city}}`.', hint: 'Give the tag a fallback (`| default: "..."`), or make sure every subscriber has the column.' },
   'preview/build-crashed': { severity: 'error', title: 'The build crashed in the preview (a bug in Gazette).', hint: 'Report it with the file you just changed.' },
   'preview/check-crashed': { severity: 'error', title: 'No longer reported: a crashing rule is `check/crashed`, in the preview and in `gazette check`.', hint: 'See `check/crashed`.' },
   'screenshot/no-chromium': { severity: 'error', title: 'No Chromium was found for `gazette screenshot`.', hint: 'Install Chromium, or point CHROMIUM_PATH at a Chrome or Chromium executable.' },

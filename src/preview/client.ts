@@ -58,7 +58,8 @@ export const PREVIEW_CLIENT = String.raw`(function () {
     sync(false);
   });
   document.addEventListener('change', function (e) {
-    if (e.target.id === 'gz-sub') { S.sub = e.target.value; sync(false); }
+    // The panel depends on the subscriber too (its inbox line, merge tags empty for them).
+    if (e.target.id === 'gz-sub') { S.sub = e.target.value; sync(false); refresh('meta'); }
   });
   document.addEventListener('submit', function (e) {
     if (e.target.id !== 'gz-send') return;

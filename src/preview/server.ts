@@ -6,6 +6,7 @@ import { checkAddress } from '../send/address.js';
 import { formatDiagnostic } from '../util/errors.js';
 import { SLUG_RULE } from '../scaffold/slug.js';
 import { previewAccess } from './access.js';
+import { emptyMergeTags } from './empty-tags.js';
 import { emulateScheme, framed, rewriteAssetUrls, textPage } from './frame.js';
 import { inboxSnippet } from './inbox.js';
 import { listen } from './listen.js';
@@ -188,7 +189,7 @@ export async function startPreview(options: PreviewOptions): Promise<PreviewServ
     const r = view.rendered;
     const nonce = newNonce();
     const html = issuePage({
-      view,
+      view: r ? { ...view, diagnostics: [...view.diagnostics, ...emptyMergeTags(r, subscriberFor(state.sub))] } : view,
       state,
       version: session.version,
       nonce,
