@@ -1,4 +1,6 @@
 import path from 'node:path';
+import { BuildCache } from '../cache/build-cache.js';
+import { PersistentCache } from '../cache/persistent.js';
 import { buildIssue } from '../pipeline/build.js';
 import type { CommandIo } from './io.js';
 import { parseCommandArgs } from './args.js';
@@ -6,7 +8,7 @@ import { printFindings, summarize } from './print.js';
 import { siteFiles } from '../output/site.js';
 import { writeBuild } from '../output/write.js';
 
-const USAGE = 'gazette build [--root DIR] [--out DIR] [--public DIR] [--issue SLUG] [--quiet] [--verbose]';
+const USAGE = 'gazette build [--root DIR] [--out DIR] [--public DIR] [--issue SLUG] [--no-cache] [--quiet] [--verbose]';
 
 export async function run(argv: string[], io: CommandIo): Promise<number> {
   const { values } = parseCommandArgs(
@@ -18,12 +20,13 @@ export async function run(argv: string[], io: CommandIo): Promise<number> {
       issue: { type: 'string' },
       quiet: { type: 'boolean', short: 'q', default: false },
       verbose: { type: 'boolean', short: 'v', default: false },
+      'no-cache': { type: 'boolean', default: false },
     },
     USAGE,
   );
   if (values.help) {
     io.stdout.write(
-      `${USAGE}\n\nBuilds every issue in <root>/content/issues (or one) into <root>/dist.\n--public DIR writes the public tree alone into DIR (for a static host): no email.html, email.txt,\nissue.json or screenshots, which are for the sender.\nInformation notes print one line per code with a count; --verbose lists each.\n`,
+      `${USAGE}\n\nBuilds every issue in <root>/content/issues (or one) into <root>/dist.\n--public DIR writes the public tree alone into DIR (for a static host): no email.html, email.txt,\nissue.json or screenshots, which are for the sender.\nInformation notes print one line per code with a count; --verbose lists each.\nUnchanged issues come from the build cache in <root>/.gazette/cache/; --no-cache renders everything.\n`,
     );
     return 0;
   }
@@ -31,7 +34,8 @@ export async function run(argv: string[], io: CommandIo): Promise<number> {
   const publicOnly = values.public !== undefined;
   const out = path.resolve(root, values.public ?? values.out ?? 'dist');
   const started = performance.now();
-  const result = await buildIssue({ root, issue: values.issue });
+  const cache = buildCache(root, values['no-cache']!);
+  const result = await buildIssue({ root, issue: values.issue, cache });
   // --quiet is for scripts: errors and warnings only, unless --verbose asks for the notes too.
   const shown =
     values.quiet && !values.verbose ? result.diagnostics.filter((d) => d.severity !== 'info') : result.diagnostics;
@@ -45,7 +49,7 @@ export async function run(argv: string[], io: CommandIo): Promise<number> {
   await writeBuild(result, out, {
     assetsDir: path.join(root, 'content', 'assets'),
     keepOtherIssues: values.issue !== undefined,
-    siteFiles: await siteFiles(result.content!, result.issues),
+    siteFiles: await siteFiles(result.content!, result.issues, cache),
     publicOnly,
   });
   if (publicOnly && !values.quiet) {
@@ -70,4 +74,11 @@ export async function run(argv: string[], io: CommandIo): Promise<number> {
     );
   }
   return 0;
+}
+
+/** One cache for the run; with the on-disk cache under `.gazette/cache/` unless `--no-cache`. */
+export function buildCache(root: string, noCache: boolean): BuildCache {
+  const cache = new BuildCache();
+  if (!noCache) cache.persistent = new PersistentCache(path.join(root, '.gazette', 'cache'));
+  return cache;
 }

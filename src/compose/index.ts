@@ -9,6 +9,7 @@ import type {
   MergeTag,
   Publication,
 } from '../types.js';
+import type { BuildCache } from '../cache/build-cache.js';
 import type { SourceNote } from './embeds.js';
 import { directionOf } from '../util/direction.js';
 import { renderMarkdown, resolveUrl } from './markdown.js';
@@ -24,14 +25,8 @@ export interface ComposeResult {
 
 const EXCERPT_CHARS = 240;
 
-/** Composed articles keyed by everything they depend on; the preview rebuilds only what changed. */
-const articleCache = new WeakMap<
-  Article,
-  { key: string; entry: { article: ComposedArticle; tags: MergeTag[]; diagnostics: Diagnostic[] } }
->();
-
 /** compose: orders an issue's articles and turns their Markdown into email-safe HTML and text. */
-export function composeIssue(content: Content, source: IssueSource): ComposeResult {
+export function composeIssue(content: Content, source: IssueSource, cache?: BuildCache): ComposeResult {
   const { publication } = content;
   const theme = themeOf(publication);
   const mergeTags: MergeTag[] = [];
@@ -43,7 +38,7 @@ export function composeIssue(content: Content, source: IssueSource): ComposeResu
   const articles = source.articles.map((slug) => {
     const article = content.articles.get(slug);
     if (!article) throw new Error(`compose: article ${slug} was not loaded`); // load reports it first
-    const composed = composeArticle(article, publication, theme);
+    const composed = composeArticle(article, publication, theme, cache);
     mergeTags.push(...composed.tags);
     diagnostics.push(...composed.diagnostics.map((d) => ({ ...d, issue: source.slug })));
     return composed.article;
@@ -52,7 +47,7 @@ export function composeIssue(content: Content, source: IssueSource): ComposeResu
   const intro = protectProse(source.intro, source.file, source.introLine);
   mergeTags.push(...intro.tags);
   diagnostics.push(...intro.diagnostics.map((d) => ({ ...d, issue: source.slug })));
-  const introMd = renderMarkdown(intro.text, { baseUrl: publication.url, dir, theme, docId: source.slug });
+  const introMd = renderMarkdown(intro.text, { baseUrl: publication.url, dir, theme, docId: source.slug, cache });
   diagnostics.push(...located(introMd.notes, source.file, source.introLine).map((d) => ({ ...d, issue: source.slug })));
 
   const issue: Issue = {
@@ -80,15 +75,36 @@ function composeArticle(
   article: Article,
   publication: Publication,
   theme: Theme,
-): { article: ComposedArticle; tags: MergeTag[]; diagnostics: Diagnostic[] } {
-  // Loading hands out the same Article object while its file is unchanged.
+  cache: BuildCache | undefined,
+): ArticleEntry {
+  // Loading hands out the same Article object while its file is unchanged: the preview rebuilds
+  // only the articles a save changed.
   const key = `${publication.url}\0${publication.language}\0${publication.accentColor}`;
-  const hit = articleCache.get(article);
-  if (hit?.key === key) return hit.entry;
+  const make = () => composeArticleNow(article, publication, theme, cache);
+  return cache ? cache.derive('composed-article', article, key, make) : make();
+}
 
+interface ArticleEntry {
+  article: ComposedArticle;
+  tags: MergeTag[];
+  diagnostics: Diagnostic[];
+}
+
+function composeArticleNow(
+  article: Article,
+  publication: Publication,
+  theme: Theme,
+  cache: BuildCache | undefined,
+): ArticleEntry {
   const lang = article.lang ?? publication.language;
   const body = protectProse(article.body, article.file, article.bodyLine);
-  const md = renderMarkdown(body.text, { baseUrl: publication.url, dir: article.dir, theme, docId: article.slug });
+  const md = renderMarkdown(body.text, {
+    baseUrl: publication.url,
+    dir: article.dir,
+    theme,
+    docId: article.slug,
+    cache,
+  });
   // Only an http(s) image ever reaches src, og:image or the feed (the schema refuses the rest too).
   const imageUrl = article.image && resolveUrl(article.image.src, publication.url);
   const image =
@@ -115,13 +131,11 @@ function composeArticle(
     text: md.text,
     excerpt: article.excerpt ?? restoreLiterals(truncate(md.firstParagraph, EXCERPT_CHARS), 'text'),
   };
-  const entry = {
+  return {
     article: composed,
     tags: body.tags,
     diagnostics: [...body.diagnostics, ...located(md.notes, article.file, article.bodyLine)],
   };
-  articleCache.set(article, { key, entry });
-  return entry;
 }
 
 /** Notes about a Markdown body, at lines of its file. */
@@ -136,7 +150,8 @@ function located(notes: readonly SourceNote[], file: string, bodyLine: number): 
   }));
 }
 
-// Intl formatters are costly to construct (about a millisecond each): one per language.
+// Intl formatters are costly to construct (about a millisecond each): one per language. Not build
+// state: a formatter depends on its language alone and never goes stale (tests/unit/build-cache.test.ts).
 const dateFormats = new Map<string, Intl.DateTimeFormat | null>();
 const listFormats = new Map<string, Intl.ListFormat | null>();
 

@@ -2,6 +2,7 @@ import MarkdownIt from 'markdown-it';
 import type { Token } from 'markdown-it';
 import footnote from 'markdown-it-footnote';
 import sanitizeHtml from 'sanitize-html';
+import type { BuildCache } from '../cache/build-cache.js';
 import type { Theme } from '../render/theme.js';
 import type { TextDirection } from '../types.js';
 import { isSentinel } from '../render/merge.js';
@@ -17,6 +18,8 @@ export interface MarkdownOptions {
   theme: Theme;
   /** Makes footnote anchors unique when several articles share one email (the article's slug). */
   docId?: string;
+  /** Where rendered Markdown is kept between builds (the caller's); none: render every time. */
+  cache?: BuildCache;
 }
 
 export interface RenderedMarkdown {
@@ -96,13 +99,15 @@ const CLASSES = ['gz-embed', 'gz-scroll', 'gz-details', 'gz-summary', 'gz-footno
 const FOOTNOTE_ID = /^fn(?:ref)?(?:-[^"'<>\s]*-)?\d+(?::\d+)?$/u;
 
 // Rendered Markdown by exact input: unchanged articles and intros are not re-rendered on rebuild.
-const rendered = new Map<string, RenderedMarkdown>();
 const MAX_RENDERED = 2000;
 
 export function renderMarkdown(src: string, opts: MarkdownOptions): RenderedMarkdown {
+  if (!opts.cache) return renderMarkdownNow(src, opts);
   const key = `${opts.baseUrl}\0${opts.dir}\0${opts.docId ?? ''}\0${JSON.stringify(opts.theme)}\0${src}`;
-  const hit = rendered.get(key);
-  if (hit) return hit;
+  return opts.cache.text('markdown', key, MAX_RENDERED, () => renderMarkdownNow(src, opts));
+}
+
+function renderMarkdownNow(src: string, opts: MarkdownOptions): RenderedMarkdown {
   const parser = MAY_LINKIFY.test(src) ? mdLinkify : md;
   const notes: SourceNote[] = [];
   const env = { notes, ...(opts.docId ? { docId: opts.docId } : {}) };
@@ -127,8 +132,6 @@ export function renderMarkdown(src: string, opts: MarkdownOptions): RenderedMark
     firstParagraph: firstParagraph(tokens),
     notes,
   };
-  if (rendered.size >= MAX_RENDERED) rendered.delete(rendered.keys().next().value!);
-  rendered.set(key, result);
   return result;
 }
 

@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import { realpath } from 'node:fs/promises';
 import path from 'node:path';
-import sharp from 'sharp';
+import { type BuildCache, contentHash } from '../cache/build-cache.js';
 import type { Diagnostic, EmailImage } from '../types.js';
-import { type ImageFacts, imageFacts } from './facts.js';
+import { type ImageFacts, type ImageSource, loadSharp, readImage } from './facts.js';
 
 /** Where the email copies of local images go, under dist/ and under publication.url. */
 export const EMAIL_IMAGE_DIR = 'assets/email';
@@ -16,20 +16,20 @@ export interface EmailImagesResult {
   html: string;
   images: EmailImage[];
   diagnostics: Diagnostic[];
+  /**
+   * Every local path the email's images name, with what was there: a content hash, `absent` or
+   * `outside` (a link out of content/). The persistent cache replays an issue only while each
+   * still answers the same (src/cache/issue-cache.ts).
+   */
+  inputs: ImageInput[];
 }
 
-interface Processed {
-  key: string;
-  image: Omit<EmailImage, 'display' | 'source'>;
+export interface ImageInput {
+  rel: string;
+  state: string;
 }
-const processed = new Map<string, Processed>();
-/** Copies made in this process, by their path under dist/: the preview serves them from here. */
-const byPath = new Map<string, Buffer>();
 
-/** An email image made by this process (the preview answers /assets/email/<name> with it). */
-export function emailImage(relPath: string): Buffer | undefined {
-  return byPath.get(relPath);
-}
+type Copy = Omit<EmailImage, 'display' | 'source'>;
 
 /**
  * Email copies of the local images an email shows: `<img src="<publication.url>/...">` whose path
@@ -40,8 +40,9 @@ export function emailImage(relPath: string): Buffer | undefined {
  */
 export async function emailImages(
   html: string,
-  o: { root: string; publicationUrl: string; file: string; budgetBytes?: number },
+  o: { root: string; publicationUrl: string; file: string; budgetBytes?: number; cache?: BuildCache },
 ): Promise<EmailImagesResult> {
+  const inputs: ImageInput[] = [];
   const base = `${o.publicationUrl.replace(/\/+$/, '')}/`;
   const images = new Map<string, EmailImage>();
   const diagnostics: Diagnostic[] = [];
@@ -54,21 +55,20 @@ export async function emailImages(
     const rel = safeRel(src.slice(base.length));
     if (!rel || rel.startsWith(`${EMAIL_IMAGE_DIR}/`)) continue;
     const file = path.join(o.root, 'content', ...rel.split('/'));
+    const local = await localImage(o.root, rel, o.cache);
+    inputs.push({ rel, state: local.state });
+    if (!local.source) continue;
     let facts: ImageFacts;
     try {
-      // Only files really inside content/: a symlink out of it is never published.
-      const real = await realpath(file);
-      const content = await realpath(path.join(o.root, 'content'));
-      if (!real.startsWith(content + path.sep)) continue;
-      facts = await imageFacts(real);
+      facts = await local.source.facts();
     } catch {
-      continue; // not a local image (or not an image): left to the image and link checks
+      continue; // not an image: left to the image and link checks
     }
     if (facts.format === 'svg' || !facts.width) continue; // vector: no pixels to size
     const declared = Number(attr(tag, 'width'));
     const displayWidth = Math.min(declared > 0 ? declared : facts.width, COLUMN_PX, facts.width);
     const displayHeight = Math.round((displayWidth * facts.height) / facts.width);
-    const copy = await emailCopy(file, rel, facts, displayWidth);
+    const copy = await emailCopy(local.source, rel, facts, displayWidth, o.cache);
     const url = `${base}${copy.path}`;
     images.set(copy.path, {
       ...copy,
@@ -97,23 +97,64 @@ export async function emailImages(
       hint: 'Use fewer or smaller images, or crop them; readers on phone data pay for every byte before the email shows.',
     });
   }
-  return { html: out, images: list, diagnostics };
+  return { html: out, images: list, diagnostics, inputs };
 }
 
+/**
+ * What a local image path names now: the file's bytes (only files really inside content/: a
+ * symlink out of it is never published) and its state for the persistent cache.
+ */
+export async function localImage(
+  root: string,
+  rel: string,
+  cache?: BuildCache,
+): Promise<{ state: string; source?: ImageSource }> {
+  const file = path.join(root, 'content', ...rel.split('/'));
+  let real: string;
+  try {
+    real = await realpath(file);
+    const content = await realpath(path.join(root, 'content'));
+    if (!real.startsWith(content + path.sep)) return { state: 'outside' };
+  } catch {
+    return { state: 'absent' };
+  }
+  let source: ImageSource;
+  try {
+    source = await readImage(real, cache);
+  } catch {
+    return { state: 'absent' };
+  }
+  return { state: cache?.hashOf(real) ?? contentHash(source.data), source };
+}
+
+/** The email copy of an image at a width, made once per content hash and width in a cache. */
 async function emailCopy(
-  file: string,
+  source: ImageSource,
   rel: string,
   facts: ImageFacts,
   displayWidth: number,
-): Promise<Processed['image']> {
+  cache?: BuildCache,
+): Promise<Copy> {
   const width = Math.min(facts.width, displayWidth * 2);
-  const key = `${facts.bytes}|${facts.mtimeMs}|${width}`;
-  const hit = processed.get(`${file}|${width}`);
-  if (hit?.key === key) return hit.image;
+  const make = () => encodeCopy(source.data, rel, facts, width, cache);
+  const image = await (cache ? cache.derive('email-copy', source, String(width), make) : make());
+  cache?.emailImages.set(image.path, image.contents);
+  return image;
+}
+
+async function encodeCopy(
+  data: Buffer,
+  rel: string,
+  facts: ImageFacts,
+  width: number,
+  cache?: BuildCache,
+): Promise<Copy> {
+  if (cache) cache.stats.imageEncodes++;
   // JPEG stays JPEG; anything with transparency becomes PNG; every other format (WebP, AVIF,
   // HEIC, GIF's first frame, TIFF) becomes JPEG. sharp writes no metadata unless asked to.
   const asPng = facts.format === 'png' ? true : facts.format === 'jpeg' ? false : facts.hasAlpha;
-  const pipeline = sharp(file).rotate().resize({ width, withoutEnlargement: true });
+  const sharp = await loadSharp();
+  const pipeline = sharp(data).rotate().resize({ width, withoutEnlargement: true });
   const encoded = asPng
     ? await pipeline
         .png({ compressionLevel: 9, palette: true, quality: 90, effort: 4 })
@@ -135,8 +176,6 @@ async function emailCopy(
     before: facts.bytes,
     after: encoded.data.length,
   };
-  processed.set(`${file}|${width}`, { key, image });
-  byPath.set(image.path, image.contents);
   return image;
 }
 

@@ -1,5 +1,5 @@
-import { stat } from 'node:fs/promises';
-import sharp from 'sharp';
+import { readFile } from 'node:fs/promises';
+import type { BuildCache } from '../cache/build-cache.js';
 
 /** What Gazette knows about one local image file: the one place that opens images to learn it. */
 export interface ImageFacts {
@@ -10,30 +10,42 @@ export interface ImageFacts {
   format: string;
   hasAlpha: boolean;
   bytes: number;
-  mtimeMs: number;
   /** EXIF or XMP metadata present (camera, GPS...). */
   hasMetadata: boolean;
 }
 
-const cache = new Map<string, { key: string; facts: ImageFacts }>();
+/** An image file's bytes and facts; with a cache, the same object while the bytes hash the same. */
+export interface ImageSource {
+  data: Buffer;
+  /** Read from the header on first call, then kept. */
+  facts(): Promise<ImageFacts>;
+}
 
-/** Reads an image's header (not its pixels); cached by path, size and modification time. */
-export async function imageFacts(file: string): Promise<ImageFacts> {
-  const st = await stat(file);
-  const key = `${st.size}|${st.mtimeMs}`;
-  const hit = cache.get(file);
-  if (hit?.key === key) return hit.facts;
-  const m = await sharp(file).metadata();
+/** sharp, loaded the first time an email shows a local image (a build without images never pays for it). */
+export async function loadSharp(): Promise<typeof import('sharp').default> {
+  return (await import('sharp')).default;
+}
+
+/** Reads an image and its header (not its pixels) once per content hash. */
+export async function readImage(file: string, cache?: BuildCache): Promise<ImageSource> {
+  const data = await readFile(file);
+  const make = (): ImageSource => {
+    let facts: Promise<ImageFacts> | undefined;
+    return { data, facts: () => (facts ??= factsOf(data)) };
+  };
+  return cache ? cache.file(file, file, data, make) : make();
+}
+
+async function factsOf(data: Buffer): Promise<ImageFacts> {
+  const sharp = await loadSharp();
+  const m = await sharp(data).metadata();
   const swap = (m.orientation ?? 1) >= 5; // 5-8 rotate by 90 degrees
-  const facts: ImageFacts = {
+  return {
     width: (swap ? m.height : m.width) ?? 0,
     height: (swap ? m.width : m.height) ?? 0,
     format: m.format ?? 'unknown',
     hasAlpha: Boolean(m.hasAlpha),
-    bytes: st.size,
-    mtimeMs: st.mtimeMs,
+    bytes: data.length,
     hasMetadata: Boolean(m.exif || m.xmp || m.iptc),
   };
-  cache.set(file, { key, facts });
-  return facts;
 }

@@ -1,19 +1,20 @@
 import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
+import type { BuildCache } from '../cache/build-cache.js';
 import { GazetteError } from '../util/errors.js';
 import { SLUG_RULE } from '../scaffold/slug.js';
 import type { Diagnostic } from '../types.js';
-import { readTextFile, type TextFile } from './read.js';
+import { MAX_CONTENT_BYTES, readTextFile, type TextFile } from './read.js';
 
 // Finding and reading content files: paths relative to the root, slugs from file names.
 
 export type Read = (abs: string) => TextFile | undefined;
 
 /** readTextFile with paths relative to the root; a GazetteError becomes a diagnostic. */
-export function reader(root: string, diagnostics: Diagnostic[]): Read {
+export function reader(root: string, diagnostics: Diagnostic[], cache?: BuildCache): Read {
   return (abs) => {
     try {
-      return readTextFile(abs, path.relative(root, abs).split(path.sep).join('/'));
+      return readTextFile(abs, path.relative(root, abs).split(path.sep).join('/'), MAX_CONTENT_BYTES, cache);
     } catch (err) {
       if (err instanceof GazetteError) diagnostics.push(err.toDiagnostic());
       else throw err;

@@ -3,7 +3,8 @@ import { linkFindings } from '../util/links.js';
 import { insecureUrlFindings } from './urls.js';
 import { directionOf } from '../util/direction.js';
 import type { Article, Content, Diagnostic, IssueSource, Publication } from '../types.js';
-import { articleObjects, parseCached } from './cache.js';
+import type { BuildCache } from '../cache/build-cache.js';
+import { parseCached } from './cache.js';
 import { checkSlug, listMarkdown, reader, slugOf } from './files.js';
 import { splitFrontMatter } from './frontmatter.js';
 import { readPublication } from './publication.js';
@@ -26,11 +27,11 @@ export interface LoadResult {
  * load: reads `content/` under a root and validates it. Never throws for bad content: every
  * problem in every file becomes a diagnostic, so an editor sees all of them at once.
  */
-export async function loadContent(root: string): Promise<LoadResult> {
+export async function loadContent(root: string, cache?: BuildCache): Promise<LoadResult> {
   const diagnostics: Diagnostic[] = [];
   const contentDir = path.join(root, 'content');
-  const read = reader(root, diagnostics);
-  const { publication, found: pubFound } = readPublication(root, read, diagnostics);
+  const read = reader(root, diagnostics, cache);
+  const { publication, found: pubFound } = readPublication(root, read, diagnostics, cache);
 
   // articles
   const articles = new Map<string, Article>();
@@ -45,7 +46,7 @@ export async function loadContent(root: string): Promise<LoadResult> {
       diagnostics.push(slugDiag);
       continue;
     }
-    const { fm, v } = parseCached('article', f, () => {
+    const { fm, v } = parseCached(cache, 'article', f, () => {
       const fm = splitFrontMatter(f.text, f.file);
       return { fm, v: fm.parsed ? validate(articleSchema, fm.parsed, f.file, KNOWN_KEYS.article) : undefined };
     });
@@ -54,34 +55,32 @@ export async function loadContent(root: string): Promise<LoadResult> {
     diagnostics.push(...v.diagnostics);
     if (!v.value) continue;
     diagnostics.push(...insecureUrlFindings(v.value, f.file, fm.parsed));
-    const cached = articleObjects.get(f);
-    if (cached && cached.language === publication?.language) {
-      articles.set(slug, cached.article);
-      continue;
-    }
-    const a = v.value;
-    const lang = a.lang ?? publication?.language;
-    const built: Article = {
-      slug,
-      file: f.file,
-      title: a.title,
-      date: a.date,
-      authors: a.authors ?? a.by ?? (a.author ? [a.author] : []),
-      dek: a.dek,
-      image: a.image,
-      section: a.section,
-      url: a.url,
-      lang,
-      dir: a.dir ?? directionOf(lang),
-      // Hugo and the Go blog write `summary`, Jekyll and Eleventy `description`.
-      excerpt: a.excerpt ?? a.summary ?? a.description,
-      ...(a.draft !== undefined || a.published !== undefined ? { draft: a.draft ?? !a.published } : {}),
-      ...(a.tags ? { tags: a.tags } : {}),
-      body: fm.body,
-      bodyLine: fm.bodyLine,
+    // The same Article object for the same file and language, so compose can cache by identity.
+    const value = v.value;
+    const make = (): Article => {
+      const a = value;
+      const lang = a.lang ?? publication?.language;
+      return {
+        slug,
+        file: f.file,
+        title: a.title,
+        date: a.date,
+        authors: a.authors ?? a.by ?? (a.author ? [a.author] : []),
+        dek: a.dek,
+        image: a.image,
+        section: a.section,
+        url: a.url,
+        lang,
+        dir: a.dir ?? directionOf(lang),
+        // Hugo and the Go blog write `summary`, Jekyll and Eleventy `description`.
+        excerpt: a.excerpt ?? a.summary ?? a.description,
+        ...(a.draft !== undefined || a.published !== undefined ? { draft: a.draft ?? !a.published } : {}),
+        ...(a.tags ? { tags: a.tags } : {}),
+        body: fm.body,
+        bodyLine: fm.bodyLine,
+      };
     };
-    articleObjects.set(f, { language: publication?.language, article: built });
-    articles.set(slug, built);
+    articles.set(slug, cache ? cache.derive('article-object', f, publication?.language ?? '', make) : make());
   }
 
   // issues
@@ -106,7 +105,7 @@ export async function loadContent(root: string): Promise<LoadResult> {
       diagnostics.push(slugDiag);
       continue;
     }
-    const { fm, v } = parseCached('issue', f, () => {
+    const { fm, v } = parseCached(cache, 'issue', f, () => {
       const fm = splitFrontMatter(f.text, f.file);
       return { fm, v: fm.parsed ? validate(issueSchema, fm.parsed, f.file, KNOWN_KEYS.issue) : undefined };
     });

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import type { BuildCache } from '../cache/build-cache.js';
 import type { Diagnostic, Publication } from '../types.js';
 import { parseCached } from './cache.js';
 import { readIfExists, type Read } from './files.js';
@@ -10,6 +11,7 @@ export function readPublication(
   root: string,
   read: Read,
   diagnostics: Diagnostic[],
+  cache?: BuildCache,
 ): { publication?: Publication; found: boolean } {
   const pubPath = path.join(root, 'content', 'publication.yml');
   const pubFile = readIfExists(
@@ -20,7 +22,7 @@ export function readPublication(
     'Create content/publication.yml with name, url, from, address and unsubscribeUrl (see README, "Content reference").',
   );
   if (!pubFile) return { found: false };
-  const { yd, v } = parseCached('publication', pubFile, () => {
+  const { yd, v } = parseCached(cache, 'publication', pubFile, () => {
     const { parsed, diagnostics: yd } = parseYaml(pubFile.text, pubFile.file, 0);
     return { yd, v: parsed ? validate(publicationSchema, parsed, pubFile.file, KNOWN_KEYS.publication) : undefined };
   });

@@ -1,4 +1,5 @@
 import { readFileSync, statSync } from 'node:fs';
+import type { BuildCache } from '../cache/build-cache.js';
 import { GazetteError } from '../util/errors.js';
 
 /** Content files larger than this are refused: a newsletter article is never a megabyte of text. */
@@ -11,10 +12,19 @@ export interface TextFile {
   text: string;
 }
 
-/** Reads a content file as strict UTF-8 with a size cap. Throws GazetteError naming the line. */
+/**
+ * Reads a content file as strict UTF-8 with a size cap. Throws GazetteError naming the line. With
+ * a cache, a file whose bytes hash as last time comes back as the same object, so later stages can
+ * cache by identity.
+ */
 // Synchronous on purpose: content folders are small, and a build reads them all before doing
 // anything else; sync reads cost microseconds where each async one costs a thread-pool round trip.
-export function readTextFile(absPath: string, file: string, maxBytes = MAX_CONTENT_BYTES): TextFile {
+export function readTextFile(
+  absPath: string,
+  file: string,
+  maxBytes = MAX_CONTENT_BYTES,
+  cache?: BuildCache,
+): TextFile {
   let st: import('node:fs').BigIntStats;
   try {
     st = statSync(absPath, { bigint: true });
@@ -35,18 +45,10 @@ export function readTextFile(absPath: string, file: string, maxBytes = MAX_CONTE
       hint: 'Split the file, or move large data (images, tables) out of it and link to it.',
     });
   }
-  // Unchanged files (same nanosecond mtime and ctime, size and inode) come from memory, as the
-  // same object, so later stages can cache by identity.
-  const stamp = `${st.mtimeNs}:${st.ctimeNs}:${st.size}:${st.ino}:${file}`;
-  const hit = files.get(absPath);
-  if (hit && hit.stamp === stamp) return hit.file;
-  const result = { file, text: decodeUtf8(readFileSync(absPath), file) };
-  if (files.size >= 5000) files.clear();
-  files.set(absPath, { stamp, file: result });
-  return result;
+  const bytes = readFileSync(absPath);
+  const decode = (): TextFile => ({ file, text: decodeUtf8(bytes, file) });
+  return cache ? cache.file(absPath, file, bytes, decode) : decode();
 }
-
-const files = new Map<string, { stamp: string; file: TextFile }>();
 
 export function decodeUtf8(buf: Uint8Array, file: string): string {
   let text: string;

@@ -1,3 +1,4 @@
+import { BuildCache } from '../cache/build-cache.js';
 import type { Content, RenderedIssue } from '../types.js';
 import type { OutputFile } from './write.js';
 import { renderArchive } from './archive.js';
@@ -13,9 +14,13 @@ export { issueEntries, type IssueEntry } from './entries.js';
  * from the content's issue metadata, not from the rendered issues, so they list every issue even
  * when the build rendered only one (`gazette build --issue X`).
  */
-export async function siteFiles(content: Content, issues: RenderedIssue[]): Promise<OutputFile[]> {
+export async function siteFiles(
+  content: Content,
+  issues: RenderedIssue[],
+  cache: BuildCache = new BuildCache(),
+): Promise<OutputFile[]> {
   const entries = issueEntries(content);
-  const articles = await articlePageFiles(content);
+  const articles = await articlePageFiles(content, cache);
   return [
     ...articles.files,
     { path: 'index.html', contents: renderArchive(content.publication, entries) },

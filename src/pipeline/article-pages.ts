@@ -4,6 +4,7 @@ import { escapeHtml } from '../render/merge.js';
 import { compileTheme, readTheme } from '../render/template.js';
 import { replaceArchiveBar } from '../render/web.js';
 import { issueWebUrl, articleUrl } from '../compose/urls.js';
+import type { BuildCache } from '../cache/build-cache.js';
 import type { Content, Diagnostic, IssueSource } from '../types.js';
 import { renderSource } from './build.js';
 
@@ -15,11 +16,14 @@ export { hasArticlePage };
  * version is, with links to the archive and to the issues that carry it. Emails link their
  * "Read more" here, so without these pages a newsletter-first publication links nowhere.
  */
-export async function articlePageFiles(content: Content): Promise<{ files: OutputFile[]; diagnostics: Diagnostic[] }> {
+export async function articlePageFiles(
+  content: Content,
+  cache: BuildCache,
+): Promise<{ files: OutputFile[]; diagnostics: Diagnostic[] }> {
   const articles = [...content.articles.values()].filter(hasArticlePage);
   if (!articles.length) return { files: [], diagnostics: [] };
-  const templates = await readTheme(content.root);
-  const compiled = compileTheme(templates);
+  const templates = await readTheme(content.root, cache);
+  const compiled = compileTheme(templates, cache);
   if (!compiled.theme) return { files: [], diagnostics: compiled.diagnostics };
   const entries = issueEntries(content);
   const files: OutputFile[] = [];
@@ -36,7 +40,7 @@ export async function articlePageFiles(content: Content): Promise<{ files: Outpu
       intro: '',
       introLine: 1,
     };
-    const one = await renderSource(content, source, { theme: compiled.theme, templates });
+    const one = await renderSource(content, source, { theme: compiled.theme, templates, cache });
     // Errors only: size and client findings are about emails, and this page is never mailed.
     diagnostics.push(...one.diagnostics.filter((d) => d.severity === 'error'));
     if (!one.rendered) continue;

@@ -1,4 +1,6 @@
 import path from 'node:path';
+import { BuildCache } from '../cache/build-cache.js';
+import { issueKey, record, replay, type RenderOutcome, type RenderedPart } from '../cache/issue-cache.js';
 import { checkRendered } from '../check/rendered.js';
 import { compileMjml } from '../render/compile.js';
 import { restoreLiterals } from '../compose/prose.js';
@@ -26,6 +28,11 @@ export interface BuildOptions {
   rules?: RuleSet;
   /** Options of the 'all' rule set (subscriber sample, online links). */
   check?: CheckOptions;
+  /**
+   * What this build may reuse from earlier builds and leaves for later ones (the preview session
+   * keeps one for its whole run). None: a fresh one, so nothing is shared between calls.
+   */
+  cache?: BuildCache;
 }
 
 export type RuleSet = 'cheap' | 'all';
@@ -42,7 +49,8 @@ export { UNSUBSCRIBE_TAG };
  */
 export async function buildIssue(options: BuildOptions): Promise<BuildResult> {
   const root = path.resolve(options.root);
-  const loaded = await loadContent(root);
+  const cache = options.cache ?? new BuildCache();
+  const loaded = await loadContent(root, cache);
   const diagnostics: Diagnostic[] = [...loaded.diagnostics];
   const content = loaded.content;
   if (!content) return { ok: false, issues: [], diagnostics };
@@ -59,8 +67,8 @@ export async function buildIssue(options: BuildOptions): Promise<BuildResult> {
     return { ok: false, content, issues: [], diagnostics };
   }
 
-  const templates = await readTheme(root);
-  const compiled = compileTheme(templates);
+  const templates = await readTheme(root, cache);
+  const compiled = compileTheme(templates, cache);
   diagnostics.push(...compiled.diagnostics);
   if (!compiled.theme) return { ok: false, content, issues: [], diagnostics };
   const theme = compiled.theme;
@@ -73,7 +81,7 @@ export async function buildIssue(options: BuildOptions): Promise<BuildResult> {
   }
   const issues: RenderedIssue[] = [];
   for (const source of sources) {
-    const one = await renderSource(content, source, { theme, templates, checkAll });
+    const one = await renderSource(content, source, { theme, templates, checkAll, cache });
     diagnostics.push(...one.diagnostics);
     if (one.rendered) issues.push(one.rendered);
   }
@@ -85,6 +93,7 @@ export interface RenderParts {
   templates: Awaited<ReturnType<typeof readTheme>>;
   /** Every rule instead of the cheap ones (a build with `rules: 'all'`). */
   checkAll?: CheckAll;
+  cache: BuildCache;
 }
 
 /**
@@ -94,11 +103,37 @@ export interface RenderParts {
 export async function renderSource(
   content: Content,
   source: IssueSource,
-  { theme, templates, checkAll }: RenderParts,
+  parts: RenderParts,
 ): Promise<{ rendered?: RenderedIssue; diagnostics: Diagnostic[] }> {
+  const { cache, checkAll } = parts;
+  const persistent = cache.persistent;
+  const key = persistent && issueKey(persistent, cache, content, source, parts.templates);
+  let outcome = persistent && key ? await replay(persistent, key, content, cache) : undefined;
+  if (persistent) cache.stats[outcome ? 'persistentHits' : 'persistentMisses']++;
+  if (!outcome) {
+    outcome = await render(content, source, parts);
+    if (persistent && key) await record(persistent, key, outcome);
+  }
+  const diagnostics = [...outcome.diagnostics];
+  const partial = outcome.rendered;
+  if (!partial) return { diagnostics };
+  const { issue } = partial;
+  const found = checkAll
+    ? await checkAllRules(() => checkAll(partial, content), issue.slug, issue.file)
+    : checkRendered(partial, { content });
+  diagnostics.push(...found);
+  return { rendered: { ...partial, diagnostics: found }, diagnostics };
+}
+
+/** compose -> template -> compile -> images, text part and web version: everything but the checks. */
+async function render(
+  content: Content,
+  source: IssueSource,
+  { theme, templates, cache }: RenderParts,
+): Promise<RenderOutcome> {
   const diagnostics: Diagnostic[] = [];
   const unsubscribeSentinel = sentinelFor(UNSUBSCRIBE_TAG);
-  const composed = composeIssue(content, source);
+  const composed = composeIssue(content, source, cache);
   diagnostics.push(...composed.diagnostics);
   const { issue } = composed;
   const context: TemplateContext = {
@@ -149,11 +184,11 @@ export async function renderSource(
             issue: issue.slug,
           },
     );
-    return { diagnostics };
+    return { diagnostics, inputs: [] };
   }
-  const out = await compileMjml(mjml, templates);
+  const out = await compileMjml(mjml, templates, cache);
   diagnostics.push(...out.diagnostics.map((d) => ({ ...d, issue: issue.slug })));
-  if (!out.html) return { diagnostics };
+  if (!out.html) return { diagnostics, inputs: [] };
 
   // Merge tags first, then the literal braces of code and `\{{` (which must never become tags).
   // Local images then become email copies (resized, re-encoded, metadata stripped, hashed names)
@@ -162,6 +197,7 @@ export async function renderSource(
     root: content.root,
     publicationUrl: issue.publication.url,
     file: issue.file,
+    cache,
   });
   diagnostics.push(...pictures.diagnostics.map((d) => ({ ...d, issue: issue.slug })));
   const html = pictures.html;
@@ -171,7 +207,7 @@ export async function renderSource(
     [...composed.mergeTags, ...theme.mergeTags],
     [...findMergeTags(html, 'html'), ...findMergeTags(text)],
   );
-  const partial = {
+  const rendered: RenderedPart = {
     issue,
     mjml,
     html,
@@ -182,11 +218,7 @@ export async function renderSource(
     images: pictures.images,
     bytes: { html: Buffer.byteLength(html), text: Buffer.byteLength(text), web: Buffer.byteLength(webHtml) },
   };
-  const found = checkAll
-    ? await checkAllRules(() => checkAll(partial, content), issue.slug, issue.file)
-    : checkRendered(partial, { content });
-  diagnostics.push(...found);
-  return { rendered: { ...partial, diagnostics: found }, diagnostics };
+  return { rendered, diagnostics, inputs: pictures.inputs };
 }
 
 /** A crashing rule is a bug; the email still built, so the crash is reported beside it. */

@@ -1,6 +1,5 @@
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import path from 'node:path';
-import { emailImage } from '../images/email.js';
 import { buildIssue } from '../pipeline/build.js';
 import { checkAddress } from '../send/address.js';
 import { formatDiagnostic } from '../util/errors.js';
@@ -111,7 +110,7 @@ export async function startPreview(options: PreviewOptions): Promise<PreviewServ
     if (pathname === '/events') return eventsRoute(req, res);
     if (segs[0] === 'assets' && segs[1] === 'email' && segs.length === 3) {
       // The email copies of images, made by the last build in this process (content-hashed).
-      const copy = emailImage(`assets/email/${segs[2]}`);
+      const copy = session.cache.emailImages.get(`assets/email/${segs[2]}`);
       if (copy) return reply(res, 200, contentType(segs[2]!), copy, { 'cache-control': 'no-cache' });
     }
     if (segs[0] === 'assets') {
@@ -235,7 +234,7 @@ export async function startPreview(options: PreviewOptions): Promise<PreviewServ
     slug: string,
     file: 'email.html' | 'email.txt' | 'web.html',
   ): Promise<void> {
-    const result = await buildIssue({ root, issue: slug });
+    const result = await buildIssue({ root, issue: slug, cache: session.cache });
     const r = result.issues[0];
     if (!r) {
       if (result.diagnostics.some((d) => d.code === 'build/unknown-issue')) return notFound(res);

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { EventEmitter } from 'node:events';
+import { BuildCache } from '../cache/build-cache.js';
 import { buildIssue } from '../pipeline/build.js';
 import type { CheckOptions } from '../check/index.js';
 import { CHECK_FAMILIES } from '../diagnostics/catalogue.js';
@@ -29,8 +30,8 @@ export interface IssueView {
 
 /**
  * The preview's build state. Every rebuild goes through `buildIssue`, the same pipeline as
- * `gazette build` (which caches parsed articles and compiled templates, so a rebuild costs the
- * load and one MJML compile per issue). Keeps the last good render of each issue so a broken
+ * `gazette build`, with the session's own BuildCache: a save re-parses, re-composes and
+ * recompiles only what the saved file changed. Keeps the last good render of each issue so a broken
  * file shows its errors beside the email instead of a blank page, and emits `build` with the
  * issues that changed.
  */
@@ -38,6 +39,8 @@ export class PreviewSession extends EventEmitter<{ build: [BuildEvent] }> {
   version = 0;
   result: BuildResult = { ok: false, issues: [], diagnostics: [] };
   lastBuildMs = 0;
+  /** Owned by the session for its whole run; the email copies of images are served from it too. */
+  readonly cache = new BuildCache();
   private lastGood = new Map<string, RenderedIssue>();
   private prints = new Map<string, { frames: string; meta: string }>();
   private running?: Promise<void>;
@@ -106,7 +109,7 @@ export class PreviewSession extends EventEmitter<{ build: [BuildEvent] }> {
     let result: BuildResult;
     try {
       // Every rule, once, inside the build: the same findings as `gazette check`.
-      result = await buildIssue({ root: this.root, rules: 'all', check: this.checkOptions });
+      result = await buildIssue({ root: this.root, rules: 'all', check: this.checkOptions, cache: this.cache });
     } catch (err) {
       // buildIssue reports bad content as diagnostics; this is a bug, but the server stays up.
       result = {

@@ -1,6 +1,6 @@
-import { createHash } from 'node:crypto';
 import mjml2html from 'mjml';
 import { BUILTIN_TEMPLATES, type TemplateFile } from './template.js';
+import type { BuildCache } from '../cache/build-cache.js';
 import type { Diagnostic } from '../types.js';
 
 export interface CompiledMjml {
@@ -14,18 +14,26 @@ interface MjmlError {
   tagName: string;
 }
 
-/** HTML of MJML compiled before, by its hash: a preview rebuild recompiles only issues whose MJML changed. */
-const htmlCache = new Map<string, string>();
+/** HTML of MJML compiled before (by its hash) in a cache: a preview rebuild recompiles only issues whose MJML changed. */
 const MAX_CACHED = 50;
 
 /**
  * compile: MJML -> HTML with strict validation. No includes, no .mjmlconfig from the user's
  * folder, no web fonts. Errors name the template file and line that produced the bad MJML.
  */
-export async function compileMjml(mjml: string, templates: TemplateFile[]): Promise<CompiledMjml> {
-  const key = createHash('sha1').update(mjml).digest('hex');
-  const hit = htmlCache.get(key);
-  if (hit !== undefined) return { html: hit, diagnostics: [] };
+export async function compileMjml(mjml: string, templates: TemplateFile[], cache?: BuildCache): Promise<CompiledMjml> {
+  if (!cache) return compileNow(mjml, templates);
+  let failed: CompiledMjml | undefined;
+  const html = await cache.textAsync('mjml', mjml, MAX_CACHED, async () => {
+    cache.stats.mjmlCompiles++;
+    const r = await compileNow(mjml, templates);
+    if (r.html === undefined) failed = r;
+    return r.html;
+  });
+  return html !== undefined ? { html, diagnostics: [] } : failed!;
+}
+
+async function compileNow(mjml: string, templates: TemplateFile[]): Promise<CompiledMjml> {
   try {
     const result = await mjml2html(mjml, {
       validationLevel: 'strict',
@@ -37,8 +45,6 @@ export async function compileMjml(mjml: string, templates: TemplateFile[]): Prom
       useMjmlConfigOptions: false,
       filePath: BUILTIN_TEMPLATES,
     } as never);
-    if (htmlCache.size >= MAX_CACHED) htmlCache.delete(htmlCache.keys().next().value!);
-    htmlCache.set(key, result.html);
     return { html: result.html, diagnostics: [] };
   } catch (err) {
     const errors = (err as { errors?: MjmlError[] }).errors;

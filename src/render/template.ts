@@ -1,10 +1,11 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Handlebars from 'handlebars';
 import { LAYOUT_NAME } from '../load/schema.js';
 import { label } from './labels.js';
 import { escapeHtml, isSentinel, protectMergeTags } from './merge.js';
+import type { BuildCache } from '../cache/build-cache.js';
 import type { Theme } from './theme.js';
 import type { Diagnostic, Issue, MergeTag } from '../types.js';
 
@@ -45,7 +46,7 @@ const SUFFIX = '.mjml.hbs';
  * Reads the theme: the root's `templates/` overrides the built-in files one by one (same
  * relative path); anything it lacks falls back to Gazette's own.
  */
-export async function readTheme(root: string): Promise<TemplateFile[]> {
+export async function readTheme(root: string, cache?: BuildCache): Promise<TemplateFile[]> {
   const byName = new Map<string, TemplateFile>();
   for (const [dir, display] of [
     [BUILTIN_TEMPLATES, (n: string) => path.relative(root, path.join(BUILTIN_TEMPLATES, n)).split(path.sep).join('/')],
@@ -61,23 +62,11 @@ export async function readTheme(root: string): Promise<TemplateFile[]> {
       const name = entry.split(path.sep).join('/');
       if (!name.endsWith(SUFFIX)) continue;
       const abs = path.join(dir, entry);
-      byName.set(name, { name, file: display(name), source: readSource(abs) });
+      byName.set(name, { name, file: display(name), source: readSource(abs, cache) });
     }
   }
-  const files = [...byName.values()];
-  // Same theme as last time: hand back the same array, so compileTheme finds it by identity.
-  const last = lastTheme.get(root);
-  if (
-    last &&
-    last.length === files.length &&
-    last.every((f, i) => f.file === files[i]!.file && f.source === files[i]!.source)
-  )
-    return last;
-  lastTheme.set(root, files);
-  return files;
+  return [...byName.values()];
 }
-
-const lastTheme = new Map<string, TemplateFile[]>();
 
 /**
  * The layouts an issue of this root can name, as build resolves them: the built-in theme's and
@@ -91,31 +80,30 @@ export async function issueLayouts(root: string): Promise<string[]> {
     .filter((name) => name !== 'confirm' && LAYOUT_NAME.test(name));
 }
 
-/** Template sources by path, re-read only when the file's mtime or size changed. */
-const sources = new Map<string, { mtimeMs: number; size: number; source: string }>();
-function readSource(abs: string): string {
-  const st = statSync(abs);
-  const hit = sources.get(abs);
-  if (hit && hit.mtimeMs === st.mtimeMs && hit.size === st.size) return hit.source;
-  const source = readFileSync(abs, 'utf8').replace(/\r\n?/g, '\n');
-  sources.set(abs, { mtimeMs: st.mtimeMs, size: st.size, source });
-  return source;
+/** A template's source, LF line endings; with a cache, decoded once per content hash. */
+function readSource(abs: string, cache: BuildCache | undefined): string {
+  const bytes = readFileSync(abs);
+  const decode = () => bytes.toString('utf8').replace(/\r\n?/g, '\n');
+  return cache ? cache.file(abs, abs, bytes, decode) : decode();
 }
 
-const compiledCache = new Map<string, CompiledTheme>();
-const compiledByIdentity = new WeakMap<TemplateFile[], CompiledTheme>();
-
 /** template: compiles the theme once per distinct set of sources (cached), or reports errors. */
-export function compileTheme(files: TemplateFile[]): { theme?: CompiledTheme; diagnostics: Diagnostic[] } {
-  const same = compiledByIdentity.get(files);
-  if (same) return { theme: same, diagnostics: [] };
-  const key = files.map((f) => `${f.name}\0${f.source}`).join('\0');
-  const hit = compiledCache.get(key);
-  if (hit) {
-    compiledByIdentity.set(files, hit);
-    return { theme: hit, diagnostics: [] };
-  }
+export function compileTheme(
+  files: TemplateFile[],
+  cache?: BuildCache,
+): { theme?: CompiledTheme; diagnostics: Diagnostic[] } {
+  if (!cache) return compileThemeNow(files);
+  let failed: ReturnType<typeof compileThemeNow> | undefined;
+  const key = files.map((f) => `${f.name}\0${f.file}\0${f.source}`).join('\0');
+  const theme = cache.text('compiled-theme', key, 20, () => {
+    const r = compileThemeNow(files);
+    if (!r.theme) failed = r;
+    return r.theme;
+  });
+  return theme ? { theme, diagnostics: [] } : failed!;
+}
 
+function compileThemeNow(files: TemplateFile[]): { theme?: CompiledTheme; diagnostics: Diagnostic[] } {
   const diagnostics: Diagnostic[] = [];
   const hb = Handlebars.create();
   registerHelpers(hb);
@@ -159,9 +147,6 @@ export function compileTheme(files: TemplateFile[]): { theme?: CompiledTheme; di
       return fn(context, { allowProtoPropertiesByDefault: false, allowProtoMethodsByDefault: false });
     },
   };
-  if (compiledCache.size > 20) compiledCache.clear();
-  compiledCache.set(key, theme);
-  compiledByIdentity.set(files, theme);
   return { theme, diagnostics };
 }
 

@@ -11,8 +11,8 @@ import { GazetteError } from '../util/errors.js';
 
 // The confirmation email of a sign-up: the theme's layouts/confirm.mjml.hbs (the root's own if it
 // has one), Handlebars then MJML like an issue, composed by nodemailer's MailComposer and sent
-// through the project's Transport. Rendered per sign-up: only the link and the name differ, and
-// the compiled MJML is cached by the compiler.
+// through the project's Transport. Rendered per sign-up (sign-ups are rate-limited and the link
+// differs each time, so there is nothing worth caching).
 
 export interface ConfirmEmail {
   root: string;

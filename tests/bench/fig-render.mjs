@@ -1,5 +1,6 @@
 // Warm render of an N-article digest, in-process: Gazette's buildIssue (files unchanged, and one
 // article saved between iterations) against the bare-library peer, interleaved after a warm-up.
+import { BuildCache } from '../../lib/cache/build-cache.js';
 import { buildIssue } from '../../lib/pipeline/build.js';
 import { editArticle, ISSUE_SLUG, makeRoot, removeRoot } from './fixtures.mjs';
 import { peerBuild } from './peer-render.mjs';
@@ -10,8 +11,10 @@ const SIZES = (process.env.BENCH_RENDER_N ?? '1,5,20,100').split(',').map(Number
 const GOAL = 1.1;
 
 const diagnosed = new Set();
+// One cache for the run, as the preview session keeps one (a new root per size: nothing carries over).
+const cache = new BuildCache();
 async function gazette(root) {
-  const t = await timed(() => buildIssue({ root, issue: ISSUE_SLUG }));
+  const t = await timed(() => buildIssue({ root, issue: ISSUE_SLUG, cache }));
   const r = t.value;
   // A 100-article digest is over Gmail's clipping size: Gazette renders it and says so (an
   // error that stops `gazette build` from writing). Anything else means the bench is broken.

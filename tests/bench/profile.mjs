@@ -9,6 +9,7 @@ import os from 'node:os';
 import { Session } from 'node:inspector/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { BuildCache } from '../../lib/cache/build-cache.js';
 import { buildIssue } from '../../lib/pipeline/build.js';
 import { CLI, editArticle, ISSUE_SLUG, makeRoot, removeRoot, REPO } from './fixtures.mjs';
 import { peerBuild } from './peer-render.mjs';
@@ -149,6 +150,7 @@ if (values.cold) {
 }
 
 const root = makeRoot(n);
+const cache = new BuildCache();
 const session = new Session();
 session.connect();
 await session.post('Profiler.enable');
@@ -159,7 +161,7 @@ const sides = {
   gazette: async () => {
     if (values.variant === 'edited') editArticle(root, ++edit % n, edit);
     const t0 = performance.now();
-    const r = await buildIssue({ root, issue: ISSUE_SLUG });
+    const r = await buildIssue({ root, issue: ISSUE_SLUG, cache });
     wall += performance.now() - t0;
     if (!r.ok) throw new Error('Gazette build failed');
   },

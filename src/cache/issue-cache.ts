@@ -1,0 +1,94 @@
+import path from 'node:path';
+import { type ImageInput, localImage } from '../images/email.js';
+import { compileFill } from '../render/merge.js';
+import type { TemplateFile } from '../render/template.js';
+import type { Content, Diagnostic, EmailImage, IssueSource, RenderedIssue } from '../types.js';
+import { type BuildCache, contentHash } from './build-cache.js';
+import type { PersistentCache } from './persistent.js';
+
+/** One issue rendered, before its checks run (checks always run afresh: they read more than the issue). */
+export type RenderedPart = Omit<RenderedIssue, 'diagnostics'>;
+
+export interface RenderOutcome {
+  rendered?: RenderedPart;
+  /** Findings of compose, template, MJML and images (with `issue` set). */
+  diagnostics: Diagnostic[];
+  /** The local image paths the email names and what was there (see EmailImagesResult.inputs). */
+  inputs: ImageInput[];
+}
+
+interface Entry {
+  rendered: Omit<RenderedPart, 'fill' | 'images'> & { images: (Omit<EmailImage, 'contents'> & { contents: string })[] };
+  diagnostics: Diagnostic[];
+  inputs: ImageInput[];
+}
+
+/**
+ * The key of one issue's entry: the hash of every input it is rendered from. The tool stamp
+ * (Gazette's, Node's and the rendering libraries' versions), the content hashes of
+ * publication.yml, the issue file and each article it carries, and their parsed values (which
+ * also covers the synthetic sources of the article pages), and every theme file (built-in and the
+ * root's overrides, name and content). Local images are not known before rendering: the entry
+ * lists them and `replay` checks each one (see there).
+ */
+export function issueKey(
+  persistent: PersistentCache,
+  cache: BuildCache,
+  content: Content,
+  source: IssueSource,
+  templates: TemplateFile[],
+): string {
+  const hashOf = (file: string) => cache.hashOf(path.join(content.root, ...file.split('/'))) ?? null;
+  const articles = source.articles.map((slug) => {
+    const a = content.articles.get(slug);
+    return a ? [a, hashOf(a.file)] : [slug, null];
+  });
+  return contentHash(
+    JSON.stringify({
+      stamp: persistent.stamp,
+      publication: [content.publication, hashOf(content.publication.file)],
+      source: [source, hashOf(source.file)],
+      articles,
+      templates: templates.map((t) => [t.name, t.file, contentHash(t.source)]),
+    }),
+  );
+}
+
+/** The entry of `key` as a render, when it is whole and every image it names is unchanged. */
+export async function replay(
+  persistent: PersistentCache,
+  key: string,
+  content: Content,
+  cache: BuildCache,
+): Promise<RenderOutcome | undefined> {
+  const entry = (await persistent.get(key)) as Entry | undefined;
+  if (!entry?.rendered || !Array.isArray(entry.inputs) || !Array.isArray(entry.diagnostics)) return undefined;
+  for (const input of entry.inputs)
+    if ((await localImage(content.root, input.rel, cache)).state !== input.state) return undefined;
+  const { rendered } = entry;
+  const images = rendered.images.map((i) => ({ ...i, contents: Buffer.from(i.contents, 'base64') }));
+  for (const i of images) cache.emailImages.set(i.path, i.contents);
+  return {
+    rendered: {
+      ...rendered,
+      // The same publication object as the rest of the build (its hash is part of the key).
+      issue: { ...rendered.issue, publication: content.publication },
+      fill: { html: compileFill(rendered.html, 'html'), text: compileFill(rendered.text, 'text') },
+      images,
+    },
+    diagnostics: entry.diagnostics,
+    inputs: entry.inputs,
+  };
+}
+
+/** Stores a render under `key` (nothing for a render that failed: it is made again next time). */
+export async function record(persistent: PersistentCache, key: string, outcome: RenderOutcome): Promise<void> {
+  if (!outcome.rendered) return;
+  const { fill: _fill, images, ...rest } = outcome.rendered;
+  const entry: Entry = {
+    rendered: { ...rest, images: (images ?? []).map((i) => ({ ...i, contents: i.contents.toString('base64') })) },
+    diagnostics: outcome.diagnostics,
+    inputs: outcome.inputs,
+  };
+  await persistent.put(key, entry);
+}

@@ -1,0 +1,104 @@
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { contentHash } from './build-cache.js';
+
+/** Bumped when the entry layout changes; part of every key. */
+const FORMAT = 'gazette-cache-1';
+
+/**
+ * The build cache on disk (`<root>/.gazette/cache/`, DESIGN §10): one file per rendered issue,
+ * named by the hash of every input it was made from (src/cache/issue-cache.ts builds that key).
+ * An entry is never updated in place: it is written to a temporary file and renamed, so a reader
+ * sees a whole entry or none. Each entry starts with the hash of the rest; an entry that does not
+ * match (truncated, edited, written by a crashed build) is treated as absent and rewritten. The
+ * cache is an optimization only: any error reading or writing it falls back to building.
+ */
+export class PersistentCache {
+  /** Gazette's version and the versions of everything that shapes the output, part of every key. */
+  readonly stamp: string;
+
+  constructor(
+    readonly dir: string,
+    stamp?: string,
+  ) {
+    this.stamp = stamp ?? toolStamp();
+  }
+
+  private file(key: string): string {
+    return path.join(this.dir, key.slice(0, 2), `${key}.json`);
+  }
+
+  /** The entry's value, or undefined when there is none or it is not whole. */
+  async get(key: string): Promise<unknown> {
+    let raw: string;
+    try {
+      raw = await readFile(this.file(key), 'utf8');
+    } catch {
+      return undefined;
+    }
+    const nl = raw.indexOf('\n');
+    const [format, sum] = raw.slice(0, nl).split(' ');
+    const body = raw.slice(nl + 1);
+    if (nl < 0 || format !== FORMAT || sum !== contentHash(body)) return undefined;
+    try {
+      return JSON.parse(body);
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Writes an entry (temporary file + rename); a failure leaves the cache as it was. */
+  async put(key: string, value: unknown): Promise<void> {
+    const target = this.file(key);
+    const tmp = `${target}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
+    try {
+      const body = JSON.stringify(value);
+      await mkdir(path.dirname(target), { recursive: true });
+      await writeFile(tmp, `${FORMAT} ${contentHash(body)}\n${body}`);
+      await rename(tmp, target);
+    } catch {
+      await rm(tmp, { force: true }).catch(() => {});
+    }
+  }
+}
+
+/** The part of a key that names the tool: FORMAT, Node, Gazette and the libraries that shape output. */
+export function toolStamp(): string {
+  const require = createRequire(import.meta.url);
+  const versions = ['mjml', 'handlebars', 'markdown-it', 'markdown-it-footnote', 'sanitize-html'].map((name) => {
+    try {
+      return `${name}@${(require(`${name}/package.json`) as { version: string }).version}`;
+    } catch {
+      return `${name}@?`;
+    }
+  });
+  return [
+    FORMAT,
+    `node@${process.version}`,
+    `gazette@${gazetteVersion()}`,
+    `sharp@${sharpVersion()}`,
+    ...versions,
+  ].join(' ');
+}
+
+function gazetteVersion(): string {
+  try {
+    const require = createRequire(import.meta.url);
+    return (require('../../package.json') as { version: string }).version;
+  } catch {
+    return '?';
+  }
+}
+
+/** sharp does not export its package.json; its own version export is read when it loads. */
+function sharpVersion(): string {
+  try {
+    const require = createRequire(import.meta.url);
+    const main = require.resolve('sharp');
+    const pkg = path.join(main.slice(0, main.lastIndexOf(`${path.sep}sharp${path.sep}`)), 'sharp', 'package.json');
+    return (require(pkg) as { version: string }).version;
+  } catch {
+    return '?';
+  }
+}

@@ -1,0 +1,176 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { BuildCache } from '../../src/cache/build-cache.js';
+import { PersistentCache } from '../../src/cache/persistent.js';
+import { siteFiles } from '../../src/output/site.js';
+import { writeBuild } from '../../src/output/write.js';
+import { buildIssue } from '../../src/pipeline/build.js';
+import { REPO } from '../helpers/root.js';
+import { useSample } from '../helpers/sample.js';
+import { gz } from '../helpers/run.js';
+
+// The build cache under .gazette/cache/: never stale (every kind of input edited), skips MJML
+// for unchanged issues, survives corrupt entries, and writes the same bytes as --no-cache.
+
+const FEATURE = 'kazakhstan-abraham-accords'; // one article, one local image
+const sample = useSample();
+
+const cacheDir = (root: string) => path.join(root, '.gazette', 'cache');
+
+/** One build of the feature issue in a fresh process's worth of state: a new BuildCache. */
+async function buildOne(root: string, o: { persistent?: boolean; stamp?: string } = {}) {
+  const cache = new BuildCache();
+  if (o.persistent !== false) cache.persistent = new PersistentCache(cacheDir(root), o.stamp);
+  const r = await buildIssue({ root, issue: FEATURE, cache });
+  expect(r.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+  const one = r.issues[0]!;
+  const output = {
+    html: one.html,
+    text: one.text,
+    web: one.webHtml,
+    images: (one.images ?? []).map((i) => [i.path, i.contents.toString('base64')]),
+    diagnostics: r.diagnostics,
+  };
+  return { output, stats: cache.stats };
+}
+
+const builtin = (name: string) => readFile(path.join(REPO, 'templates', name), 'utf8');
+async function override(root: string, name: string, edit: (source: string) => string): Promise<void> {
+  await mkdir(path.dirname(path.join(root, 'templates', name)), { recursive: true });
+  await writeFile(path.join(root, 'templates', name), edit(await builtin(name)));
+}
+async function editFile(root: string, rel: string, edit: (source: string) => string): Promise<void> {
+  const file = path.join(root, rel);
+  await writeFile(file, edit(await readFile(file, 'utf8')));
+}
+
+const EDITS: [string, (root: string) => Promise<void>][] = [
+  [
+    'article',
+    (r) => editFile(r, 'content/articles/kazakhstan-joins-abraham-accords.md', (s) => `${s}\nOne more line.\n`),
+  ],
+  [
+    'issue',
+    (r) => editFile(r, `content/issues/${FEATURE}.md`, (s) => s.replace(/^title: .*$/m, 'title: "New subject"')),
+  ],
+  ['publication.yml', (r) => editFile(r, 'content/publication.yml', (s) => s.replace(/^name: .*$/m, 'name: Renamed'))],
+  [
+    'template',
+    (r) =>
+      override(r, 'layouts/feature.mjml.hbs', (s) =>
+        s.replace(/(<mj-body[^>]*>)/, '$1<mj-raw><!-- layout edited --></mj-raw>'),
+      ),
+  ],
+  ['partial', (r) => override(r, 'partials/footer.mjml.hbs', (s) => `${s}\n<mj-raw><!-- footer edited --></mj-raw>\n`)],
+  [
+    'theme',
+    (r) => override(r, 'partials/dark-mode.mjml.hbs', (s) => `${s}\n<mj-raw><!-- dark mode edited --></mj-raw>\n`),
+  ],
+  [
+    'image',
+    (r) =>
+      copyFile(
+        path.join(r, 'content/assets/winter-arts-festival.png'),
+        path.join(r, 'content/assets/kazakhstan-accords.png'),
+      ),
+  ],
+];
+
+describe('the persistent build cache', () => {
+  it('skips MJML for an unchanged issue in a new process, with the same output as --no-cache', async () => {
+    const root = await sample();
+    const cold = await buildOne(root);
+    expect(cold.stats).toMatchObject({ mjmlCompiles: 1, persistentMisses: 1, persistentHits: 0 });
+    const warm = await buildOne(root);
+    expect(warm.stats).toMatchObject({ mjmlCompiles: 0, imageEncodes: 0, persistentHits: 1, persistentMisses: 0 });
+    expect(warm.output).toEqual((await buildOne(root, { persistent: false })).output);
+  });
+
+  it.each(EDITS)('never serves a stale issue: editing the %s renders it again', async (_kind, edit) => {
+    const root = await sample();
+    const before = await buildOne(root);
+    await edit(root);
+    const after = await buildOne(root);
+    expect(after.stats.persistentMisses).toBe(1);
+    expect(after.output).not.toEqual(before.output);
+    expect(after.output).toEqual((await buildOne(root, { persistent: false })).output);
+    const again = await buildOne(root);
+    expect(again.stats).toMatchObject({ persistentHits: 1, mjmlCompiles: 0 });
+    expect(again.output).toEqual(after.output);
+  });
+
+  it('renders again under another version of Gazette or its libraries (the tool stamp)', async () => {
+    const root = await sample();
+    await buildOne(root, { stamp: 'gazette@1.0.0' });
+    expect((await buildOne(root, { stamp: 'gazette@1.0.0' })).stats.mjmlCompiles).toBe(0);
+    const other = await buildOne(root, { stamp: 'gazette@1.0.1' });
+    expect(other.stats).toMatchObject({ mjmlCompiles: 1, persistentMisses: 1 });
+    expect(new PersistentCache(cacheDir(root)).stamp).toMatch(
+      /^gazette-cache-1 node@v\d+.* gazette@0\.1\.0 .*mjml@5\./,
+    );
+  });
+
+  it('ignores corrupt, truncated and half-written entries and rewrites them', async () => {
+    const root = await sample();
+    const good = await buildOne(root);
+    const entries = (readdirSync(cacheDir(root), { recursive: true }) as string[])
+      .filter((f) => f.endsWith('.json'))
+      .map((f) => path.join(cacheDir(root), f));
+    expect(entries).toHaveLength(1);
+    const whole = readFileSync(entries[0]!, 'utf8');
+    for (const broken of [
+      whole.slice(0, whole.length / 2),
+      whole.replace('"html":"', '"html":"X'),
+      '',
+      '{}',
+      'garbage\n{}',
+    ]) {
+      await writeFile(entries[0]!, broken);
+      await writeFile(`${entries[0]}.123.abc.tmp`, whole.slice(0, 100)); // a crashed writer's leftover
+      const r = await buildOne(root);
+      expect(r.stats).toMatchObject({ persistentHits: 0, mjmlCompiles: 1 });
+      expect(r.output).toEqual(good.output);
+      expect(readFileSync(entries[0]!, 'utf8')).toBe(whole);
+    }
+  });
+
+  it('gazette build writes the same bytes from the cache as with --no-cache, and --no-cache leaves no cache', async () => {
+    const root = await sample();
+    const tree = (dir: string) =>
+      Object.fromEntries(
+        (readdirSync(dir, { recursive: true }) as string[]).sort().flatMap((f) => {
+          const abs = path.join(dir, f);
+          try {
+            return [[f, readFileSync(abs).toString('base64')]];
+          } catch {
+            return []; // a folder
+          }
+        }),
+      );
+    expect((await gz(['build', '--root', root, '--quiet', '--no-cache', '--out', 'plain'])).code).toBe(0);
+    expect(existsSync(cacheDir(root))).toBe(false);
+    expect((await gz(['build', '--root', root, '--quiet', '--out', 'first'])).code).toBe(0);
+    expect(existsSync(cacheDir(root))).toBe(true);
+    expect((await gz(['build', '--root', root, '--quiet', '--out', 'cached'])).code).toBe(0);
+    const plain = tree(path.join(root, 'plain'));
+    expect(Object.keys(plain).length).toBeGreaterThan(10);
+    expect(tree(path.join(root, 'first'))).toEqual(plain);
+    expect(tree(path.join(root, 'cached'))).toEqual(plain);
+  });
+
+  it('serves the article pages of the site from the cache too', async () => {
+    const root = await sample();
+    const site = async () => {
+      const cache = new BuildCache();
+      cache.persistent = new PersistentCache(cacheDir(root));
+      const r = await buildIssue({ root, cache });
+      const files = await siteFiles(r.content!, r.issues, cache);
+      await writeBuild(r, path.join(root, 'dist'), { siteFiles: files });
+      return cache.stats;
+    };
+    await site();
+    expect(await site()).toMatchObject({ mjmlCompiles: 0, persistentMisses: 0 });
+  });
+});
