@@ -51,7 +51,9 @@ ${o.body}
 }
 
 function bar(inner: string): string {
-  return `<header class="gz-bar"><a class="gz-brand" href="/">Gazette</a>${inner}<span class="gz-spacer"></span><span id="gz-live" class="gz-live">Connecting…</span></header>`;
+  // The public site as the build would publish it: the archive and its feed (src/preview/site-route.ts).
+  const site = `<nav class="gz-site" aria-label="Public site"><a href="/archive/">Archive</a><a href="/archive/feed.xml">Feed</a></nav>`;
+  return `<header class="gz-bar"><a class="gz-brand" href="/">Gazette</a>${inner}<span class="gz-spacer"></span>${site}<span id="gz-live" class="gz-live">Connecting…</span></header>`;
 }
 
 export interface IndexRow {

@@ -21,7 +21,12 @@ export function reply(
 }
 
 export function notFound(res: ServerResponse): void {
-  reply(res, 404, 'text/plain; charset=utf-8', 'Not found. The preview serves /, /issues/<slug>/ and /assets/<file>.');
+  reply(
+    res,
+    404,
+    'text/plain; charset=utf-8',
+    'Not found. The preview serves /, /issues/<slug>/, /archive/ (the archive and feed.xml) and /assets/<file>.',
+  );
 }
 
 export function pageHeaders(nonce: string): Record<string, string> {

@@ -5,9 +5,10 @@ import { readBody } from '../server/http.js';
 import { loadEnv } from '../util/env.js';
 import { DiagnosticsError, formatDiagnostic, GazetteError } from '../util/errors.js';
 import type { PreviewAccess } from './access.js';
-import { reply } from './reply.js';
+import { notFound, reply } from './reply.js';
 import type { PreviewSession } from './session.js';
 import { SAMPLE_SUBSCRIBER } from './subscribers.js';
+import { composeEml } from './test-message.js';
 import type { Viewer } from './viewer.js';
 
 const MAX_POST_BYTES = 4096;
@@ -101,4 +102,32 @@ export async function sendTestRoute(
         : [err instanceof GazetteError ? formatDiagnostic(err.toDiagnostic()) : String(err)];
     json(502, { ok: false, message: `The test of "${slug}" was not sent.`, output: lines.join('\n') });
   }
+}
+
+/** GET /issues/<slug>/test.eml: the personalized message as a file, for when no SMTP is set. */
+export async function emlRoute(
+  { session, viewer }: SendTestContext,
+  res: ServerResponse,
+  slug: string,
+  query: URLSearchParams,
+): Promise<void> {
+  await session.settled();
+  const r = session.view(slug)?.rendered;
+  if (!r) return notFound(res);
+  const sub = viewer.pageState(query).sub === 'raw' ? 'sample' : viewer.pageState(query).sub;
+  const s = viewer.subscriberFor(sub)!;
+  // Never trust a row: only a plain, valid address goes into To (rows are also checked when read).
+  if (s.email && !checkAddress(s.email).ok)
+    return reply(res, 400, 'text/plain; charset=utf-8', 'Not an email address.');
+  const eml = await composeEml({
+    rendered: r,
+    to: s.email || SAMPLE_SUBSCRIBER.email,
+    html: viewer.personalize(r, sub, 'html'),
+    text: viewer.personalize(r, sub, 'text'),
+    unsubscribeUrl: viewer.unsubscribeFor(r, s.email),
+  });
+  const ascii = `${slug.replace(/[^A-Za-z0-9_-]/g, '_')}-test.eml`;
+  reply(res, 200, 'message/rfc822', eml, {
+    'content-disposition': `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(`${slug}-test.eml`)}`,
+  });
 }

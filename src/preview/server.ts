@@ -1,7 +1,6 @@
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import path from 'node:path';
 import { buildIssue } from '../pipeline/build.js';
-import { checkAddress } from '../send/address.js';
 import { formatDiagnostic } from '../util/errors.js';
 import { SLUG_RULE } from '../scaffold/slug.js';
 import { previewAccess } from './access.js';
@@ -11,12 +10,12 @@ import { inboxSnippet } from './inbox.js';
 import { listen } from './listen.js';
 import { indexPage, issuePage } from './pages.js';
 import { decodeSegment, newNonce, notFound, pageHeaders, reply } from './reply.js';
-import { sendTestRoute, smtpConfigured, type SendTestContext } from './send-test-route.js';
+import { emlRoute, sendTestRoute, smtpConfigured, type SendTestContext } from './send-test-route.js';
+import { SITE_PREFIX, siteRoute } from './site-route.js';
 import { PreviewSession, type BuildEvent } from './session.js';
 import { rebuildLines } from './summary.js';
 import { contentType, readInside } from './static.js';
 import { SAMPLE_SUBSCRIBER, subscriberStats, type PreviewSubscriber } from './subscribers.js';
-import { composeEml } from './test-message.js';
 import { viewer } from './viewer.js';
 import { watchRoot, type RootWatcher } from './watch.js';
 
@@ -70,8 +69,9 @@ export async function startPreview(options: PreviewOptions): Promise<PreviewServ
 
   const access = previewAccess(host);
   const looks = viewer(root, subscribers, options.env);
-  const { pageState, subscriberFor, personalize, unsubscribeFor } = looks;
+  const { pageState, subscriberFor, personalize } = looks;
   const sendContext: SendTestContext = { root, env: options.env, session, viewer: looks, access, log };
+  const site = siteRoute(root, session);
 
   const server = http.createServer((req, res) => {
     handle(req, res).catch((err) => {
@@ -107,6 +107,8 @@ export async function startPreview(options: PreviewOptions): Promise<PreviewServ
       return reply(res, 405, TEXT, 'Method not allowed', { allow: 'GET, HEAD' });
 
     if (pathname === '/') return indexRoute(res);
+    if (segs[0] === 'archive') return site(res, segs.slice(1));
+    if (pathname === '/feed.xml') return reply(res, 301, TEXT, '', { location: `${SITE_PREFIX}feed.xml` });
     if (pathname === '/events') return eventsRoute(req, res);
     if (segs[0] === 'assets' && segs[1] === 'email' && segs.length === 3) {
       // The email copies of images, made by the last build in this process (content-hashed).
@@ -140,7 +142,7 @@ export async function startPreview(options: PreviewOptions): Promise<PreviewServ
       case 'web.html':
         return rawRoute(res, slug, rest);
       case 'test.eml':
-        return emlRoute(res, slug, query);
+        return emlRoute(sendContext, res, slug, query);
       case 'send-test':
         return isPost
           ? sendTestRoute(sendContext, req, res, slug)
@@ -245,27 +247,6 @@ export async function startPreview(options: PreviewOptions): Promise<PreviewServ
     if (file === 'web.html' && !r.webHtml) return notFound(res);
     reply(res, 200, 'text/html; charset=utf-8', file === 'web.html' ? r.webHtml : r.html, {
       'content-security-policy': "script-src 'none'; frame-ancestors 'self'",
-    });
-  }
-
-  async function emlRoute(res: ServerResponse, slug: string, query: URLSearchParams): Promise<void> {
-    await session.settled();
-    const r = session.view(slug)?.rendered;
-    if (!r) return notFound(res);
-    const sub = pageState(query).sub === 'raw' ? 'sample' : pageState(query).sub;
-    const s = subscriberFor(sub)!;
-    // Never trust a row: only a plain, valid address goes into To (rows are also checked when read).
-    if (s.email && !checkAddress(s.email).ok) return reply(res, 400, TEXT, 'Not an email address.');
-    const eml = await composeEml({
-      rendered: r,
-      to: s.email || SAMPLE_SUBSCRIBER.email,
-      html: personalize(r, sub, 'html'),
-      text: personalize(r, sub, 'text'),
-      unsubscribeUrl: unsubscribeFor(r, s.email),
-    });
-    const ascii = `${slug.replace(/[^A-Za-z0-9_-]/g, '_')}-test.eml`;
-    reply(res, 200, 'message/rfc822', eml, {
-      'content-disposition': `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(`${slug}-test.eml`)}`,
     });
   }
 

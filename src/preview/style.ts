@@ -13,6 +13,7 @@ code,.gz-mono{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,"DejaVu San
 .gz-brand::before{content:"";display:inline-block;width:10px;height:10px;margin-right:7px;border-radius:2px;background:var(--accent);transform:rotate(45deg)}
 .gz-crumb{color:var(--muted);max-width:32ch;overflow:hidden;text-overflow:ellipsis;white-space:nowrap}
 .gz-spacer{flex:1}
+.gz-site{display:flex;gap:12px}.gz-site a{color:var(--muted);text-decoration:none}.gz-site a:hover{color:var(--ink);text-decoration:underline}
 .gz-seg{display:inline-flex;border:1px solid var(--line);border-radius:8px;overflow:hidden;background:#fafafa}
 .gz-seg button{font:inherit;border:0;background:transparent;padding:5px 11px;color:var(--muted);cursor:pointer}
 .gz-seg button+button{border-left:1px solid var(--line)}
