@@ -1,7 +1,17 @@
 import { defineConfig } from 'vitest/config';
 
-// `npm test` runs the unit and integration tests (no browser needed); `npm run test:e2e` runs the
-// Chromium tests. Both compile src/ to lib/ once first, because CLI tests run the real binary.
+// `npm test` (project `unit`) runs the unit and integration tests in-process, plus a few
+// real-binary smoke tests; it must stay fast on a loaded 2-core machine. `npm run test:slow`
+// (project `slow`) runs what inherently takes real processes and minutes: several senders
+// killed (SIGKILL, SIGSTOP) and resumed, and the npm package installed into a fresh project.
+// `npm run test:e2e` runs the Chromium tests. .ci/run runs all three. All compile src/ to lib/
+// first, because the real-binary tests run bin/gazette.js.
+const SLOW = [
+  'tests/integration/send-workers.test.ts',
+  'tests/integration/send-crash.test.ts',
+  'tests/integration/package-install.test.ts',
+];
+
 export default defineConfig({
   test: {
     globalSetup: ['tests/setup/compile.ts'],
@@ -11,8 +21,20 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['tests/unit/**/*.test.ts', 'tests/integration/**/*.test.ts'],
+          exclude: SLOW,
           testTimeout: 30_000,
           hookTimeout: 60_000,
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'slow',
+          include: SLOW,
+          testTimeout: 180_000,
+          hookTimeout: 600_000,
+          // Each file times real processes against each other: one file at a time.
+          fileParallelism: false,
         },
       },
       {

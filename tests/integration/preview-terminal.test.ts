@@ -1,8 +1,8 @@
-import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { REPO, tempRoot } from '../helpers/preview.js';
+import { tempRoot } from '../helpers/preview.js';
 import { article, issue, makeRoot } from '../helpers/root.js';
+import { gzLive } from '../helpers/run.js';
 
 let root: string;
 let cleanup: () => Promise<void>;
@@ -16,35 +16,27 @@ beforeAll(async () => {
 });
 afterAll(async () => cleanup?.());
 
-/** Starts `gazette preview` for real, waits for its URL (and a moment for the opener), stops it. */
-async function preview(args: string[], env: NodeJS.ProcessEnv, settleMs = 0, at = root): Promise<string> {
-  const child = spawn(
-    process.execPath,
-    [path.join(REPO, 'bin/gazette.js'), 'preview', '--root', at, '--port', '0', ...args],
-    {
-      env: { ...process.env, ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
-  const killer = setTimeout(() => child.kill('SIGKILL'), 30_000);
-  let out = '';
-  child.stdout.on('data', (c: Buffer) => (out += c));
-  child.stderr.on('data', (c: Buffer) => (out += c));
-  const exited = new Promise<void>((resolve) => child.on('close', () => resolve()));
+/**
+ * Runs `gazette preview` in-process until it prints its URL, then until `until` matches (the
+ * opener's warning) or `settleMs` passes, and stops it the way Ctrl+C does.
+ */
+async function preview(
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  until?: RegExp,
+  settleMs = 0,
+  at = root,
+): Promise<string> {
+  const live = gzLive(['preview', '--root', at, '--port', '0', ...args], { env });
   try {
-    await new Promise<void>((resolve, reject) => {
-      const poll = setInterval(() => {
-        if (/Gazette preview: http/.test(out)) clearInterval(poll), resolve();
-      }, 50);
-      child.on('close', () => (clearInterval(poll), reject(new Error(`preview exited: ${out}`))));
-    });
-    await new Promise((r) => setTimeout(r, settleMs));
-    child.kill('SIGTERM');
-    await exited;
-    return out;
+    await live.waitFor(/Gazette preview: http/, 30_000);
+    if (until) await live.waitFor(until, 10_000);
+    else await new Promise((r) => setTimeout(r, settleMs));
   } finally {
-    clearTimeout(killer);
+    const r = await live.stop();
+    expect(r.code).toBe(0);
   }
+  return live.output();
 }
 
 describe('gazette preview in the terminal', () => {
@@ -57,13 +49,13 @@ describe('gazette preview in the terminal', () => {
   it('groups the information notes one line per code; --verbose logs each', async () => {
     const sample = await tempRoot('gazette-preview-notes-');
     try {
-      const out = await preview([], {}, 0, sample.root);
+      const out = await preview([], {}, undefined, 0, sample.root);
       const grouped = out.match(/^\[[\d:]+\] {3}info: \d+ notes? \[[a-z0-9/-]+\]: .+$/gm) ?? [];
       expect(grouped.length).toBeGreaterThan(0);
       expect(grouped.length).toBeLessThan(6);
       expect(out).toContain('(--verbose lists each note with its file, line and hint)');
       expect(out).not.toMatch(/: info: /);
-      const verbose = await preview(['--verbose'], {}, 0, sample.root);
+      const verbose = await preview(['--verbose'], {}, undefined, 0, sample.root);
       const each = verbose.match(/^\[[\d:]+\] {3}\S+:\d+:\d+: info: .+\]$/gm) ?? [];
       const total = grouped.reduce((n, l) => n + Number(/info: (\d+)/.exec(l)![1]), 0);
       expect(each).toHaveLength(total);
@@ -73,13 +65,14 @@ describe('gazette preview in the terminal', () => {
   });
 
   it('says so when --open cannot open a browser', async () => {
-    const missing = await preview(['--open'], { BROWSER: path.join(root, 'no-such-opener') }, 1500);
+    const missing = await preview(['--open'], { BROWSER: path.join(root, 'no-such-opener') }, /could not open/);
     expect(missing).toMatch(
       /warning: --open could not open a browser \(no program ".*no-such-opener"\); open http:\/\/127\.0\.0\.1:\d+\/ yourself/,
     );
-    const failing = await preview(['--open'], { BROWSER: 'false' }, 1500);
+    const failing = await preview(['--open'], { BROWSER: 'false' }, /could not open/);
     expect(failing).toMatch(/could not open a browser \("false" exited with 1\)/);
-    const ok = await preview(['--open'], { BROWSER: 'true' }, 1500);
+    // Nothing to wait for when the opener works: long enough for `true` to have exited.
+    const ok = await preview(['--open'], { BROWSER: 'true' }, undefined, 1000);
     expect(ok).not.toContain('could not open');
   });
 });

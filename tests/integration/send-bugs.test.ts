@@ -5,9 +5,10 @@ import Database from 'better-sqlite3';
 import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { smtpTransport } from '../../src/send/transport.js';
-import { csvOf, gazette, ISSUE, makeRoot, startSink, type Sink } from '../helpers/send.js';
+import { gz as gazette } from '../helpers/run.js';
+import { csvOf, ISSUE, makeRoot, startSink, type Sink } from '../helpers/send.js';
 
-// The send bugs of issue 13, each against a real smtp-server on 127.0.0.1 and the real CLI.
+// The send bugs of issue 13, each against a real smtp-server on 127.0.0.1 and the CLI's `run()` in-process.
 
 let root: string;
 let cleanup: () => Promise<void>;

@@ -7,8 +7,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/store/db.js';
 import { SuppressionList } from '../../src/store/suppression.js';
 import { signToken } from '../../src/util/token.js';
-import { envWith, runCli, startServe } from '../helpers/cli.js';
+import { envWith, startServe } from '../helpers/cli.js';
 import { rawSocket } from '../helpers/http.js';
+import { gz, gzLive } from '../helpers/run.js';
 import { buildSite, sampleRoot, SECRET } from '../helpers/site.js';
 
 let root: string;
@@ -20,6 +21,7 @@ beforeAll(async () => {
 });
 afterAll(() => cleanup());
 
+// The first test runs the real binary (SIGTERM goes through main()); the others call run() in-process.
 describe('gazette serve', () => {
   it('serves the archive and the unsubscribe endpoint on 127.0.0.1, and stops on SIGTERM', async () => {
     const serve = await startServe(['--root', root], envWith({ GAZETTE_SECRET: SECRET }));
@@ -87,7 +89,7 @@ describe('gazette serve', () => {
   });
 
   it('refuses to start without GAZETTE_SECRET and says how to set it', async () => {
-    const r = await runCli(['serve', '--root', root, '--port', '0'], envWith());
+    const r = await gz(['serve', '--root', root, '--port', '0']);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('[config/no-secret]');
     expect(r.stderr).toContain('hint: Set GAZETTE_SECRET');
@@ -100,12 +102,13 @@ describe('gazette serve', () => {
       const [first] = (await readdir(articles)).filter((f) => f.endsWith('.md'));
       const file = path.join(articles, first!);
       await writeFile(file, (await readFile(file, 'utf8')).replace(/^date: .*$/m, 'date: 2025-13-45'));
-      const serve = await startServe(['--root', broken], envWith({ GAZETTE_SECRET: SECRET }));
-      expect(await serve.stop()).toBe(0);
+      const serve = gzLive(['serve', '--root', broken, '--port', '0'], { env: { GAZETTE_SECRET: SECRET } });
+      await serve.waitFor(/unsubscribe endpoint: http/);
+      expect((await serve.stop()).code).toBe(0);
 
       const pub = path.join(broken, 'content', 'publication.yml');
       await writeFile(pub, (await readFile(pub, 'utf8')).replace(/^url: https:/m, 'url: http:'));
-      const r = await runCli(['serve', '--root', broken, '--port', '0'], envWith({ GAZETTE_SECRET: SECRET }));
+      const r = await gz(['serve', '--root', broken, '--port', '0'], { env: { GAZETTE_SECRET: SECRET } });
       expect(r.code).toBe(1);
       expect(r.stderr).toMatch(/content\/publication\.yml:\d+:\d+: error: `url` must start with https:\/\//);
       expect(r.stderr).toContain('cannot read the publication settings');
@@ -115,7 +118,7 @@ describe('gazette serve', () => {
   });
 
   it('rejects a bad --port', async () => {
-    const r = await runCli(['serve', '--root', root, '--port', 'eighty'], envWith({ GAZETTE_SECRET: SECRET }));
+    const r = await gz(['serve', '--root', root, '--port', 'eighty'], { env: { GAZETTE_SECRET: SECRET } });
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('[cli/usage]');
   });
@@ -125,7 +128,7 @@ describe('gazette serve', () => {
     await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
     const { port } = blocker.address() as AddressInfo;
     try {
-      const r = await runCli(['serve', '--root', root, '--port', String(port)], envWith({ GAZETTE_SECRET: SECRET }));
+      const r = await gz(['serve', '--root', root, '--port', String(port)], { env: { GAZETTE_SECRET: SECRET } });
       expect(r.code).toBe(1);
       expect(r.stderr).toContain('[serve/listen]');
       expect(r.stderr).toContain('--port 0');
