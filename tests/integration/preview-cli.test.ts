@@ -1,11 +1,11 @@
-import { spawn } from 'node:child_process';
 import { rm, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SMTPServer } from 'smtp-server';
 import { startPreview } from '../../src/preview/server.js';
-import { DIGEST, REPO, runCli, tempRoot } from '../helpers/preview.js';
+import { DIGEST, tempRoot } from '../helpers/preview.js';
+import { gz, gzLive } from '../helpers/run.js';
 
 let root: string;
 let cleanup: () => Promise<void>;
@@ -24,50 +24,35 @@ function listenOn(port: number): Promise<net.Server> {
 }
 
 describe('gazette preview (CLI)', () => {
-  it('takes the next port when the asked one is busy, serves, and stops cleanly on SIGTERM', async () => {
+  it('takes the next port when the asked one is busy, serves, and stops cleanly when stopped', async () => {
     const blocker = await listenOn(0);
     const busy = (blocker.address() as net.AddressInfo).port;
-    const child = spawn(
-      process.execPath,
-      [path.join(REPO, 'bin/gazette.js'), 'preview', '--root', root, '--port', String(busy)],
-      { stdio: ['ignore', 'pipe', 'pipe'] },
-    );
-    const killer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+    const live = gzLive(['preview', '--root', root, '--port', String(busy)]);
     try {
-      let out = '';
-      const url = await new Promise<string>((resolve, reject) => {
-        child.stdout.on('data', (c: Buffer) => {
-          out += c;
-          const m = /Gazette preview: (http:\/\/127\.0\.0\.1:\d+\/)/.exec(out);
-          if (m) resolve(m[1]!);
-        });
-        child.on('exit', (code) => reject(new Error(`preview exited with ${code}: ${out}`)));
-      });
+      await live.waitFor(/Gazette preview: http:\/\/127\.0\.0\.1:\d+\//, 30_000);
+      const url = /Gazette preview: (http:\/\/127\.0\.0\.1:\d+\/)/.exec(live.output())![1]!;
       expect(new URL(url).port).not.toBe(String(busy));
       expect(Number(new URL(url).port)).toBeGreaterThan(busy);
       expect(Number(new URL(url).port)).toBeLessThanOrEqual(busy + 20);
-      expect(out).toContain(`port ${busy} was busy`);
+      expect(live.output()).toContain(`port ${busy} was busy`);
       expect((await fetch(url)).status).toBe(200);
-      const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-      child.kill('SIGTERM');
-      expect(await exited).toBe(0);
     } finally {
-      clearTimeout(killer);
-      child.kill('SIGKILL');
+      // What SIGINT/SIGTERM do in main(): the stop signal (the real binary's is in serve-cli.test.ts).
+      expect((await live.stop()).code).toBe(0);
       blocker.close();
     }
   });
 
   it('reports a missing subscriber list and a bad port before starting', async () => {
-    const missing = await runCli(['preview', '--root', root, '--subscribers', path.join(root, 'nope.csv')]);
+    const missing = await gz(['preview', '--root', root, '--subscribers', path.join(root, 'nope.csv')]);
     expect(missing.code).toBe(1);
     expect(missing.stderr).toContain('cannot read the subscriber list');
     expect(missing.stderr).toContain('hint: Give --subscribers the path of an existing CSV file');
     await writeFile(path.join(root, 'no-email.csv'), 'name,city\nAda,Paris\n');
-    const noEmail = await runCli(['preview', '--root', root, '--subscribers', path.join(root, 'no-email.csv')]);
+    const noEmail = await gz(['preview', '--root', root, '--subscribers', path.join(root, 'no-email.csv')]);
     expect(noEmail.code).toBe(1);
     expect(noEmail.stderr).toContain('has no `email` column');
-    const port = await runCli(['preview', '--root', root, '--port', 'eighty']);
+    const port = await gz(['preview', '--root', root, '--port', 'eighty']);
     expect(port.code).toBe(1);
     expect(port.stderr).toContain('is not a port number');
   });

@@ -4,10 +4,11 @@ import { simpleParser } from 'mailparser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openSubscriberStores } from '../../src/store/subscriber-store.js';
 import { rawRequest, serveRoot, type Served } from '../helpers/http.js';
-import { gazette, ISSUE, makeRoot, SECRET, type Sink, startSink } from '../helpers/send.js';
+import { gz } from '../helpers/run.js';
+import { ISSUE, makeRoot, SECRET, type Sink, startSink } from '../helpers/send.js';
 
 // The whole life, with real parts: a sign-up on the real handler, the confirmation through a real
-// smtp-server sink, its link followed, then the real `gazette send` without --to mails the
+// smtp-server sink, its link followed, then `gazette send` (run() in-process) without --to mails the
 // confirmed subscribers of the store (and only them), and a 550 marks the address bounced.
 
 const FORM = { 'Content-Type': 'application/x-www-form-urlencoded' };
@@ -76,7 +77,7 @@ describe('from the sign-up form to the next issue', () => {
     await stores.close();
 
     const before = sink.deliveries.length;
-    const sent = await gazette(['send', '--issue', ISSUE, '--root', root, '--yes'], { timeoutMs: 90_000 });
+    const sent = await gz(['send', '--issue', ISSUE, '--root', root, '--yes']);
     expect(sent.stderr).toContain('1 address refused as unknown: marked bounced.');
     expect(sent.code).toBe(2);
     const issueMail = sink.deliveries.slice(before);
@@ -90,7 +91,7 @@ describe('from the sign-up form to the next issue', () => {
     expect((await statusOf('pending@example.org')).sup).toBeUndefined();
 
     // The next run skips the bounced address: nobody is mailed twice, the dead one not again.
-    const again = await gazette(['send', '--issue', ISSUE, '--root', root, '--yes'], { timeoutMs: 90_000 });
+    const again = await gz(['send', '--issue', ISSUE, '--root', root, '--yes']);
     expect(again.code).toBe(0);
     expect(sink.deliveries.length).toBe(before + 1);
   });

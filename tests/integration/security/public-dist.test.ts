@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildIssue } from '../../../src/pipeline/build.js';
 import { siteFiles } from '../../../src/output/site.js';
 import { writeBuild } from '../../../src/output/write.js';
-import { envWith, runCli } from '../../helpers/cli.js';
+import { gz } from '../../helpers/run.js';
 import { rawRequest, servedSample, type Served } from '../../helpers/http.js';
 
 const ISSUE = 'weekly-digest-2025-11-21';
@@ -68,7 +68,7 @@ describe('build --public: the tree for a static host holds only public files', (
 describe('gazette build --public DIR', () => {
   it('writes the public tree alone into DIR', async () => {
     const dir = path.join(s.root, 'static-host');
-    const r = await runCli(['build', '--root', s.root, '--public', dir], envWith({}));
+    const r = await gz(['build', '--root', s.root, '--public', dir]);
     expect(r.code, r.stderr).toBe(0);
     const all = (await readdir(dir, { recursive: true })).map((f) => f.split(path.sep).join('/'));
     expect(all).toContain(`${ISSUE}/web.html`);
