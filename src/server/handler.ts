@@ -17,6 +17,7 @@ import { handleUnsubscribe } from './unsubscribe.js';
 import { databaseUrl, openSubscriberStores, type SubscriberStores } from '../store/subscriber-store.js';
 import { smtpTransport, type Transport } from '../send/transport.js';
 import { handleConfirm } from './confirm.js';
+import { BuildCache } from '../cache/build-cache.js';
 import { handleSubscribe, type Limits, type SubscribeOptions } from './subscribe.js';
 import { PROVIDERS, type WebhookConfig, webhookConfigFromEnv, webhookHandler } from './webhooks.js';
 
@@ -249,5 +250,6 @@ function subscribeOptions(
     },
     ttlMs: options.confirmTtlMs,
     limits: options.limits,
+    cache: new BuildCache(),
   };
 }

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { escapeHtml as e } from '../render/merge.js';
 import { checkAddress } from '../send/address.js';
+import type { BuildCache } from '../cache/build-cache.js';
 import type { Transport } from '../send/transport.js';
 import type { SubscriberStores } from '../store/subscriber-store.js';
 import type { Publication } from '../types.js';
@@ -34,6 +35,8 @@ export interface SubscribeOptions {
   track: (p: Promise<unknown>) => void;
   ttlMs?: number;
   limits?: Limits;
+  /** The confirmation email's theme and compiled HTML, kept for the server's run. */
+  cache: BuildCache;
 }
 
 export interface Limits {
@@ -191,6 +194,7 @@ async function signUp(o: SubscribeOptions, limits: Limits, email: string, name: 
     name,
     confirmUrl: url.href,
     ttlHours: Math.round(ttlMs / 3600_000),
+    cache: o.cache,
   });
   const delivery = await transport.send(message);
   o.log(
