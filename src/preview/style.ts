@@ -69,6 +69,10 @@ select,input{font:inherit;padding:5px 8px;border:1px solid var(--line);border-ra
 /* While the issue is broken the frames show the last good build: dim them. */
 .gz-layout:has(.gz-banner) .gz-frame{opacity:.6}
 html[data-view=mobile] .gz-desktop,html[data-view=desktop] .gz-mobile{display:none}
+/* "Both" must fit a 1400 px window: 18 + 280 (panel) + 18 + 375 + 16 + 640 + 18 = 1365 px, under
+   1400 minus a scrollbar. The frames keep their real widths; narrower windows wrap them. */
+html[data-view=both] .gz-layout{grid-template-columns:minmax(240px,280px) 1fr}
+html[data-view=both] .gz-stage{gap:16px}
 html[data-scheme=dark] .gz-frame,html[data-scheme=invert] .gz-frame{background:#111}
 .gz-wrap{max-width:1100px;margin:24px auto;padding:0 18px}
 .gz-table{width:100%;border-collapse:collapse;background:var(--panel);border:1px solid var(--line);border-radius:12px;overflow:hidden}

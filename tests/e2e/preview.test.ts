@@ -36,8 +36,8 @@ afterAll(async () => {
   await cleanup?.();
 });
 
-async function openIssue(query = ''): Promise<Page> {
-  const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+async function openIssue(query = '', width = 1440): Promise<Page> {
+  const page = await browser.newPage({ viewport: { width, height: 900 } });
   page.on('pageerror', (err) => {
     throw err;
   });
@@ -64,6 +64,33 @@ function frameText(page: Page, which: 'mobile' | 'desktop') {
 }
 
 describe('the preview page in Chromium', () => {
+  it('"Both" puts the phone and desktop frames side by side, whole, in a 1400 px window', async () => {
+    const page = await openIssue('?view=both', 1400);
+    const layout = await page.evaluate(() => {
+      const box = (sel: string) => {
+        const r = document.querySelector(sel)!.getBoundingClientRect();
+        return { left: r.left, right: r.right, top: r.top, width: r.width };
+      };
+      return {
+        side: box('.gz-side'),
+        mobile: box('.gz-mobile iframe'),
+        desktop: box('.gz-desktop iframe'),
+        client: document.documentElement.clientWidth,
+        scroll: document.documentElement.scrollWidth,
+      };
+    });
+    await page.close();
+    // The real widths: 375 px (phone) and 640 px (desktop), never shrunk to fit.
+    expect(layout.mobile.width).toBe(375);
+    expect(layout.desktop.width).toBe(640);
+    // One row, in order, neither under the side panel nor past the window's right edge.
+    expect(layout.desktop.top).toBe(layout.mobile.top);
+    expect(layout.side.right).toBeLessThanOrEqual(layout.mobile.left);
+    expect(layout.mobile.right).toBeLessThan(layout.desktop.left);
+    expect(layout.desktop.right).toBeLessThanOrEqual(layout.client);
+    expect(layout.scroll).toBeLessThanOrEqual(layout.client);
+  });
+
   it('toggles mobile, dark and text, and the email never scrolls sideways at 375 px', async () => {
     const page = await openIssue();
     expect(await page.locator('iframe.gz-frame').count()).toBe(2);
