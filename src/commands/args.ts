@@ -47,6 +47,21 @@ export function numberOption(v: string, name: string, min: number, max: number, 
   return n;
 }
 
+/**
+ * A TCP port for --port: digits only (no sign, space or exponent), 0 to 65535; 0 lets the system
+ * pick a free one. `gazette serve` and `gazette preview` share it, so both refuse the same values.
+ */
+export function portOption(v: string): number {
+  const port = Number(v);
+  if (!/^\d{1,5}$/.test(v) || port > 65535)
+    throw new GazetteError(`--port "${v}" is not a port number`, {
+      code: 'cli/usage',
+      field: 'port',
+      hint: 'Give a port number from 0 to 65535 (0 picks a free one).',
+    });
+  return port;
+}
+
 export function intOption(
   v: string | undefined,
   name: string,

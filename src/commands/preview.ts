@@ -1,8 +1,7 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { type CommandIo, displayPath } from './io.js';
-import { parseCommandArgs } from './args.js';
-import { GazetteError } from '../util/errors.js';
+import { parseCommandArgs, portOption } from './args.js';
 import { readSubscriberSample } from '../preview/subscribers.js';
 import { sessionErrors } from '../preview/summary.js';
 
@@ -35,12 +34,7 @@ export async function run(argv: string[], io: CommandIo): Promise<number> {
     io.stdout.write(HELP);
     return 0;
   }
-  const port = Number(values.port);
-  if (!/^\d+$/.test(values.port!) || port > 65535)
-    throw new GazetteError(`--port "${values.port}" is not a port number`, {
-      code: 'cli/usage',
-      hint: 'Use a number from 1024 to 65535, or 0 for any free port.',
-    });
+  const port = portOption(values.port!);
   const root = path.resolve(io.cwd, values.root!);
   const subscribers = values.subscribers ? await readSubscriberSample(path.resolve(io.cwd, values.subscribers)) : [];
   const log = (line: string) => io.stdout.write(`[${new Date().toTimeString().slice(0, 8)}] ${line}\n`);

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { CommandIo } from './io.js';
-import { parseCommandArgs } from './args.js';
+import { parseCommandArgs, portOption } from './args.js';
 import { envFileWarning, loadEnv } from '../util/env.js';
 import { GazetteError } from '../util/errors.js';
 import { secretFromEnv } from '../util/token.js';
@@ -27,14 +27,7 @@ export async function run(argv: string[], io: CommandIo): Promise<number> {
     );
     return 0;
   }
-  const port = Number(values.port);
-  if (!/^\d+$/.test(values.port!) || port > 65535) {
-    throw new GazetteError(`invalid --port "${values.port}"`, {
-      code: 'cli/usage',
-      field: 'port',
-      hint: 'Give a port number from 0 to 65535 (0 picks a free one).',
-    });
-  }
+  const port = portOption(values.port!);
   const root = path.resolve(io.cwd, values.root!);
   const dist = path.join(root, 'dist');
   const envWarning = envFileWarning(root);
