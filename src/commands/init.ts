@@ -5,6 +5,7 @@ import { parseCommandArgs } from './args.js';
 import { type CommandIo, displayPath } from './io.js';
 import { email as emailSchema, httpsUrl } from '../load/schema.js';
 import { FIRST_ISSUE, type InitAnswers, initFiles, PLACEHOLDERS } from '../scaffold/init-files.js';
+import { today } from '../util/dates.js';
 import { GazetteError } from '../util/errors.js';
 
 const USAGE = 'gazette init [DIR] [--name NAME] [--url https://...] [--from ADDRESS] [--address "POSTAL ADDRESS"]';
@@ -158,8 +159,4 @@ async function exists(p: string): Promise<boolean> {
   } catch {
     return false;
   }
-}
-
-function today(): string {
-  return new Date().toISOString().slice(0, 10);
 }

@@ -2,6 +2,7 @@ import { mkdir, readdir, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { CommandIo } from './io.js';
 import { parseCommandArgs } from './args.js';
+import { today } from '../util/dates.js';
 import { GazetteError } from '../util/errors.js';
 import { loadContent } from '../load/index.js';
 import { isRealDate } from '../load/schema.js';
@@ -177,9 +178,4 @@ async function articleSlugsOnDisk(root: string): Promise<string[]> {
     .filter((f) => f.endsWith('.md'))
     .map((f) => path.basename(f, '.md'))
     .sort();
-}
-
-function today(): string {
-  const d = new Date();
-  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
 }

@@ -11,6 +11,7 @@ import type {
 } from '../types.js';
 import type { BuildCache } from '../cache/build-cache.js';
 import type { SourceNote } from './embeds.js';
+import { formatDate } from '../util/dates.js';
 import { directionOf } from '../util/direction.js';
 import { renderMarkdown, resolveUrl } from './markdown.js';
 import { protectProse, restoreLiterals } from './prose.js';
@@ -152,18 +153,7 @@ function located(notes: readonly SourceNote[], file: string, bodyLine: number): 
 
 // Intl formatters are costly to construct (about a millisecond each): one per language. Not build
 // state: a formatter depends on its language alone and never goes stale (tests/unit/build-cache.test.ts).
-const dateFormats = new Map<string, Intl.DateTimeFormat | null>();
 const listFormats = new Map<string, Intl.ListFormat | null>();
-
-export function formatDate(iso: string, lang: string): string {
-  const [y, m, d] = iso.split('-').map(Number) as [number, number, number];
-  if (!dateFormats.has(lang))
-    dateFormats.set(
-      lang,
-      tryCreate(() => new Intl.DateTimeFormat(lang, { dateStyle: 'long', timeZone: 'UTC' })),
-    );
-  return dateFormats.get(lang)?.format(new Date(Date.UTC(y, m - 1, d))) ?? iso;
-}
 
 function formatList(names: string[], lang: string): string {
   if (!listFormats.has(lang))

@@ -1,4 +1,4 @@
-import { formatDate } from '../compose/index.js';
+import { formatDate } from '../util/dates.js';
 import { articleUrl, issueWebUrl } from '../compose/urls.js';
 import type { Article, Content, IssueSource } from '../types.js';
 

@@ -1,4 +1,5 @@
 import type { Article, IssueSource, Publication } from '../types.js';
+import { formatDate } from '../util/dates.js';
 import type { IssueFileOptions } from './templates.js';
 
 // What `gazette new issue` proposes: the articles an editor would put in the next issue (the
@@ -62,14 +63,6 @@ function subject(
   }
   if (lead) return lead;
   if (masthead && number !== undefined) return masthead;
-  return `${masthead ?? 'Issue'}: ${longDate(date, publication?.language ?? 'en')}`;
+  return `${masthead ?? 'Issue'}: ${formatDate(date, publication?.language ?? 'en')}`;
 }
 
-function longDate(date: string, lang: string): string {
-  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
-  try {
-    return new Intl.DateTimeFormat(lang, { dateStyle: 'long', timeZone: 'UTC' }).format(Date.UTC(y, m - 1, d));
-  } catch {
-    return date;
-  }
-}

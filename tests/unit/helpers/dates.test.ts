@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest';
+import { formatDate, today } from '../../../src/util/dates.js';
+
+// Three copies before: compose's formatDate (threw on an impossible date), the issue planner's
+// longDate (returned the ISO text), and two today()s: `gazette new` took the local date,
+// `gazette init` the UTC one (a day off in the evening west of Greenwich, the morning east).
+describe('formatDate', () => {
+  it('formats a calendar date in the long style of the language, never shifted by a time zone', () => {
+    expect(formatDate('2025-11-18', 'en')).toBe('November 18, 2025');
+    expect(formatDate('2025-11-18', 'fr')).toBe('18 novembre 2025');
+    expect(formatDate('2025-01-01', 'en-GB')).toBe('1 January 2025');
+  });
+
+  it('gives the ISO text back for an unknown language tag or a date that cannot be read', () => {
+    expect(formatDate('2025-11-18', 'not a tag!')).toBe('2025-11-18');
+    expect(formatDate('soon', 'en')).toBe('soon');
+  });
+});
+
+describe('today', () => {
+  it('is the local calendar date, as the editor writes it, not the UTC one', () => {
+    const saved = process.env.TZ;
+    // UTC+14: at noon UTC on 31 December it is already 2 a.m. on 1 January there.
+    process.env.TZ = 'Pacific/Kiritimati';
+    try {
+      expect(today(new Date(Date.UTC(2026, 11, 31, 12, 0)))).toBe('2027-01-01');
+      process.env.TZ = 'America/Los_Angeles';
+      expect(today(new Date(Date.UTC(2027, 0, 1, 3, 0)))).toBe('2026-12-31');
+    } finally {
+      if (saved === undefined) delete process.env.TZ;
+      else process.env.TZ = saved;
+    }
+  });
+});
