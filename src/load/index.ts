@@ -7,6 +7,7 @@ import type { BuildCache } from '../cache/build-cache.js';
 import { parseCached } from './cache.js';
 import { checkSlug, listMarkdown, reader, slugOf } from './files.js';
 import { splitFrontMatter } from './frontmatter.js';
+import { newestFirst } from './order.js';
 import { readPublication } from './publication.js';
 import { KNOWN_KEYS, articleSchema, issueSchema } from './schema.js';
 import { closest, validate } from './validate.js';
@@ -138,9 +139,7 @@ export async function loadContent(root: string, cache?: BuildCache): Promise<Loa
   diagnostics.push(...linkFindings(root, contentDir));
 
   // Newest first, the order of the archive and the preview's list.
-  issues.sort(
-    (a, b) => b.date.localeCompare(a.date) || (b.number ?? 0) - (a.number ?? 0) || a.slug.localeCompare(b.slug),
-  );
+  issues.sort(newestFirst);
   const partial = { publication, articles, issues };
   if (!publication || diagnostics.some((d) => d.severity === 'error')) return { diagnostics, partial };
   return { content: { root, publication, articles, issues }, diagnostics, partial };

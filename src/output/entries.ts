@@ -1,6 +1,6 @@
 import { formatDate } from '../util/dates.js';
 import { articleUrl, issueWebUrl } from '../compose/urls.js';
-import type { Article, Content, IssueSource } from '../types.js';
+import type { Article, Content } from '../types.js';
 
 /** True when Gazette makes the article's page: no `url` of its own, and not a draft. */
 export function hasArticlePage(article: Article): boolean {
@@ -25,14 +25,14 @@ export interface IssueEntry {
 }
 
 /**
- * Every issue of the content, newest first (date, then number, then slug), so that the archive
- * and the feed list all issues even when `gazette build --issue X` rendered only one.
+ * Every issue of the content, in the loaded order (newest first: load/order.ts), so that the
+ * archive and the feed list all issues even when `gazette build --issue X` rendered only one.
  */
 export function issueEntries(content: Content): IssueEntry[] {
   const { publication } = content;
   // Drafts are built and previewed but never listed.
   const published = content.issues.filter((source) => !source.draft);
-  return published.sort(newestFirst).map((source) => ({
+  return published.map((source) => ({
     slug: source.slug,
     title: source.title,
     date: source.date,
@@ -47,10 +47,4 @@ export function issueEntries(content: Content): IssueEntry[] {
       return a && !a.draft ? [{ title: a.title, dek: a.dek, url: articleUrl(a, publication) }] : [];
     }),
   }));
-}
-
-function newestFirst(a: IssueSource, b: IssueSource): number {
-  if (a.date !== b.date) return a.date < b.date ? 1 : -1;
-  if ((a.number ?? -1) !== (b.number ?? -1)) return (b.number ?? -1) - (a.number ?? -1);
-  return a.slug < b.slug ? -1 : a.slug > b.slug ? 1 : 0;
 }
