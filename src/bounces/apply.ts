@@ -1,6 +1,7 @@
 import type { SubscriberStores } from '../store/subscriber-store.js';
 import { isHard, isSoft, type Report } from './parse.js';
 import { verpAddress } from '../util/verp.js';
+import { normalizeEmail } from '../util/email.js';
 
 export { verpAddress, verpToken } from '../util/verp.js';
 
@@ -37,7 +38,7 @@ export function emptyTally(): Tally {
 
 function addressIn(header: string | undefined): string | undefined {
   const m = /<?([^<>\s,;"]+@[^<>\s,;"]+)>?\s*$/.exec(header ?? '');
-  return m?.[1]?.toLowerCase();
+  return m?.[1] && normalizeEmail(m[1]);
 }
 
 async function recipientOf(report: Report, fallback: string | undefined, o: ApplyOptions): Promise<string | undefined> {

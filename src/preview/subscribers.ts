@@ -35,7 +35,7 @@ export async function readSubscriberSample(file: string, max = MAX_PREVIEW_SUBSC
     const name = fields.name || fields.first_name;
     // The rules `gazette send` applies: a row `a@b.com, c@d.com` must not become a two-recipient To.
     const check = raw ? checkAddress(raw) : undefined;
-    const email = check?.ok ? raw.trim().toLowerCase() : '';
+    const email = check?.ok ? check.email : '';
     const label = check && !check.ok ? `(row ${out.length + 1}, not an address: it ${check.reason})` : undefined;
     out.push({
       label: label ?? (name ? `${name} <${email}>` : email || `(row ${out.length + 1}, no email)`),

@@ -65,4 +65,3 @@ function subject(
   if (masthead && number !== undefined) return masthead;
   return `${masthead ?? 'Issue'}: ${formatDate(date, publication?.language ?? 'en')}`;
 }
-

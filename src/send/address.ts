@@ -1,4 +1,5 @@
 import { domainToASCII } from 'node:url';
+import { normalizeEmail } from '../util/email.js';
 
 // Recipient addresses come from a CSV anyone may have edited. We accept the plain dot-atom form
 // that mailbox providers actually hand out and refuse everything the address-parser advisories
@@ -18,7 +19,7 @@ const LABEL = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/;
 export function checkAddress(raw: string): AddressCheck {
   // eslint-disable-next-line no-control-regex
   if (/[\u0000-\u001f\u007f]/.test(raw)) return { ok: false, reason: 'contains a line break or control character' };
-  const email = raw.trim().toLowerCase();
+  const email = normalizeEmail(raw);
   if (email === '') return { ok: false, reason: 'is empty' };
   if (email.length > 254) return { ok: false, reason: 'is longer than 254 characters' };
   if (/["()<>[\]\\,;:\s]/.test(email))

@@ -3,6 +3,7 @@ import { openDatabase } from './db.js';
 import { SqliteSubscribers } from './sqlite/subscribers.js';
 import { type Suppression, SuppressionList, type SuppressionReason } from './suppression.js';
 import type { SubscriberStore } from './subscribers.js';
+import { normalizeEmail } from '../util/email.js';
 
 // Opens the subscriber store and the suppression list together: PostgreSQL when a postgres://
 // URL is given (--database or GAZETTE_DATABASE_URL), else the root's SQLite file. `pg` is
@@ -74,7 +75,7 @@ export async function openSubscriberStores(o: { root: string; url?: string }): P
       get: async (e) => list.get(e),
       add: async (e, r, s) => list.add(e, r, s),
       replace: async (e, r, s) => {
-        replace.run(e.trim().toLowerCase(), r, s ?? null, new Date().toISOString());
+        replace.run(normalizeEmail(e), r, s ?? null, new Date().toISOString());
       },
       remove: async (e) => list.remove(e),
       list: async function* () {

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { normalizeEmail } from '../util/email.js';
 
 // The subscriber store: who is on the list, in which state, and the consent that put them there.
 // Implemented by SQLite (sqlite/subscribers.ts, in the root's journal file) and PostgreSQL
@@ -80,15 +81,10 @@ export interface SubscriberStore {
   close(): Promise<void>;
 }
 
-/** Addresses compare trimmed and case-insensitively everywhere in Gazette. */
-export function normalize(email: string): string {
-  return email.trim().toLowerCase();
-}
-
 /** What a forgotten address leaves in the suppression list: enough to refuse it, nothing to read. */
 export function forgottenKey(email: string): string {
   return `sha256:${createHash('sha256')
-    .update(`gazette-forget\0${normalize(email)}`)
+    .update(`gazette-forget\0${normalizeEmail(email)}`)
     .digest('hex')}`;
 }
 

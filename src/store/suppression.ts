@@ -1,4 +1,5 @@
 import type { Db } from './db.js';
+import { normalizeEmail } from '../util/email.js';
 import { forgottenKey } from './subscribers.js';
 
 export type SuppressionReason = 'unsubscribe' | 'manual' | 'import' | 'bounce' | 'complaint';
@@ -8,11 +9,6 @@ export interface Suppression {
   reason: SuppressionReason;
   source: string | null;
   createdAt: string;
-}
-
-/** Addresses compare trimmed and case-insensitively everywhere in Gazette. */
-export function normalizeEmail(email: string): string {
-  return email.trim().toLowerCase();
 }
 
 /** The suppression list: addresses `send` must skip. Shares the journal's SQLite file. */

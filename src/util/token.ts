@@ -1,6 +1,7 @@
 import { createCipheriv, createDecipheriv, createHmac, hkdfSync, timingSafeEqual } from 'node:crypto';
 import { loadEnv } from './env.js';
 import { checkSecret } from './secret.js';
+import { normalizeEmail } from './email.js';
 
 // Unsubscribe tokens, `v2.<nonce|ciphertext|tag>` (base64url): the address and issue encrypted
 // with AES-256-GCM under a key derived from GAZETTE_SECRET, so proxy and analytics logs that see
@@ -39,7 +40,7 @@ export function optionalSecret(root: string, env?: NodeJS.ProcessEnv): string | 
 }
 
 export function signToken(claims: TokenClaims, secret: string): string {
-  return `v2.${seal(keysFor(secret).unsubscribe, [claims.email.trim().toLowerCase(), claims.issue])}`;
+  return `v2.${seal(keysFor(secret).unsubscribe, [normalizeEmail(claims.email), claims.issue])}`;
 }
 
 /** The claims of a genuine token (v2, or a v1 from before), or undefined for a forged, altered or malformed one. */
@@ -55,7 +56,7 @@ export function verifyToken(token: string, secret: string): TokenClaims | undefi
 
 export function signResubscribe(claims: TokenClaims, secret: string, now = Date.now()): string {
   const expires = now + RESUBSCRIBE_TTL_MS;
-  return `r1.${seal(keysFor(secret).resubscribe, [claims.email.trim().toLowerCase(), claims.issue, String(expires)])}`;
+  return `r1.${seal(keysFor(secret).resubscribe, [normalizeEmail(claims.email), claims.issue, String(expires)])}`;
 }
 
 /** The claims of a genuine resubscribe token that has not expired. */

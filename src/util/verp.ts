@@ -1,4 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import { normalizeEmail } from './email.js';
 
 // VERP (variable envelope return path): each message's envelope sender names its recipient,
 // `bounces+<token>@domain`, so a bounce that quotes nothing of the original still says whom it is
@@ -8,11 +9,9 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 /** RFC 5321's limit on a local part; longer ones are refused by some receivers. */
 const MAX_LOCAL_PART = 64;
 
-const normal = (email: string) => email.trim().toLowerCase();
-
 /** `<address as base64url>.<11-character signature>`. */
 export function verpToken(email: string, secret: string): string {
-  const e = Buffer.from(normal(email), 'utf8').toString('base64url');
+  const e = Buffer.from(normalizeEmail(email), 'utf8').toString('base64url');
   return `${e}.${createHmac('sha256', secret).update(`gazette-verp\0${e}`).digest().subarray(0, 8).toString('base64url')}`;
 }
 

@@ -1,5 +1,6 @@
 import { applyReport, type ApplyOptions, emptyTally, type Tally } from '../apply.js';
 import type { Report } from '../parse.js';
+import { normalizeEmail } from '../../util/email.js';
 
 // What a provider's webhook says, once its signature has been checked: one event per address.
 // Events go through the same applyReport as DSNs and ARF reports, so a webhook and a bounce
@@ -36,7 +37,7 @@ function asReport(e: WebhookEvent): Report {
   return {
     kind: e.kind === 'complaint' ? 'complaint' : 'bounce',
     id: e.id,
-    recipients: [{ email: e.email.trim().toLowerCase(), action: e.kind === 'soft' ? 'delayed' : 'failed', status }],
+    recipients: [{ email: normalizeEmail(e.email), action: e.kind === 'soft' ? 'delayed' : 'failed', status }],
     feedbackType: e.kind === 'complaint' ? 'abuse' : undefined,
     deliveredTo: [],
   };

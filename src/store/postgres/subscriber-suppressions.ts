@@ -1,7 +1,8 @@
 import type pg from 'pg';
 import type { Suppression, SuppressionReason } from '../suppression.js';
-import { forgottenKey, normalize } from '../subscribers.js';
+import { forgottenKey } from '../subscribers.js';
 import type { SuppressionStore } from '../subscriber-store.js';
+import { normalizeEmail } from '../../util/email.js';
 
 // The suppression list in PostgreSQL as the subscriber features use it (the table is the one the
 // PostgreSQL journal reads; PostgresSubscribers.open creates it when missing).
@@ -14,7 +15,7 @@ export class PostgresSuppressionStore implements SuppressionStore {
   }
 
   async get(email: string): Promise<Suppression | undefined> {
-    const e = normalize(email);
+    const e = normalizeEmail(email);
     const r = await this.pool.query<Suppression>(
       `SELECT email, reason, source, created_at AS "createdAt" FROM suppressions WHERE email IN ($1, $2)
        ORDER BY email DESC LIMIT 1`,
@@ -26,7 +27,7 @@ export class PostgresSuppressionStore implements SuppressionStore {
   async add(email: string, reason: SuppressionReason, source?: string): Promise<boolean> {
     const r = await this.pool.query(
       `INSERT INTO suppressions (email, reason, source, created_at) VALUES ($1, $2, $3, $4) ON CONFLICT (email) DO NOTHING`,
-      [normalize(email), reason, source ?? null, new Date().toISOString()],
+      [normalizeEmail(email), reason, source ?? null, new Date().toISOString()],
     );
     return (r.rowCount ?? 0) > 0;
   }
@@ -35,12 +36,12 @@ export class PostgresSuppressionStore implements SuppressionStore {
     await this.pool.query(
       `INSERT INTO suppressions (email, reason, source, created_at) VALUES ($1, $2, $3, $4)
        ON CONFLICT (email) DO UPDATE SET reason = EXCLUDED.reason, source = EXCLUDED.source, created_at = EXCLUDED.created_at`,
-      [normalize(email), reason, source ?? null, new Date().toISOString()],
+      [normalizeEmail(email), reason, source ?? null, new Date().toISOString()],
     );
   }
 
   async remove(email: string): Promise<boolean> {
-    const r = await this.pool.query('DELETE FROM suppressions WHERE email = $1', [normalize(email)]);
+    const r = await this.pool.query('DELETE FROM suppressions WHERE email = $1', [normalizeEmail(email)]);
     return (r.rowCount ?? 0) > 0;
   }
 

@@ -1,13 +1,13 @@
 import type pg from 'pg';
 import {
   forgottenKey,
-  normalize,
   type NewSubscriber,
   type SignUpOutcome,
   type Subscriber,
   type SubscriberStatus,
   type SubscriberStore,
 } from '../subscribers.js';
+import { normalizeEmail } from '../../util/email.js';
 
 // The subscriber store in PostgreSQL (GAZETTE_DATABASE_URL): the same contract as SQLite. Rows
 // change in single statements (upserts), so concurrent sign-ups on several servers need no lock;
@@ -92,13 +92,13 @@ export class PostgresSubscribers implements SubscriberStore {
   }
 
   async get(email: string): Promise<Subscriber | undefined> {
-    const r = await this.pool.query<Row>('SELECT * FROM subscribers WHERE email = $1', [normalize(email)]);
+    const r = await this.pool.query<Row>('SELECT * FROM subscribers WHERE email = $1', [normalizeEmail(email)]);
     return r.rows[0] && toSubscriber(r.rows[0]);
   }
 
   private async putWith(q: pg.Pool | pg.PoolClient, n: NewSubscriber): Promise<'added' | 'updated'> {
     const r = await q.query<{ added: boolean }>(PUT, [
-      normalize(n.email),
+      normalizeEmail(n.email),
       JSON.stringify(n.fields ?? {}),
       n.status ?? null,
       n.consent?.source ?? null,
@@ -127,7 +127,7 @@ export class PostgresSubscribers implements SubscriberStore {
     return this.tx(async (c) => {
       const r = await c.query<{ status: SubscriberStatus }>(
         'SELECT status FROM subscribers WHERE email = $1 FOR UPDATE',
-        [normalize(n.email)],
+        [normalizeEmail(n.email)],
       );
       const existing = r.rows[0]?.status;
       if (existing === 'confirmed') return 'confirmed';
@@ -140,7 +140,7 @@ export class PostgresSubscribers implements SubscriberStore {
   async confirm(email: string, at: string): Promise<boolean> {
     const r = await this.pool.query(
       `UPDATE subscribers SET status = 'confirmed', confirmed_at = $1, updated_at = $2 WHERE email = $3`,
-      [at, new Date().toISOString(), normalize(email)],
+      [at, new Date().toISOString(), normalizeEmail(email)],
     );
     return (r.rowCount ?? 0) > 0;
   }
@@ -148,13 +148,13 @@ export class PostgresSubscribers implements SubscriberStore {
   async setStatus(email: string, status: SubscriberStatus): Promise<boolean> {
     const r = await this.pool.query(
       'UPDATE subscribers SET status = $1, updated_at = $2 WHERE email = $3 AND status != $1',
-      [status, new Date().toISOString(), normalize(email)],
+      [status, new Date().toISOString(), normalizeEmail(email)],
     );
     return (r.rowCount ?? 0) > 0;
   }
 
   async remove(email: string): Promise<boolean> {
-    const r = await this.pool.query('DELETE FROM subscribers WHERE email = $1', [normalize(email)]);
+    const r = await this.pool.query('DELETE FROM subscribers WHERE email = $1', [normalizeEmail(email)]);
     return (r.rowCount ?? 0) > 0;
   }
 
@@ -180,7 +180,7 @@ export class PostgresSubscribers implements SubscriberStore {
   }
 
   async softBounce(email: string, at: number, windowMs: number, key: string): Promise<number> {
-    const e = normalize(email);
+    const e = normalizeEmail(email);
     await this.pool.query(
       'INSERT INTO subscriber_soft_bounces (email, key, at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING',
       [e, key, at],
@@ -193,7 +193,7 @@ export class PostgresSubscribers implements SubscriberStore {
   }
 
   async forget(email: string): Promise<{ found: boolean }> {
-    const e = normalize(email);
+    const e = normalizeEmail(email);
     const hash = forgottenKey(e);
     return this.tx(async (c) => {
       let found = ((await c.query('DELETE FROM subscribers WHERE email = $1', [e])).rowCount ?? 0) > 0;

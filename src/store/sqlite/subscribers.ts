@@ -1,13 +1,13 @@
 import { ensureSchema, type Db } from '../db.js';
 import {
   forgottenKey,
-  normalize,
   type NewSubscriber,
   type SignUpOutcome,
   type Subscriber,
   type SubscriberStatus,
   type SubscriberStore,
 } from '../subscribers.js';
+import { normalizeEmail } from '../../util/email.js';
 
 // The subscriber store in the root's SQLite file, beside the journal and the suppression list, so
 // that `forget` erases all three in one transaction.
@@ -82,13 +82,13 @@ export class SqliteSubscribers implements SubscriberStore {
   }
 
   async get(email: string): Promise<Subscriber | undefined> {
-    const r = this.s.get.get(normalize(email)) as Row | undefined;
+    const r = this.s.get.get(normalizeEmail(email)) as Row | undefined;
     return r && rowToSubscriber(r);
   }
 
   private putSync(n: NewSubscriber): 'added' | 'updated' {
     const now = new Date().toISOString();
-    const email = normalize(n.email);
+    const email = normalizeEmail(n.email);
     const existing = this.s.get.get(email) as Row | undefined;
     const status = (n.keepStatus ? existing?.status : undefined) ?? n.status ?? existing?.status ?? 'confirmed';
     const params = {
@@ -126,7 +126,7 @@ export class SqliteSubscribers implements SubscriberStore {
   async signUp(n: NewSubscriber): Promise<SignUpOutcome> {
     return this.db
       .transaction((): SignUpOutcome => {
-        const existing = this.s.get.get(normalize(n.email)) as Row | undefined;
+        const existing = this.s.get.get(normalizeEmail(n.email)) as Row | undefined;
         if (existing?.status === 'confirmed') return 'confirmed';
         // A stopped address keeps its state until the confirmation is followed.
         const status = existing && existing.status !== 'pending' ? existing.status : 'pending';
@@ -137,15 +137,15 @@ export class SqliteSubscribers implements SubscriberStore {
   }
 
   async confirm(email: string, at: string): Promise<boolean> {
-    return this.s.confirm.run(at, new Date().toISOString(), normalize(email)).changes > 0;
+    return this.s.confirm.run(at, new Date().toISOString(), normalizeEmail(email)).changes > 0;
   }
 
   async setStatus(email: string, status: SubscriberStatus): Promise<boolean> {
-    return this.s.status.run(status, new Date().toISOString(), normalize(email), status).changes > 0;
+    return this.s.status.run(status, new Date().toISOString(), normalizeEmail(email), status).changes > 0;
   }
 
   async remove(email: string): Promise<boolean> {
-    return this.s.remove.run(normalize(email)).changes > 0;
+    return this.s.remove.run(normalizeEmail(email)).changes > 0;
   }
 
   async *list(filter?: { status?: SubscriberStatus }): AsyncIterable<Subscriber> {
@@ -173,13 +173,13 @@ export class SqliteSubscribers implements SubscriberStore {
   }
 
   async softBounce(email: string, at: number, windowMs: number, key: string): Promise<number> {
-    const e = normalize(email);
+    const e = normalizeEmail(email);
     this.s.bounce.run(e, key, at);
     return this.s.bounces.get(e, at - windowMs) as number;
   }
 
   async forget(email: string): Promise<{ found: boolean }> {
-    const e = normalize(email);
+    const e = normalizeEmail(email);
     const hash = forgottenKey(e);
     return this.db
       .transaction(() => {

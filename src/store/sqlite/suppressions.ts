@@ -1,6 +1,7 @@
 import type { Db } from '../db.js';
 import type { SuppressionStore } from '../subscriber-store.js';
 import { type Suppression, SuppressionList, type SuppressionReason } from '../suppression.js';
+import { normalizeEmail } from '../../util/email.js';
 
 /** The suppression list of the root's SQLite file behind the async interface every store offers. */
 export class SqliteSuppressions implements SuppressionStore {
@@ -27,7 +28,7 @@ export class SqliteSuppressions implements SuppressionStore {
     return this.sync.add(email, reason, source);
   }
   async replace(email: string, reason: SuppressionReason, source?: string) {
-    this.replaceStmt.run(email.trim().toLowerCase(), reason, source ?? null, new Date().toISOString());
+    this.replaceStmt.run(normalizeEmail(email), reason, source ?? null, new Date().toISOString());
   }
   async remove(email: string) {
     return this.sync.remove(email);
