@@ -18,3 +18,11 @@ export { sendTestCopy, type TestSendOptions, type TestSendReport } from './send/
 export { csvSource, type RecipientSource, type RecipientRow } from './send/source.js';
 export { smtpTransport, emlTransport, type Transport, type Delivery } from './send/transport.js';
 export type { SendProgress, StopReason } from './send/run.js';
+export {
+  liveCheck,
+  liveTargets,
+  notLiveError,
+  type LiveCheckOptions,
+  type LiveCheckResult,
+  type LiveTarget,
+} from './live/check.js';

@@ -1,15 +1,10 @@
 import type { Code, Diagnostic } from '../types.js';
-import { textOf, type El } from './html.js';
+import { textOf } from './html.js';
 import { finding, type RuleContext } from './rule.js';
 
 const PLACEHOLDER_HOST = /(^|\.)(example\.(com|org|net|edu)|example|invalid|test)$/i;
 const LOCAL_HOST =
   /^(localhost|.*\.localhost|.*\.local|127(?:\.\d+){3}|0\.0\.0\.0|\[::1?\]|10(?:\.\d+){3}|192\.168(?:\.\d+){2}|172\.(?:1[6-9]|2\d|3[01])(?:\.\d+){2})$/i;
-
-interface LinkRef {
-  el: El;
-  url: string;
-}
 
 /** Links that cannot work from an inbox: relative, local, placeholder, insecure. */
 export function checkLinks(ctx: RuleContext): Diagnostic[] {
@@ -85,67 +80,6 @@ export function checkLinks(ctx: RuleContext): Diagnostic[] {
     }
   }
   return out;
-}
-
-/** `--links`: requests every distinct http(s) link and image once, with a timeout. */
-export async function checkLinksOnline(
-  ctx: RuleContext,
-  opts: { timeoutMs?: number; concurrency?: number } = {},
-): Promise<Diagnostic[]> {
-  const timeoutMs = opts.timeoutMs ?? 8000;
-  const refs = new Map<string, LinkRef>();
-  for (const el of ctx.email.elements) {
-    const url = (el.tag === 'a' ? el.attrs.href : el.tag === 'img' ? el.attrs.src : undefined)?.trim();
-    if (!url || !/^https?:\/\//i.test(url) || url.includes('{{') || refs.has(url)) continue;
-    refs.set(url, { el, url });
-  }
-  const list = [...refs.values()];
-  // Results by position, so the report follows the email's order whatever answers first.
-  const results: (Diagnostic | undefined)[] = [];
-  let next = 0;
-  const worker = async () => {
-    while (next < list.length) {
-      const i = next++;
-      results[i] = await probe(list[i]!, timeoutMs, ctx);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, opts.concurrency ?? 6) }, worker));
-  return results.filter((d): d is Diagnostic => d !== undefined);
-}
-
-async function probe(ref: LinkRef, timeoutMs: number, ctx: RuleContext): Promise<Diagnostic | undefined> {
-  const what = ref.el.tag === 'img' ? 'image' : 'link';
-  const at = ctx.sources.locate([ref.url]);
-  try {
-    let res = await fetch(ref.url, { method: 'HEAD', redirect: 'follow', signal: AbortSignal.timeout(timeoutMs) });
-    // Some servers refuse HEAD; ask again the way a reader's browser would.
-    if (res.status === 405 || res.status === 501 || res.status === 403) {
-      res = await fetch(ref.url, { method: 'GET', redirect: 'follow', signal: AbortSignal.timeout(timeoutMs) });
-      await res.body?.cancel();
-    }
-    if (res.status >= 400) {
-      return finding(
-        'link/broken',
-        'error',
-        `${what} ${ref.url} answers HTTP ${res.status}`,
-        'Fix or remove the URL; readers who click it get an error page.',
-        at,
-      );
-    }
-    return undefined;
-  } catch (err) {
-    const reason =
-      (err as Error).name === 'TimeoutError'
-        ? `no answer within ${timeoutMs} ms`
-        : ((err as { cause?: { code?: string } }).cause?.code ?? (err as Error).message);
-    return finding(
-      'link/unreachable',
-      'warning',
-      `${what} ${ref.url} could not be reached (${reason})`,
-      'Check the URL in a browser; if the site is up, this machine may have no network (run without --links).',
-      at,
-    );
-  }
 }
 
 export function hostOf(url: string): string | undefined {

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { tuneHeapForSending } from '../send/memory.js';
+import { refuseDrafts } from '../send/drafts.js';
 import { sendIssue } from '../send/send-issue.js';
 import { csvSource } from '../send/source.js';
 import { isHardBounce, storeSource } from '../send/store-source.js';
@@ -26,7 +27,7 @@ import { printStatus } from './send-status.js';
 
 const USAGE = `gazette send --issue SLUG [--to FILE.csv] [--root DIR] [--smtp URL] [--rate N] [--concurrency N]
              [--database URL] [--outbox DIR] [--dry-run DIR] [--test ADDRESS[,ADDRESS...]] [--yes]
-             [--max-attempts N] [--retry-delay MS] [--pause-after N]
+             [--max-attempts N] [--retry-delay MS] [--pause-after N] [--skip-live-check]
        gazette send --status --issue SLUG [--root DIR] [--database URL]`;
 
 const HELP = `${USAGE}
@@ -52,6 +53,12 @@ with a shared --database, on any other) joins it: the rows are shared, nobody is
   --max-attempts N    tries per address for temporary failures (4xx, dropped connections) (default: 5)
   --retry-delay MS    first retry delay, doubled each time, with jitter, capped at 60 s (default: 2000)
   --pause-after N     stop after N consecutive failures: the server, not the addresses (default: 10)
+  --skip-live-check   send without first checking that the web version and every image answer
+                      at their public URLs (also GAZETTE_SKIP_LIVE_CHECK=1)
+
+Before the first message of a real send, the issue's web version, every image of the email and
+the article pages it links to must answer at their public URLs (HEAD, else GET; 8 s each, up to
+5 redirects): deploy dist/ first. --outbox, --dry-run and --test copies skip that check.
 
 Without --smtp or SMTP_URL (and no --outbox), nothing is sent and the exit code is 1.
 --dry-run works without GAZETTE_SECRET: its unsubscribe links are then signed with a fixed
@@ -79,6 +86,7 @@ export async function run(argv: string[], io: CommandIo): Promise<number> {
       database: { type: 'string' },
       outbox: { type: 'string' },
       status: { type: 'boolean', default: false },
+      'skip-live-check': { type: 'boolean', default: false },
     },
     USAGE,
   );
@@ -147,6 +155,12 @@ export async function run(argv: string[], io: CommandIo): Promise<number> {
     return testExitCode(report.results.map((r) => r.delivery));
   }
 
+  if (outbox === undefined) {
+    // A draft's web version is never published: say it is a draft, not that it is offline.
+    refuseDrafts(rendered);
+    await checkLive(rendered, values['skip-live-check']! || env.GAZETTE_SKIP_LIVE_CHECK === '1', io);
+  }
+
   const notices = noticePrinter(io, root);
   let progress: ReturnType<typeof progressReporter> | undefined;
   const onStop = () =>
@@ -210,6 +224,20 @@ async function markBounced(stores: SubscriberStores, emails: string[], issue: st
   }
   if (emails.length)
     io.stderr.write(`${emails.length} address${emails.length === 1 ? '' : 'es'} refused as unknown: marked bounced.\n`);
+}
+
+/** The live check (src/live/check.ts): throws send/not-live listing what does not answer. */
+async function checkLive(rendered: RenderedIssue, skip: boolean, io: CommandIo): Promise<void> {
+  if (skip) {
+    io.stderr.write(
+      'Skipping the live check (--skip-live-check or GAZETTE_SKIP_LIVE_CHECK=1): nothing verified that the web version and images are online.\n',
+    );
+    return;
+  }
+  const { liveCheck, liveTargets, notLiveError } = await import('../live/check.js');
+  const result = await liveCheck(liveTargets(rendered));
+  if (result.missing.length) throw notLiveError(rendered.issue.slug, result);
+  io.stderr.write(`Live check: the ${result.checked} public URLs of the issue answer.\n`);
 }
 
 /** Builds the issue, printing its errors; undefined when it does not build. */

@@ -8,7 +8,11 @@ export const REPO = fileURLToPath(new URL('../..', import.meta.url));
 export const SECRET = 'test-secret-0123456789abcdef';
 export const ISSUE = 'kazakhstan-abraham-accords';
 
-/** A temporary root with the sample content and a .env holding the secret. */
+/**
+ * A temporary root with the sample content and a .env holding the secret. The .env also says
+ * GAZETTE_SKIP_LIVE_CHECK=1 (unless `env` sets it): the sample's publication.url is a real site
+ * these tests must not depend on; the live check has its own tests (live-check.test.ts).
+ */
 export async function makeRoot(
   env: Record<string, string> = { GAZETTE_SECRET: SECRET },
 ): Promise<{ root: string; cleanup(): Promise<void> }> {
@@ -16,7 +20,7 @@ export async function makeRoot(
   await cp(path.join(REPO, 'content'), path.join(root, 'content'), { recursive: true });
   await writeFile(
     path.join(root, '.env'),
-    Object.entries(env)
+    Object.entries({ GAZETTE_SKIP_LIVE_CHECK: '1', ...env })
       .map(([k, v]) => `${k}=${JSON.stringify(v)}`)
       .join('\n') + '\n',
   );

@@ -75,6 +75,15 @@ describe('--links (online)', () => {
       if (++requests > 100) return void res.destroy(); // bounded
       if (req.url === '/slow') return void setTimeout(() => res.end('late'), 3000).unref();
       if (req.url === '/head-refused' && req.method === 'HEAD') return void res.writeHead(405).end();
+      // Remote images: one declares 600 KB, the other sends 700 KB without Content-Length.
+      if (req.url === '/big.jpg')
+        return void res
+          .writeHead(200, { 'content-length': '600000' })
+          .end(req.method === 'HEAD' ? undefined : Buffer.alloc(600_000));
+      if (req.url === '/unsized.jpg') {
+        res.writeHead(200, { 'transfer-encoding': 'chunked' });
+        return void res.end(req.method === 'HEAD' ? undefined : Buffer.alloc(700_000));
+      }
       res.writeHead(req.url === '/missing' ? 404 : 200).end('ok');
     });
     server.on('error', () => {});
@@ -87,7 +96,7 @@ describe('--links (online)', () => {
     await fx.edit(
       FEATURE_ARTICLE,
       /\n---\n/,
-      `\n---\n\n[gone](${base}/missing) [slow](${base}/slow) [picky](${base}/head-refused)\n`,
+      `\n---\n\n[gone](${base}/missing) [slow](${base}/slow) [picky](${base}/head-refused)\n\n![A big one](${base}/big.jpg) ![Another](${base}/unsized.jpg)\n`,
     );
   });
   afterAll(async () => {
@@ -109,5 +118,33 @@ describe('--links (online)', () => {
     expect(unreachable).toContain('https://127.0.0.1:9/');
     expect(ds.map((d) => d.message).join('\n')).not.toContain('/head-refused');
     expect(ds.map((d) => d.message).join('\n')).not.toContain(`${base}/ok`);
+  });
+
+  it('reports what gazette send needs online (the web version at publication.url) as not deployed', async () => {
+    const ds = await fx.check(FEATURE, { links: { timeoutMs: 500 } });
+    const missing = only(ds, 'link/not-deployed').map((d) => d.message);
+    expect(missing).toContainEqual(
+      expect.stringMatching(/^the web version https:\/\/127\.0\.0\.1:9\/issues\/.+\/ does not answer/),
+    );
+    expect(only(ds, 'link/not-deployed')[0]).toMatchObject({ severity: 'error' });
+    // Not also reported as unreachable.
+    const unreachable = only(ds, 'link/unreachable')
+      .map((d) => d.message)
+      .join('\n');
+    expect(unreachable).not.toContain('/issues/');
+  });
+
+  it('weighs remote images (Content-Length, or the bytes read) against the per-image limit and the budget', async () => {
+    const ds = await fx.check(FEATURE, { links: { timeoutMs: 2000 } });
+    expect(only(ds, 'image/remote-weight').map((d) => d.message)).toEqual([
+      `the remote image ${base}/big.jpg weighs 586 KB, over the 488 KB a single image may take`,
+      `the remote image ${base}/unsized.jpg weighs 684 KB, over the 488 KB a single image may take`,
+    ]);
+    expect(only(ds, 'image/remote-weight')[0]).toMatchObject({ severity: 'warning', file: FEATURE_ARTICLE });
+    expect(only(ds, 'image/weight-budget').map((d) => d.message)).toEqual([
+      expect.stringMatching(/^the email loads \d+ KB of images \(1270 KB of them remote\), over the 977 KB budget$/),
+    ]);
+    // Without --links, nothing is requested and nothing is weighed.
+    expect(codes(await fx.check(FEATURE), 'image/remote-weight')).toEqual([]);
   });
 });
