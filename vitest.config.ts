@@ -3,13 +3,16 @@ import { defineConfig } from 'vitest/config';
 // `npm test` (project `unit`) runs the unit and integration tests in-process, plus a few
 // real-binary smoke tests; it must stay fast on a loaded 2-core machine. `npm run test:slow`
 // (project `slow`) runs what inherently takes real processes and minutes: several senders
-// killed (SIGKILL, SIGSTOP) and resumed, and the npm package installed into a fresh project.
+// killed (SIGKILL, SIGSTOP) and resumed, the npm package installed into a fresh project, and the
+// live check against an HTTPS host the CLI trusts from its start.
 // `npm run test:e2e` runs the Chromium tests. .ci/run runs all three. All compile src/ to lib/
 // first, because the real-binary tests run bin/gazette.js.
 const SLOW = [
   'tests/integration/send-workers.test.ts',
   'tests/integration/send-crash.test.ts',
   'tests/integration/package-install.test.ts',
+  // The CLI must trust the test's HTTPS host from its start (NODE_EXTRA_CA_CERTS): real processes.
+  'tests/integration/live-check.test.ts',
 ];
 
 export default defineConfig({
