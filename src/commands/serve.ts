@@ -23,7 +23,7 @@ export async function run(argv: string[], io: CommandIo): Promise<number> {
   );
   if (values.help) {
     io.stdout.write(
-      `${USAGE}\n\nServes <root>/dist (the archive, web versions and feed) and the one-click unsubscribe\nendpoint at the path of publication.unsubscribeUrl. Listens on 127.0.0.1:8080 by default;\n--port 0 picks a free port. Needs GAZETTE_SECRET (environment or <root>/.env).\n`,
+      `${USAGE}\n\nServes <root>/dist (the archive, web versions and feed) and the one-click unsubscribe\nendpoint at the path of publication.unsubscribeUrl. Listens on 127.0.0.1:8080 by default;\n--port 0 picks a free port. Needs GAZETTE_SECRET (environment or <root>/.env). With publication.subscribeUrl it\ntakes sign-ups; with GAZETTE_SES_TOPIC_ARNS, GAZETTE_POSTMARK_WEBHOOK_AUTH, GAZETTE_MAILGUN_SIGNING_KEY or\nGAZETTE_RESEND_WEBHOOK_SECRET, provider bounce webhooks at /webhooks/<provider> (docs/subscribers.md).\n`,
     );
     return 0;
   }

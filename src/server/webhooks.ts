@@ -81,8 +81,9 @@ export function webhookHandler(
   async function ses(body: string): Promise<Verdict> {
     const m = jsonObject(body);
     if (!isSnsMessage(m)) return { status: 400, message: 'not an SNS message' };
-    if (!(await sns(m))) return { status: 403, message: 'SNS signature refused' };
+    // The topic first: a message naming another topic costs no certificate fetch.
     if (!config.sesTopicArns!.includes(m.TopicArn)) return { status: 403, message: 'topic not configured' };
+    if (!(await sns(m))) return { status: 403, message: 'SNS signature refused' };
     if (m.Type === 'SubscriptionConfirmation') {
       const url = trustedUrl(m.SubscribeURL, trust);
       if (!url) return { status: 400, message: 'SubscribeURL is not an SNS address' };
