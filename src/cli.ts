@@ -70,6 +70,12 @@ export async function main(argv: string[]): Promise<void> {
     cwd: process.cwd(),
     signal: stop.signal,
   };
+  // `gazette check | head`: the reader left. Like other CLIs, finish quietly instead of dying on
+  // an unhandled EPIPE with a stack trace halfway through (a build still writes dist/).
+  for (const stream of [process.stdout, process.stderr])
+    stream.on('error', (err: NodeJS.ErrnoException) => {
+      if (err.code !== 'EPIPE' && err.code !== 'ERR_STREAM_DESTROYED') process.exitCode = 1;
+    });
   const name = argv[0];
   const command = name ? COMMANDS[name] : undefined;
   if (command?.stoppable) {

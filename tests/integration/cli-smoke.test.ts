@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { gazette, makeRoot, REPO } from '../helpers/send.js';
@@ -31,6 +32,22 @@ describe('bin/gazette.js', () => {
     expect(out.length).toBeGreaterThan(64 * 1024);
     expect(() => JSON.parse(out)).not.toThrow();
     expect(code).toBe(0);
+  });
+
+  it('finishes its work quietly when the reader of its output is gone (`gazette build | head -1`)', async () => {
+    const out = path.join(root, 'dist-epipe');
+    const child = spawn(process.execPath, [path.join(REPO, 'bin/gazette.js'), 'build', '--root', root, '--out', out], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    // The reader leaves before the first line: every write to stdout fails with EPIPE.
+    child.stdout.destroy();
+    let stderr = '';
+    child.stderr.on('data', (c: Buffer) => (stderr += c));
+    const code = await new Promise<number | null>((r) => child.on('close', r));
+    expect(stderr).not.toMatch(/EPIPE|Unhandled|at .*\.js:\d+/);
+    expect(code).toBe(0);
+    // The build still wrote its output.
+    expect(existsSync(path.join(out, 'index.html'))).toBe(true);
   });
 
   it('exits 1 for an unknown command and 0 for --version', async () => {
