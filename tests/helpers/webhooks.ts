@@ -18,7 +18,8 @@ export interface WebhookRoot {
 
 export async function webhookRoot(emails: string[], options: Partial<GazetteHandlerOptions>): Promise<WebhookRoot> {
   const { root, cleanup } = await makeRoot({ publication: PUBLICATION });
-  const stores = await openSubscriberStores({ root });
+  const url = options.database;
+  const stores = await openSubscriberStores({ root, url });
   for (const email of emails) await stores.subscribers.put({ email });
   await stores.close();
   const served = await serveRoot({ root, secret: WEBHOOK_SECRET, ...options });
@@ -27,7 +28,7 @@ export async function webhookRoot(emails: string[], options: Partial<GazetteHand
     served,
     post: (provider, body, headers = {}) =>
       rawRequest(served.url, 'POST', `/webhooks/${provider}`, body, { 'Content-Type': 'application/json', ...headers }),
-    state: () => storeState(root),
+    state: () => storeState(root, url),
     async close() {
       await served.close();
       await cleanup();
@@ -36,8 +37,8 @@ export async function webhookRoot(emails: string[], options: Partial<GazetteHand
 }
 
 /** `status[ reason:source]` of each subscriber of the root's store. */
-export async function storeState(root: string): Promise<Record<string, string>> {
-  const s = await openSubscriberStores({ root });
+export async function storeState(root: string, url?: string): Promise<Record<string, string>> {
+  const s = await openSubscriberStores({ root, url });
   const out: Record<string, string> = {};
   for await (const sub of s.subscribers.list()) {
     const sup = await s.suppressions.get(sub.email);
