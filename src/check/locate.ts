@@ -2,6 +2,7 @@ import { readTextFile } from '../load/read.js';
 import path from 'node:path';
 import { readTheme } from '../render/template.js';
 import type { Content, RenderedIssue } from '../types.js';
+import { lineAt } from '../util/lines.js';
 
 // Maps a finding in the built HTML back to where an editor can fix it: the article's Markdown or
 // front-matter, the issue file, a template or publication.yml. A finding is located by searching
@@ -57,7 +58,7 @@ export class Sources {
       for (const f of this.files) {
         if (kinds && !kinds.includes(f.kind)) continue;
         const at = f.text.indexOf(n);
-        if (at >= 0) return { file: f.file, line: lineOf(f.text, at) };
+        if (at >= 0) return { file: f.file, line: lineAt(f.text, at) };
       }
     }
     return undefined;
@@ -84,7 +85,7 @@ export class Sources {
     const f = this.files.find((x) => x.kind === kind && (file === undefined || x.file === file));
     if (!f) return undefined;
     const m = new RegExp(`^${key}\\s*:`, 'm').exec(f.text);
-    return { file: f.file, line: m ? lineOf(f.text, m.index) : 1 };
+    return { file: f.file, line: m ? lineAt(f.text, m.index) : 1 };
   }
 
   /** A URL as an editor may have written it: absolute, relative to the site, or escaped. */
@@ -102,10 +103,4 @@ export class Sources {
     if (escaped !== needle) out.push(escaped);
     return out;
   }
-}
-
-function lineOf(text: string, offset: number): number {
-  let n = 1;
-  for (let i = text.indexOf('\n'); i !== -1 && i < offset; i = text.indexOf('\n', i + 1)) n++;
-  return n;
 }

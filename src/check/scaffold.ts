@@ -1,6 +1,7 @@
 import { SCAFFOLD_AUTHOR, SCAFFOLD_TEXTS } from '../scaffold/templates.js';
 import type { Diagnostic } from '../types.js';
 import { finding, type RuleContext } from './rule.js';
+import { lineAt } from '../util/lines.js';
 
 /**
  * Text `gazette new` wrote for the editor to replace and that is still there: "Your Name" as the
@@ -53,5 +54,5 @@ function at(ctx: RuleContext, file: string, text: string): { file: string; line:
   const f = ctx.sources.files.find((s) => s.file === file);
   const offset = f?.text.indexOf(text) ?? -1;
   if (!f || offset < 0) return undefined;
-  return { file, line: f.text.slice(0, offset).split('\n').length };
+  return { file, line: lineAt(f.text, offset) };
 }

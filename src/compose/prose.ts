@@ -1,6 +1,7 @@
 import MarkdownIt from 'markdown-it';
 import { protectMergeTags, TAG_SOURCE } from '../render/merge.js';
 import type { Diagnostic, MergeTag } from '../types.js';
+import { lineAt } from '../util/lines.js';
 
 // Merge tags live in prose only. Code spans and code blocks are literal text: `{{ page.title }}`
 // in a Jekyll post or `{{.Name}}` in a Go one is shown as written, never filled, never flagged.
@@ -35,7 +36,7 @@ export function protectProse(src: string, file: string, firstLine: number): Pros
       out += literal(text);
       continue;
     }
-    const line = firstLine + count(src.slice(0, start), '\n');
+    const line = firstLine + lineAt(src, start) - 1;
     // `\{{ ... }}`: literal up to its closing braces on the same line.
     const escaped = text
       .replace(/\\\{\{([^\n]*?)\}\}/g, (_m, inner: string) => LIT_OPEN + inner + LIT_CLOSE)
@@ -43,7 +44,7 @@ export function protectProse(src: string, file: string, firstLine: number): Pros
       .replace(/\\\}\}/g, LIT_CLOSE);
     const p = protectMergeTags(escaped, file, line);
     tags.push(...p.tags);
-    const lineAt = (offset: number) => line + count(p.text.slice(0, offset), '\n');
+    const lineOf = (offset: number) => line + lineAt(p.text, offset) - 1;
     for (const m of p.text.matchAll(FOREIGN))
       diagnostics.push({
         code: 'hygiene/foreign-merge-tag',
@@ -51,7 +52,7 @@ export function protectProse(src: string, file: string, firstLine: number): Pros
         message: `"${m[0]}" is a merge tag of another mailing tool; Gazette does not fill it`,
         hint: 'Use Gazette\'s form: {{subscriber.<column>}} (e.g. {{subscriber.name | default: "reader"}}).',
         file,
-        line: lineAt(m.index!),
+        line: lineOf(m.index!),
       });
     for (const m of p.text.matchAll(PLACEHOLDER))
       diagnostics.push({
@@ -60,7 +61,7 @@ export function protectProse(src: string, file: string, firstLine: number): Pros
         message: `"${m[0].trim()}" is not a Gazette merge tag and would reach readers as written`,
         hint: 'Write {{subscriber.<column>}} or {{unsubscribe_url}}; for literal braces use `code` or escape them as \\{{.',
         file,
-        line: lineAt(m.index!),
+        line: lineOf(m.index!),
       });
     out += p.text;
   }
@@ -147,10 +148,4 @@ function spans(text: string, base: number, out: { text: string; code: boolean; s
     i = last - 1;
   }
   if (last < text.length) out.push({ text: text.slice(last), code: false, start: base + last });
-}
-
-function count(s: string, ch: string): number {
-  let n = 0;
-  for (let i = s.indexOf(ch); i !== -1; i = s.indexOf(ch, i + 1)) n++;
-  return n;
 }

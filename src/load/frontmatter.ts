@@ -3,6 +3,7 @@ import { GazetteError } from '../util/errors.js';
 import type { Diagnostic } from '../types.js';
 import { parseToml } from './toml.js';
 import { parseYaml, type ParsedYaml } from './yaml.js';
+import { lineAt } from '../util/lines.js';
 
 export interface FrontMatter {
   parsed?: ParsedYaml;
@@ -110,7 +111,7 @@ export function splitFrontMatter(text: string, file: string): FrontMatter {
     parsed = parseYaml('{}', file, 1).parsed;
   }
   const body = result.content;
-  const bodyLine = text.slice(0, text.length - body.length).split('\n').length;
+  const bodyLine = lineAt(text, text.length - body.length);
   return { parsed, body, bodyLine, diagnostics: yamlDiagnostics };
 }
 
@@ -137,6 +138,6 @@ function splitToml(text: string, file: string): FrontMatter {
   }
   const { parsed, diagnostics } = parseToml(rest.slice(0, m.index), file, 1);
   const after = rest.slice(m.index + m[0].length).replace(/^\n/, '');
-  const bodyLine = text.slice(0, text.length - after.length).split('\n').length;
+  const bodyLine = lineAt(text, text.length - after.length);
   return { parsed, body: after, bodyLine, diagnostics };
 }

@@ -1,6 +1,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import type { BuildCache } from '../cache/build-cache.js';
 import { GazetteError } from '../util/errors.js';
+import { positionAt } from '../util/lines.js';
 
 /** Content files larger than this are refused: a newsletter article is never a megabyte of text. */
 export const MAX_CONTENT_BYTES = 1024 * 1024;
@@ -57,9 +58,7 @@ export function decodeUtf8(buf: Uint8Array, file: string): string {
   } catch (cause) {
     const lossy = new TextDecoder('utf-8').decode(buf);
     const at = lossy.indexOf('\uFFFD');
-    const before = at < 0 ? lossy : lossy.slice(0, at);
-    const line = before.split('\n').length;
-    const column = before.length - before.lastIndexOf('\n');
+    const { line, column } = positionAt(lossy, at < 0 ? lossy.length : at);
     throw new GazetteError('file is not valid UTF-8', {
       code: 'content/not-utf8',
       file,
