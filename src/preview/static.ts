@@ -1,6 +1,6 @@
 import { realpath, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { contentType, decodeSegments, isInside } from '../server/paths.js';
+import { contentType, decodeSegments, realPathInside } from '../server/paths.js';
 
 export { contentType };
 
@@ -12,17 +12,10 @@ export { contentType };
 export async function resolveInside(dir: string, encodedSegments: readonly string[]): Promise<string | undefined> {
   const parts = decodeSegments(encodedSegments);
   if (!parts?.length) return undefined;
-  const base = path.resolve(dir);
-  const file = path.resolve(base, ...parts);
-  if (!isInside(base, file)) return undefined;
-  try {
-    const [realBase, realFile] = await Promise.all([realpath(base), realpath(file)]);
-    if (!isInside(realBase, realFile)) return undefined;
-    if (!(await stat(realFile)).isFile()) return undefined;
-    return realFile;
-  } catch {
-    return undefined;
-  }
+  const base = await realpath(path.resolve(dir)).catch(() => undefined);
+  if (!base) return undefined;
+  const found = await realPathInside(base, path.join(base, ...parts));
+  return found?.stats.isFile() ? found.file : undefined;
 }
 
 export async function readInside(

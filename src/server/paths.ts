@@ -1,3 +1,5 @@
+import type { Stats } from 'node:fs';
+import { realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 
 // Shared by the preview's asset route and `gazette serve`: one definition of which URL paths
@@ -43,6 +45,27 @@ export function decodeSegments(encoded: readonly string[]): string[] | undefined
     out.push(s);
   }
   return out;
+}
+
+/**
+ * `candidate` (an absolute path built under `realBase`, itself already a real path) with its
+ * symlinks resolved, when it exists and both before and after resolving is `realBase` itself or
+ * inside it; undefined otherwise (missing, unreadable, or a link that leads out). The one check
+ * behind every file either server sends.
+ */
+export async function realPathInside(
+  realBase: string,
+  candidate: string,
+): Promise<{ file: string; stats: Stats } | undefined> {
+  const within = (p: string) => p === realBase || isInside(realBase, p);
+  if (!within(candidate)) return undefined;
+  try {
+    const file = await realpath(candidate);
+    if (!within(file)) return undefined;
+    return { file, stats: await stat(file) };
+  } catch {
+    return undefined;
+  }
 }
 
 /** True when `file` is strictly inside `base` (both absolute, already resolved). */

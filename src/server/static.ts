@@ -1,8 +1,8 @@
 import { createReadStream } from 'node:fs';
-import { realpath, stat } from 'node:fs/promises';
+import { realpath } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import path from 'node:path';
-import { contentType, decodeSegments, isInside } from './paths.js';
+import { contentType, decodeSegments, realPathInside } from './paths.js';
 import { baseHeaders, STATIC_CSP } from './http.js';
 
 export type StaticTarget =
@@ -27,31 +27,15 @@ export async function resolveStatic(dist: string, pathname: string): Promise<Sta
     // dist/issues/<slug>/index.html, the web version at its public address, and nothing else: a
     // build writes it for published issues only, while <slug>/web.html exists for drafts too.
   }
-  let root: string;
-  try {
-    root = await realpath(dist);
-  } catch {
-    return undefined;
+  const root = await realpath(dist).catch(() => undefined);
+  if (!root) return undefined;
+  let found = await realPathInside(root, path.join(root, ...segments));
+  if (found?.stats.isDirectory()) {
+    if (!trailingSlash) return { kind: 'redirect', location: `${encodeURIComponent(segments[segments.length - 1]!)}/` };
+    found = await realPathInside(root, path.join(found.file, 'index.html'));
   }
-  const inside = (p: string) => p === root || isInside(root, p);
-  let file = path.join(root, ...segments);
-  if (!inside(file)) return undefined;
-  try {
-    file = await realpath(file);
-    if (!inside(file)) return undefined;
-    let st = await stat(file);
-    if (st.isDirectory()) {
-      if (!trailingSlash)
-        return { kind: 'redirect', location: `${encodeURIComponent(segments[segments.length - 1]!)}/` };
-      file = await realpath(path.join(file, 'index.html'));
-      if (!inside(file)) return undefined;
-      st = await stat(file);
-    }
-    if (!st.isFile()) return undefined;
-    return { kind: 'file', file, size: st.size, mtime: st.mtime };
-  } catch {
-    return undefined;
-  }
+  if (!found?.stats.isFile()) return undefined;
+  return { kind: 'file', file: found.file, size: found.stats.size, mtime: found.stats.mtime };
 }
 
 export function sendFile(
