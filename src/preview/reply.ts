@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
+import { writeResponse } from '../server/http.js';
 
 // How the preview server answers: no caching, no sniffing, no referrer; pages under a nonce CSP.
 
@@ -7,17 +8,21 @@ export function reply(
   res: ServerResponse,
   status: number,
   type: string,
-  body: string | Buffer,
+  body: string | Uint8Array,
   headers: Record<string, string> = {},
 ): void {
-  res.writeHead(status, {
-    'content-type': type,
-    'cache-control': 'no-store',
-    'x-content-type-options': 'nosniff',
-    'referrer-policy': 'no-referrer',
-    ...headers,
-  });
-  res.end(body);
+  writeResponse(
+    res,
+    status,
+    {
+      'content-type': type,
+      'cache-control': 'no-store',
+      'x-content-type-options': 'nosniff',
+      'referrer-policy': 'no-referrer',
+      ...headers,
+    },
+    body,
+  );
 }
 
 export function notFound(res: ServerResponse): void {

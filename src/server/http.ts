@@ -21,22 +21,39 @@ export interface Reply {
   headers?: Record<string, string>;
 }
 
-export function send(req: IncomingMessage, res: ServerResponse, reply: Reply): void {
+/**
+ * Writes a whole response, for both servers (gazette serve and the preview): header names are
+ * folded to lower case so that a later one replaces an earlier one whatever its case (a page's own
+ * Content-Security-Policy replaces the default, never goes out beside it), Content-Length is set,
+ * a HEAD request gets no body, and a response already started is left alone.
+ */
+export function writeResponse(
+  res: ServerResponse,
+  status: number,
+  headers: Record<string, string>,
+  body: string | Uint8Array = '',
+): void {
   if (res.headersSent) return;
-  const body =
-    reply.body === undefined
-      ? Buffer.alloc(0)
-      : Buffer.isBuffer(reply.body)
-        ? reply.body
-        : Buffer.from(reply.body, 'utf8');
-  res.writeHead(reply.status, {
-    ...BASE_HEADERS,
-    'Content-Security-Policy': PAGE_CSP,
-    'Content-Type': reply.type ?? 'text/html; charset=utf-8',
-    'Content-Length': String(body.length),
-    ...reply.headers,
-  });
-  res.end(req.method === 'HEAD' ? undefined : body);
+  const bytes = typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) out[name.toLowerCase()] = value;
+  out['content-length'] = String(bytes.length);
+  res.writeHead(status, out);
+  res.end(res.req?.method === 'HEAD' ? undefined : bytes);
+}
+
+export function send(_req: IncomingMessage, res: ServerResponse, reply: Reply): void {
+  writeResponse(
+    res,
+    reply.status,
+    {
+      ...BASE_HEADERS,
+      'Content-Security-Policy': PAGE_CSP,
+      'Content-Type': reply.type ?? 'text/html; charset=utf-8',
+      ...reply.headers,
+    },
+    reply.body,
+  );
 }
 
 export function baseHeaders(): Record<string, string> {
