@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { escapeHtml as e } from '../render/merge.js';
 import { verifyConfirmToken } from '../util/confirm-token.js';
-import { BodyError, PAGE_CSP, readBody, send } from './http.js';
+import { methodNotAllowed, NO_STORE, PAGE_CSP, readBodyOrRefuse, send } from './http.js';
 import { maskEmail, page } from './pages.js';
 import type { SubscribeOptions } from './subscribe.js';
 
@@ -22,8 +22,6 @@ const SCRIPT =
   "go();document.addEventListener('visibilitychange',go);});";
 const SCRIPT_HASH = createHash('sha256').update(SCRIPT).digest('base64');
 const CONFIRM_CSP = `${PAGE_CSP}; script-src 'sha256-${SCRIPT_HASH}'`;
-const NO_STORE = { 'Cache-Control': 'no-store' };
-
 export async function handleConfirm(
   req: IncomingMessage,
   res: ServerResponse,
@@ -49,19 +47,9 @@ export async function handleConfirm(
       headers: { ...NO_STORE, 'Content-Security-Policy': CONFIRM_CSP },
     });
   }
-  if (method !== 'POST')
-    return send(req, res, {
-      status: 405,
-      body: 'Method not allowed\n',
-      type: 'text/plain; charset=utf-8',
-      headers: { Allow: 'GET, HEAD, POST' },
-    });
-  try {
-    await readBody(req, o.bodyLimit, o.bodyTimeoutMs); // nothing in it is needed; bounded all the same
-  } catch (err) {
-    if (!(err instanceof BodyError)) throw err;
-    return send(req, res, { status: err.status, body: `${err.message}\n`, type: 'text/plain; charset=utf-8' });
-  }
+  if (method !== 'POST') return methodNotAllowed(req, res, 'GET, HEAD, POST');
+  // Nothing in the body is needed; it is bounded all the same.
+  if (!(await readBodyOrRefuse(req, res, o.bodyLimit, o.bodyTimeoutMs))) return;
   const check = verifyConfirmToken(token, o.secret);
   if (!check.ok) return refuse(req, res, o, check.reason);
   const { email, issuedAt } = check.claims;

@@ -10,7 +10,7 @@ import { SuppressionList } from '../store/suppression.js';
 import { checkSecret } from '../util/secret.js';
 import { secretFromEnv } from '../util/token.js';
 import type { Publication } from '../types.js';
-import { send } from './http.js';
+import { methodNotAllowed, send } from './http.js';
 import { page } from './pages.js';
 import { resolveStatic, sendFile } from './static.js';
 import { handleUnsubscribe } from './unsubscribe.js';
@@ -136,14 +136,7 @@ export async function createGazetteHandler(options: GazetteHandlerOptions): Prom
     const hook = /^(.*)\/webhooks\/([a-z]+)$/.exec(pathname);
     if (hook && (hook[1] === '' || hook[1] === basePath) && webhooks.has(hook[2]!))
       return webhooks.handle(req, res, hook[2]);
-    if (req.method !== 'GET' && req.method !== 'HEAD') {
-      return send(req, res, {
-        status: 405,
-        body: 'Method not allowed\n',
-        type: 'text/plain; charset=utf-8',
-        headers: { Allow: 'GET, HEAD' },
-      });
-    }
+    if (req.method !== 'GET' && req.method !== 'HEAD') return methodNotAllowed(req, res, 'GET, HEAD');
     let local = url.pathname;
     if (basePath && (local === basePath || local.startsWith(basePath + '/')))
       local = local.slice(basePath.length) || '/';

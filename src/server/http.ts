@@ -100,3 +100,40 @@ export function readBody(req: IncomingMessage, limit: number, timeoutMs: number)
     req.on('data', onData).on('end', onEnd).on('error', onError);
   });
 }
+
+/** Endpoint replies that depend on the request (tokens, sign-ups) must never come from a cache. */
+export const NO_STORE: Record<string, string> = { 'Cache-Control': 'no-store' };
+
+/** 405 for a method an endpoint does not take, naming the ones it does; never cached. */
+export function methodNotAllowed(req: IncomingMessage, res: ServerResponse, allow: string): void {
+  send(req, res, {
+    status: 405,
+    body: 'Method not allowed\n',
+    type: 'text/plain; charset=utf-8',
+    headers: { Allow: allow, ...NO_STORE },
+  });
+}
+
+/**
+ * The request body (readBody), or undefined once a body that cannot be read was answered: 413 too
+ * large, 408 too slow, 400 broken, as plain text on a connection then closed, never cached.
+ */
+export async function readBodyOrRefuse(
+  req: IncomingMessage,
+  res: ServerResponse,
+  limit: number,
+  timeoutMs: number,
+): Promise<Buffer | undefined> {
+  try {
+    return await readBody(req, limit, timeoutMs);
+  } catch (err) {
+    if (!(err instanceof BodyError)) throw err;
+    send(req, res, {
+      status: err.status,
+      body: `${err.message}\n`,
+      type: 'text/plain; charset=utf-8',
+      headers: { Connection: 'close', ...NO_STORE },
+    });
+    return undefined;
+  }
+}

@@ -7,7 +7,7 @@ import type { SubscriberStores } from '../store/subscriber-store.js';
 import type { Publication } from '../types.js';
 import { CONFIRM_TTL_MS, hashIp, signConfirmToken } from '../util/confirm-token.js';
 import { cleanName, composeConfirmEmail } from './confirm-email.js';
-import { BodyError, readBody, send } from './http.js';
+import { methodNotAllowed, NO_STORE, readBodyOrRefuse, send } from './http.js';
 import { maskEmail, page } from './pages.js';
 import { rateLimit } from './rate-limit.js';
 
@@ -54,8 +54,6 @@ export function defaultLimits(): Limits {
     addressDay: rateLimit(3, 24 * 3600_000),
   };
 }
-
-const NO_STORE = { 'Cache-Control': 'no-store' };
 
 export function clientIp(req: IncomingMessage, trustProxy: boolean): string {
   const forwarded = trustProxy
@@ -119,31 +117,15 @@ function answer(
 export async function handleSubscribe(req: IncomingMessage, res: ServerResponse, o: SubscribeOptions): Promise<void> {
   if (req.method === 'GET' || req.method === 'HEAD')
     return send(req, res, { status: 200, body: formPage(o), headers: NO_STORE });
-  if (req.method !== 'POST')
-    return send(req, res, {
-      status: 405,
-      body: 'Method not allowed\n',
-      type: 'text/plain; charset=utf-8',
-      headers: { Allow: 'GET, HEAD, POST' },
-    });
+  if (req.method !== 'POST') return methodNotAllowed(req, res, 'GET, HEAD, POST');
   const limits = (o.limits ??= defaultLimits());
   if (!originAllowed(req, o.origins))
     return answer(req, res, o, 403, 'Sign-up refused', 'This form may only be sent from the publication’s own pages.');
   const ip = clientIp(req, o.trustProxy);
   if (!limits.ip.hit(ip))
     return answer(req, res, o, 429, 'Too many attempts', 'Please wait a few minutes and try again.');
-  let body: Buffer;
-  try {
-    body = await readBody(req, o.bodyLimit, o.bodyTimeoutMs);
-  } catch (err) {
-    if (!(err instanceof BodyError)) throw err;
-    return send(req, res, {
-      status: err.status,
-      body: `${err.message}\n`,
-      type: 'text/plain; charset=utf-8',
-      headers: { Connection: 'close', ...NO_STORE },
-    });
-  }
+  const body = await readBodyOrRefuse(req, res, o.bodyLimit, o.bodyTimeoutMs);
+  if (!body) return;
   const fields = parseFields(req, body);
   if (!fields) return answer(req, res, o, 415, 'Not a sign-up', 'Send the form (or JSON with an "email" field).');
   const check = checkAddress(fields.get('email') ?? '');

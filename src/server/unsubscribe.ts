@@ -10,7 +10,7 @@ import {
   type TokenClaims,
 } from '../util/token.js';
 import type { Publication } from '../types.js';
-import { BodyError, readBody, send } from './http.js';
+import { methodNotAllowed, NO_STORE, readBodyOrRefuse, send } from './http.js';
 import { maskEmail, page } from './pages.js';
 
 export interface UnsubscribeOptions {
@@ -30,8 +30,6 @@ export interface UnsubscribeOptions {
 // on repeats, 400 for a token that is missing, malformed or forged (nothing changes then).
 // Resubscribing takes a separate, expiring token that only the POST which just unsubscribed hands
 // out (the "undo" button): an unsubscribe link in a forwarded email cannot sign anyone up again.
-const NO_STORE = { 'Cache-Control': 'no-store' };
-
 export async function handleUnsubscribe(
   req: IncomingMessage,
   res: ServerResponse,
@@ -45,26 +43,9 @@ export async function handleUnsubscribe(
     const suppressed = o.suppressions.has(claims.email);
     return reply(req, res, 200, suppressed ? unsubscribedPage(o, claims) : confirmPage(o, claims, url));
   }
-  if (method !== 'POST') {
-    return send(req, res, {
-      status: 405,
-      body: 'Method not allowed\n',
-      type: 'text/plain; charset=utf-8',
-      headers: { Allow: 'GET, HEAD, POST', ...NO_STORE },
-    });
-  }
-  let body: Buffer;
-  try {
-    body = await readBody(req, o.bodyLimit, o.bodyTimeoutMs);
-  } catch (err) {
-    if (!(err instanceof BodyError)) throw err;
-    return send(req, res, {
-      status: err.status,
-      body: `${err.message}\n`,
-      type: 'text/plain; charset=utf-8',
-      headers: { Connection: 'close', ...NO_STORE },
-    });
-  }
+  if (method !== 'POST') return methodNotAllowed(req, res, 'GET, HEAD, POST');
+  const body = await readBodyOrRefuse(req, res, o.bodyLimit, o.bodyTimeoutMs);
+  if (!body) return;
   const form = formFields(req, body);
   if (form.get('action') === 'resubscribe') {
     const again = verifyResubscribe(form.get('resubscribe') ?? '', o.secret);

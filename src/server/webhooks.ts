@@ -14,7 +14,7 @@ import {
   snsVerifier,
   trustedUrl,
 } from '../bounces/webhooks/sns.js';
-import { BodyError, readBody, send } from './http.js';
+import { methodNotAllowed, readBodyOrRefuse, send } from './http.js';
 
 // Provider webhooks under `<base>/webhooks/<provider>`: each provider's own proof that it sent
 // the request is checked before the body is trusted (SNS signature and topic, Postmark basic
@@ -123,15 +123,10 @@ export function webhookHandler(
     has: (name: string): name is Provider =>
       (PROVIDERS as readonly string[]).includes(name) && enabled[name as Provider],
     async handle(req: IncomingMessage, res: ServerResponse, provider: Provider): Promise<void> {
-      if (req.method !== 'POST')
-        return send(req, res, { status: 405, body: 'Method not allowed\n', type: TEXT, headers: { Allow: 'POST' } });
-      let body: string;
-      try {
-        body = (await readBody(req, BODY_LIMIT, 10_000)).toString('utf8');
-      } catch (err) {
-        const status = err instanceof BodyError ? err.status : 400;
-        return send(req, res, { status, body: `${(err as Error).message}\n`, type: TEXT });
-      }
+      if (req.method !== 'POST') return methodNotAllowed(req, res, 'POST');
+      const raw = await readBodyOrRefuse(req, res, BODY_LIMIT, 10_000);
+      if (!raw) return;
+      const body = raw.toString('utf8');
       const v =
         provider === 'ses'
           ? await ses(body)
