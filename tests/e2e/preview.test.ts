@@ -200,6 +200,28 @@ describe('the preview page in Chromium', () => {
     }
     await page.close();
   });
+
+  it('"View as" updates the panel: a merge tag empty for the chosen subscriber is a warning', async () => {
+    const file = path.join(root, `content/issues/${DIGEST}.md`);
+    const original = await readFile(file, 'utf8');
+    try {
+      await writeFile(
+        file,
+        original.replace('default: "reader"}},', 'default: "reader"}}, you live in {{subscriber.city}}.'),
+      );
+      await server.session.rebuild();
+      const page = await openIssue('?sub=raw');
+      expect(await page.locator('.gz-clean').innerText()).toContain('No problems found');
+      await page.selectOption('#gz-sub', 'sample');
+      const warning = page.locator('.gz-diag.warning', { hasText: 'preview/empty-merge-tag' });
+      await warning.waitFor({ timeout: 5000 });
+      expect(await warning.innerText()).toContain('{{subscriber.city}} renders as nothing for Sample subscriber');
+      await page.close();
+    } finally {
+      await writeFile(file, original);
+      await server.session.rebuild();
+    }
+  });
 });
 
 describe('gazette screenshot', () => {
