@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { type ImageInput, localImage } from '../images/email.js';
 import { compileFill } from '../render/merge.js';
-import type { TemplateFile } from '../render/template.js';
+import type { TemplateFile } from '../render/theme-files.js';
 import type { Content, Diagnostic, EmailImage, IssueSource, RenderedIssue } from '../types.js';
 import { type BuildCache, contentHash } from './build-cache.js';
 import type { PersistentCache } from './persistent.js';

@@ -1,6 +1,6 @@
 import { readTextFile } from '../load/read.js';
 import path from 'node:path';
-import { readTheme } from '../render/template.js';
+import { readTheme } from '../render/theme-files.js';
 import type { Content, RenderedIssue } from '../types.js';
 import { lineAt } from '../util/lines.js';
 

@@ -9,7 +9,7 @@ import { isRealDate } from '../load/schema.js';
 import { SLUG_RULE, slugify } from '../scaffold/slug.js';
 import { planIssue } from '../scaffold/issue-plan.js';
 import { articleFile, issueFile } from '../scaffold/templates.js';
-import { issueLayouts } from '../render/template.js';
+import { issueLayouts } from '../render/theme-files.js';
 
 const USAGE = `gazette new article "Title" [--root DIR] [--slug SLUG] [--date YYYY-MM-DD]
 gazette new issue ["Title"] [--layout digest|feature|NAME] [--root DIR] [--slug SLUG] [--date YYYY-MM-DD]`;

@@ -1,7 +1,15 @@
-import { parse, TomlError } from 'smol-toml';
+import { createRequire } from 'node:module';
 import type { Diagnostic } from '../types.js';
 import { overDataBudget } from './budget.js';
 import type { ParsedYaml } from './yaml.js';
+
+type SmolToml = typeof import('smol-toml');
+let smolToml: SmolToml | undefined;
+/** smol-toml, loaded the first time a file has TOML front-matter (most roots never do). */
+function toml(): SmolToml {
+  smolToml ??= createRequire(import.meta.url)('smol-toml') as SmolToml;
+  return smolToml;
+}
 
 /**
  * Hugo's `+++` front-matter. smol-toml reads TOML as data only (no code, no includes). TOML has no
@@ -18,9 +26,9 @@ export function parseToml(
   if (tooLarge) return { diagnostics: [tooLarge] };
   let data: Record<string, unknown>;
   try {
-    data = plain(parse(src)) as Record<string, unknown>;
+    data = plain(toml().parse(src)) as Record<string, unknown>;
   } catch (err) {
-    const e = err as TomlError;
+    const e = err as InstanceType<SmolToml['TomlError']>;
     return {
       diagnostics: [
         {
@@ -28,8 +36,8 @@ export function parseToml(
           severity: 'error',
           message: `TOML syntax error: ${String(e.message).split('\n')[0]}`,
           file,
-          line: (e instanceof TomlError ? e.line : 1) + lineOffset,
-          column: e instanceof TomlError ? e.column : 1,
+          line: (e instanceof toml().TomlError ? e.line : 1) + lineOffset,
+          column: e instanceof toml().TomlError ? e.column : 1,
           hint: 'Write one `key = value` per line; quote strings ("..." or \'...\'), lists are [a, b].',
         },
       ],

@@ -1,12 +1,12 @@
 import { hasArticlePage, issueEntries } from '../output/entries.js';
 import type { OutputFile } from '../output/write.js';
 import { escapeHtml } from '../render/merge.js';
-import { compileTheme, readTheme } from '../render/template.js';
+import { readTheme } from '../render/theme-files.js';
 import { replaceArchiveBar } from '../render/web.js';
 import { issueWebUrl, articleUrl } from '../compose/urls.js';
 import type { BuildCache } from '../cache/build-cache.js';
 import type { Content, Diagnostic, IssueSource } from '../types.js';
-import { renderSource } from './build.js';
+import { lazyTheme, renderSource } from './build.js';
 
 export { hasArticlePage };
 
@@ -23,8 +23,7 @@ export async function articlePageFiles(
   const articles = [...content.articles.values()].filter(hasArticlePage);
   if (!articles.length) return { files: [], diagnostics: [] };
   const templates = await readTheme(content.root, cache);
-  const compiled = compileTheme(templates, cache);
-  if (!compiled.theme) return { files: [], diagnostics: compiled.diagnostics };
+  const theme = lazyTheme(templates, cache);
   const entries = issueEntries(content);
   const files: OutputFile[] = [];
   const diagnostics: Diagnostic[] = [];
@@ -40,7 +39,9 @@ export async function articlePageFiles(
       intro: '',
       introLine: 1,
     };
-    const one = await renderSource(content, source, { theme: compiled.theme, templates, cache });
+    const one = await renderSource(content, source, { theme, templates, cache });
+    const broken = theme.failed();
+    if (broken) return { files: [], diagnostics: broken };
     // Errors only: size and client findings are about emails, and this page is never mailed.
     diagnostics.push(...one.diagnostics.filter((d) => d.severity === 'error'));
     if (!one.rendered) continue;

@@ -1,20 +1,14 @@
 import path from 'node:path';
 import { BuildCache } from '../cache/build-cache.js';
-import { issueKey, record, replay, type RenderOutcome, type RenderedPart } from '../cache/issue-cache.js';
+import { issueKey, record, replay } from '../cache/issue-cache.js';
 import { checkRendered } from '../check/rendered.js';
-import { compileMjml } from '../render/compile.js';
-import { restoreLiterals } from '../compose/prose.js';
-import { emailImages } from '../images/email.js';
-import { composeIssue } from '../compose/index.js';
 import { hasErrors } from '../util/errors.js';
 import { loadContent } from '../load/index.js';
-import { compileFill, findMergeTags, restoreMergeTags, sentinelFor, UNSUBSCRIBE_TAG } from '../render/merge.js';
-import { compileTheme, handlebarsDiagnostic, readTheme, type TemplateContext } from '../render/template.js';
-import { renderTextPart } from '../render/text-part.js';
-import { themeOf } from '../render/theme.js';
+import { UNSUBSCRIBE_TAG } from '../render/merge.js';
+import type { CompiledTheme } from '../render/template.js';
+import { readTheme, type TemplateFile } from '../render/theme-files.js';
 import type { CheckOptions } from '../check/rule.js';
-import type { BuildResult, Content, Diagnostic, IssueSource, MergeTag, RenderedIssue } from '../types.js';
-import { renderWebVersion } from '../render/web.js';
+import type { BuildResult, Content, Diagnostic, IssueSource, RenderedIssue } from '../types.js';
 
 export interface BuildOptions {
   /** Folder holding content/ and optionally templates/. */
@@ -68,10 +62,7 @@ export async function buildIssue(options: BuildOptions): Promise<BuildResult> {
   }
 
   const templates = await readTheme(root, cache);
-  const compiled = compileTheme(templates, cache);
-  diagnostics.push(...compiled.diagnostics);
-  if (!compiled.theme) return { ok: false, content, issues: [], diagnostics };
-  const theme = compiled.theme;
+  const theme = lazyTheme(templates, cache);
 
   // The full rule set (and its email-client data) is loaded only when asked for: a build stays light.
   let checkAll: CheckAll | undefined;
@@ -82,18 +73,43 @@ export async function buildIssue(options: BuildOptions): Promise<BuildResult> {
   const issues: RenderedIssue[] = [];
   for (const source of sources) {
     const one = await renderSource(content, source, { theme, templates, checkAll, cache });
+    // A theme that does not compile is the build's one error: no issue renders without it.
+    const broken = theme.failed();
+    if (broken) return { ok: false, content, issues: [], diagnostics: [...diagnostics, ...broken] };
     diagnostics.push(...one.diagnostics);
     if (one.rendered) issues.push(one.rendered);
   }
   return { ok: !hasErrors(diagnostics), content, issues, diagnostics };
 }
 
-export interface RenderParts {
-  theme: NonNullable<ReturnType<typeof compileTheme>['theme']>;
-  templates: Awaited<ReturnType<typeof readTheme>>;
+export interface SourceParts {
+  /** The theme, compiled the first time an issue is not in the cache (see lazyTheme). */
+  theme: LazyTheme;
+  templates: TemplateFile[];
   /** Every rule instead of the cheap ones (a build with `rules: 'all'`). */
   checkAll?: CheckAll;
   cache: BuildCache;
+}
+
+export interface LazyTheme {
+  get(): Promise<CompiledTheme | undefined>;
+  /** The theme's errors, once it was compiled and failed. */
+  failed(): Diagnostic[] | undefined;
+}
+
+/** Handlebars and the theme's compile, only when some issue has to be rendered. */
+export function lazyTheme(templates: TemplateFile[], cache: BuildCache): LazyTheme {
+  let compiled: Promise<{ theme?: CompiledTheme; diagnostics: Diagnostic[] }> | undefined;
+  let errors: Diagnostic[] | undefined;
+  return {
+    async get() {
+      compiled ??= import('../render/template.js').then((m) => m.compileTheme(templates, cache));
+      const r = await compiled;
+      if (!r.theme) errors = r.diagnostics;
+      return r.theme;
+    },
+    failed: () => errors,
+  };
 }
 
 /**
@@ -103,7 +119,7 @@ export interface RenderParts {
 export async function renderSource(
   content: Content,
   source: IssueSource,
-  parts: RenderParts,
+  parts: SourceParts,
 ): Promise<{ rendered?: RenderedIssue; diagnostics: Diagnostic[] }> {
   const { cache, checkAll } = parts;
   const persistent = cache.persistent;
@@ -111,7 +127,10 @@ export async function renderSource(
   let outcome = persistent && key ? await replay(persistent, key, content, cache) : undefined;
   if (persistent) cache.stats[outcome ? 'persistentHits' : 'persistentMisses']++;
   if (!outcome) {
-    outcome = await render(content, source, parts);
+    const theme = await parts.theme.get();
+    if (!theme) return { diagnostics: [] };
+    const { render } = await import('./render.js');
+    outcome = await render(content, source, { theme, templates: parts.templates, cache });
     if (persistent && key) await record(persistent, key, outcome);
   }
   const diagnostics = [...outcome.diagnostics];
@@ -123,102 +142,6 @@ export async function renderSource(
     : checkRendered(partial, { content });
   diagnostics.push(...found);
   return { rendered: { ...partial, diagnostics: found }, diagnostics };
-}
-
-/** compose -> template -> compile -> images, text part and web version: everything but the checks. */
-async function render(
-  content: Content,
-  source: IssueSource,
-  { theme, templates, cache }: RenderParts,
-): Promise<RenderOutcome> {
-  const diagnostics: Diagnostic[] = [];
-  const unsubscribeSentinel = sentinelFor(UNSUBSCRIBE_TAG);
-  const composed = composeIssue(content, source, cache);
-  diagnostics.push(...composed.diagnostics);
-  const { issue } = composed;
-  const context: TemplateContext = {
-    publication: issue.publication,
-    issue: {
-      slug: issue.slug,
-      file: issue.file,
-      title: issue.title,
-      date: issue.date,
-      dateFormatted: issue.dateFormatted,
-      number: issue.number,
-      preheader: issue.preheader,
-      layout: issue.layout,
-      webUrl: issue.webUrl,
-      lang: issue.lang,
-      dir: issue.dir,
-    },
-    intro: issue.introHtml,
-    articles: issue.articles,
-    feature: issue.articles[0]!,
-    more: issue.articles.slice(1),
-    links: { web: issue.webUrl, unsubscribe: unsubscribeSentinel, archive: `${issue.publication.url}/` },
-    theme: themeOf(issue.publication),
-    year: Number(issue.date.slice(0, 4)),
-  };
-  let mjml: string;
-  try {
-    mjml = theme.render(issue.layout, context);
-  } catch (err) {
-    const known = (err as { gazette?: Diagnostic }).gazette;
-    diagnostics.push(
-      known
-        ? {
-            ...known,
-            severity: 'error',
-            message: (err as Error).message,
-            issue: issue.slug,
-            file: issue.file,
-            line: 1,
-            field: 'layout',
-          }
-        : {
-            ...(handlebarsDiagnostic(err, undefined) ?? {
-              code: 'template/error',
-              severity: 'error',
-              message: String(err),
-            }),
-            issue: issue.slug,
-          },
-    );
-    return { diagnostics, inputs: [] };
-  }
-  const out = await compileMjml(mjml, templates, cache);
-  diagnostics.push(...out.diagnostics.map((d) => ({ ...d, issue: issue.slug })));
-  if (!out.html) return { diagnostics, inputs: [] };
-
-  // Merge tags first, then the literal braces of code and `\{{` (which must never become tags).
-  // Local images then become email copies (resized, re-encoded, metadata stripped, hashed names)
-  // before the web version is derived, so email, web version and dist/ agree.
-  const pictures = await emailImages(restoreLiterals(restoreMergeTags(out.html, 'html'), 'html'), {
-    root: content.root,
-    publicationUrl: issue.publication.url,
-    file: issue.file,
-    cache,
-  });
-  diagnostics.push(...pictures.diagnostics.map((d) => ({ ...d, issue: issue.slug })));
-  const html = pictures.html;
-  const text = restoreLiterals(restoreMergeTags(renderTextPart(issue, unsubscribeSentinel), 'text'), 'text');
-  const webHtml = renderWebVersion(html, issue);
-  const mergeTags = dedupeTags(
-    [...composed.mergeTags, ...theme.mergeTags],
-    [...findMergeTags(html, 'html'), ...findMergeTags(text)],
-  );
-  const rendered: RenderedPart = {
-    issue,
-    mjml,
-    html,
-    text,
-    webHtml,
-    mergeTags,
-    fill: { html: compileFill(html, 'html'), text: compileFill(text, 'text') },
-    images: pictures.images,
-    bytes: { html: Buffer.byteLength(html), text: Buffer.byteLength(text), web: Buffer.byteLength(webHtml) },
-  };
-  return { rendered, diagnostics, inputs: pictures.inputs };
 }
 
 /** A crashing rule is a bug; the email still built, so the crash is reported beside it. */
@@ -237,16 +160,4 @@ async function checkAllRules(run: () => Promise<Diagnostic[]>, slug: string, fil
       },
     ];
   }
-}
-
-/** One entry per distinct tag that made it into the output, keeping where it was first written. */
-function dedupeTags(sourceTags: MergeTag[], output: MergeTag[]): MergeTag[] {
-  const seen = new Map<string, MergeTag>();
-  for (const t of output) {
-    const key = `${t.name}|${t.fallback ?? ''}`;
-    if (seen.has(key)) continue;
-    const origin = sourceTags.find((s) => s.name === t.name && (s.fallback ?? '') === (t.fallback ?? ''));
-    seen.set(key, { ...t, ...(origin?.file ? { file: origin.file, line: origin.line } : {}) });
-  }
-  return [...seen.values()];
 }

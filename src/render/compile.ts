@@ -1,5 +1,5 @@
 import mjml2html from 'mjml';
-import { BUILTIN_TEMPLATES, type TemplateFile } from './template.js';
+import { BUILTIN_TEMPLATES, type TemplateFile } from './theme-files.js';
 import type { BuildCache } from '../cache/build-cache.js';
 import type { Diagnostic } from '../types.js';
 

@@ -16,6 +16,16 @@ afterEach(async () => {
   while (cleanups.length) await cleanups.pop()!();
 });
 
+/** A script that runs `gazette build --quiet` in-process and prints the CommonJS modules it loaded. */
+function buildAndList(root: string): string {
+  return `
+      import { createRequire } from 'node:module';
+      const { run } = await import(${JSON.stringify(path.join(REPO, 'lib/commands/build.js'))});
+      const code = await run(['--root', ${JSON.stringify(root)}, '--quiet'], { stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd() });
+      const loaded = Object.keys(createRequire(import.meta.url).cache);
+      console.log(JSON.stringify({ code, loaded }));`;
+}
+
 describe('gazette build', () => {
   it('builds the sample into <root>/dist and prints where it is', async () => {
     const sample = await copySample();
@@ -125,17 +135,26 @@ describe('gazette build', () => {
     // A fresh process, so that its module cache shows what a build loads; the smallest root will do.
     const sample = await makeRoot({ articles: { one: article() }, issues: { first: issue(['one']) } });
     cleanups.push(sample.cleanup);
-    const script = `
-      import { createRequire } from 'node:module';
-      const { run } = await import(${JSON.stringify(path.join(REPO, 'lib/commands/build.js'))});
-      const code = await run(['--root', ${JSON.stringify(sample.root)}, '--quiet'], { stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd() });
-      const loaded = Object.keys(createRequire(import.meta.url).cache);
-      console.log(JSON.stringify({ code, loaded }));`;
+    const script = buildAndList(sample.root);
     const { stdout } = await run(process.execPath, ['--input-type=module', '-e', script]);
     const { code, loaded } = JSON.parse(stdout) as { code: number; loaded: string[] };
     expect(code).toBe(0);
     expect(loaded.some((p) => p.includes('/node_modules/mjml-core/'))).toBe(true); // the probe sees CJS modules
     expect(loaded.filter((p) => /\/node_modules\/(nodemailer|better-sqlite3|playwright-core)\//.test(p))).toEqual([]);
+  });
+
+  it('loads neither MJML, Handlebars, sanitize-html nor sharp when every issue comes from the build cache', async () => {
+    const sample = await copySample();
+    cleanups.push(sample.cleanup);
+    const script = buildAndList(sample.root);
+    // Their package.json is read for the cache's tool stamp; their code must not be.
+    const heavy = /\/node_modules\/(mjml-core|handlebars|sanitize-html|sharp)\/(?!package\.json$)/;
+    const cold = JSON.parse((await run(process.execPath, ['--input-type=module', '-e', script])).stdout);
+    expect(cold.code).toBe(0);
+    expect(cold.loaded.filter((p: string) => heavy.test(p)).length).toBeGreaterThan(0);
+    const warm = JSON.parse((await run(process.execPath, ['--input-type=module', '-e', script])).stdout);
+    expect(warm.code).toBe(0);
+    expect(warm.loaded.filter((p: string) => heavy.test(p))).toEqual([]);
   });
 
   it('gives the same result through the library API', async () => {
