@@ -70,6 +70,8 @@ export interface ArticleImage {
   src: string;
   alt: string;
   credit?: string;
+  /** The image for dark mode (`image.dark`): swapped in by clients that honour prefers-color-scheme. */
+  dark?: string;
 }
 
 export type TextDirection = 'ltr' | 'rtl';
@@ -142,7 +144,8 @@ export interface ComposedArticle {
   /** "Dana Mash'Al" or "A, B and C". */
   byline: string;
   dek?: string;
-  image?: ArticleImage & { url: string };
+  /** `url`: the image resolved; `darkUrl`: `image.dark` resolved, when given. */
+  image?: ArticleImage & { url: string; darkUrl?: string };
   section?: string;
   /** Absolute canonical URL (front-matter `url`, else publication.url/articles/slug). */
   url: string;

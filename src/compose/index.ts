@@ -108,8 +108,11 @@ function composeArticleNow(
   });
   // Only an http(s) image ever reaches src, og:image or the feed (the schema refuses the rest too).
   const imageUrl = article.image && resolveUrl(article.image.src, publication.url);
+  const darkUrl = article.image?.dark && resolveUrl(article.image.dark, publication.url);
   const image =
-    article.image && imageUrl && /^https?:/.test(imageUrl) ? { ...article.image, url: imageUrl } : undefined;
+    article.image && imageUrl && /^https?:/.test(imageUrl)
+      ? { ...article.image, url: imageUrl, ...(darkUrl && /^https?:/.test(darkUrl) ? { darkUrl } : {}) }
+      : undefined;
   const composed: ComposedArticle = {
     slug: article.slug,
     file: article.file,

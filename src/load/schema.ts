@@ -124,7 +124,7 @@ export const articleSchema = z
     authors: authorList.optional(),
     by: authorList.optional(),
     dek: optionalText,
-    image: z.object({ src: imageSrc, alt: z.string(), credit: optionalText }).optional(),
+    image: z.object({ src: imageSrc, alt: z.string(), credit: optionalText, dark: imageSrc.optional() }).optional(),
     section: optionalText,
     url: linkUrl.optional(),
     lang: bcp47.optional(),

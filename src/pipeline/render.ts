@@ -54,6 +54,7 @@ export async function render(
     more: issue.articles.slice(1),
     links: { web: issue.webUrl, unsubscribe: unsubscribeSentinel, archive: `${issue.publication.url}/` },
     theme: themeOf(issue.publication),
+    hasDarkImages: issue.articles.some((a) => a.image?.darkUrl !== undefined),
     year: Number(issue.date.slice(0, 4)),
   };
   let mjml: string;

@@ -28,6 +28,8 @@ export interface TemplateContext {
   links: { web: string; unsubscribe: string; archive: string };
   theme: Theme;
   year: number;
+  /** Some article has `image.dark`: the dark-mode partial then adds the rules that swap images. */
+  hasDarkImages: boolean;
 }
 
 const SUFFIX = '.mjml.hbs';

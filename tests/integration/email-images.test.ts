@@ -32,11 +32,23 @@ beforeAll(async () => {
   photoBytes = photo.length;
   expect((await sharp(photo).metadata()).exif?.includes(GPS_IFD_TAG)).toBe(true);
   await writeFile(path.join(root, 'content/assets/phone-photo.jpg'), photo);
+  // Its dark-mode version (image.dark): the same photo darker, with the same EXIF and GPS.
+  await writeFile(
+    path.join(root, 'content/assets/phone-photo-night.jpg'),
+    await sharp(photo)
+      .modulate({ brightness: 0.4 })
+      .withExif({ IFD0: { Make: 'PhoneCo' } })
+      .jpeg()
+      .toBuffer(),
+  );
   const article = path.join(root, 'content/articles/finals-week-slow-down.md');
   const text = await readFile(article, 'utf8');
   await writeFile(
     article,
-    text.replace(/^title:/m, 'image:\n  src: assets/phone-photo.jpg\n  alt: The library at night\ntitle:'),
+    text.replace(
+      /^title:/m,
+      'image:\n  src: assets/phone-photo.jpg\n  dark: assets/phone-photo-night.jpg\n  alt: The library at night\ntitle:',
+    ),
   );
   await buildSite(root);
 }, 120_000);
@@ -79,6 +91,34 @@ describe('email images', () => {
     }
     const files = await readdir(dist('assets/email'));
     expect(files.some((f) => /\.(webp|avif)$/.test(f))).toBe(false);
+  });
+
+  it('image.dark: the light image by default, the dark one hidden inline and swapped in under prefers-color-scheme: dark', async () => {
+    const html = await readFile(dist('weekly-digest-2025-11-21/email.html'), 'utf8');
+    const light = /<td[^>]*class="gz-img-light"[^>]*>[\s\S]*?<img\b[^>]*src="([^"]+)"/.exec(html);
+    expect(light?.[1]).toMatch(/\/assets\/email\/phone-photo-[0-9a-f]{12}\.jpg$/);
+    const dark =
+      /<div class="gz-img-d" style="display:none;mso-hide:all;max-height:0;overflow:hidden">[\s\S]*?(<img\b[^>]*>)/.exec(
+        html,
+      );
+    expect(dark, 'the dark image, hidden by default').not.toBeNull();
+    const darkSrc = /src="https:\/\/www\.thegazelle\.org\/(assets\/email\/phone-photo-night-[0-9a-f]{12}\.jpg)"/.exec(
+      dark![1]!,
+    )?.[1];
+    expect(darkSrc, dark![1]).toBeDefined();
+    expect(html.indexOf(light![1]!)).toBeLessThan(html.indexOf(darkSrc!)); // the light one comes first
+    // The swap, in the dark-mode rules of the head.
+    const media = /@media \(prefers-color-scheme: dark\) \{[\s\S]*?\n\s*\}\s*\n/.exec(html)?.[0] ?? '';
+    expect(media).toMatch(/\.gz-img-light \{ display: none !important; \}/);
+    expect(media).toMatch(/\.gz-img-dark \.gz-img-d \{ display: block !important;/);
+    // Through the same pipeline as the light image: twice the display width, no EXIF.
+    const copy = await readFile(dist(darkSrc!));
+    const meta = await sharp(copy).metadata();
+    expect(meta.width).toBe(Number(/\swidth="(\d+)"/.exec(dark![1]!)?.[1]) * 2);
+    expect(meta.exif).toBeUndefined();
+    expect(copy.includes(Buffer.from('PhoneCo'))).toBe(false);
+    // An issue without dark images carries no swap rules.
+    expect(await readFile(dist('kazakhstan-abraham-accords/email.html'), 'utf8')).not.toContain('gz-img-light');
   });
 
   it('an issue over its image budget gets a finding', async () => {

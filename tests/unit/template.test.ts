@@ -50,7 +50,7 @@ describe('templates', () => {
   });
 
   it('names the template file and line of invalid MJML (strict validation)', async () => {
-    const teaser = (await builtin('partials/teaser.mjml.hbs')).replace('<mj-text', '<mj-text colour="red"');
+    const teaser = (await builtin('partials/teaser.mjml.hbs')).replace('<mj-text align', '<mj-text colour="red" align');
     const result = await build({ 'partials/teaser.mjml.hbs': teaser });
     const d = result.diagnostics.find((x) => x.code === 'template/mjml');
     expect(d).toMatchObject({ file: 'templates/partials/teaser.mjml.hbs' });
