@@ -152,3 +152,43 @@ export interface Journal {
 
 /** Lease timing shared by the stores and the loop. */
 export const LEASE_MS = 15_000;
+
+/** A claimed row as a store's driver returns it: JSON fields as text or parsed, flags as 0/1 or booleans, a bigint token as text. */
+export interface ClaimedRowData extends Omit<JournalRow, 'fields' | 'suppressed' | 'token'> {
+  fields: string | Record<string, string>;
+  suppressed: boolean | number | null;
+  token: number | string;
+}
+
+/** Claimed rows in the one shape every store hands the send loop, in list order (by id). */
+export function claimedRows(rows: readonly ClaimedRowData[]): JournalRow[] {
+  return rows
+    .map((r) => ({
+      ...r,
+      fields: typeof r.fields === 'string' ? (JSON.parse(r.fields) as Record<string, string>) : r.fields,
+      suppressed: r.suppressed === true || r.suppressed === 1,
+      token: Number(r.token),
+    }))
+    .sort((a, b) => a.id - b.id);
+}
+
+/** The counts of a load from `state, permanent, n` groups (permanent as 0/1 or a boolean). */
+export function countsFrom(
+  groups: readonly { state: JournalState; permanent: boolean | number | null; n: number | string }[],
+): JournalCounts {
+  const c: JournalCounts = {
+    pending: 0,
+    sending: 0,
+    sent: 0,
+    failedPermanent: 0,
+    failedTemporary: 0,
+    invalid: 0,
+    suppressed: 0,
+  };
+  for (const g of groups) {
+    const n = Number(g.n);
+    if (g.state === 'failed') c[g.permanent ? 'failedPermanent' : 'failedTemporary'] += n;
+    else c[g.state] += n;
+  }
+  return c;
+}

@@ -91,3 +91,33 @@ export function forgottenKey(email: string): string {
 export function isStatus(s: string): s is SubscriberStatus {
   return (STATUSES as readonly string[]).includes(s);
 }
+
+/** A subscriber row as a store's driver returns it: `fields` is JSON text (SQLite) or parsed (PostgreSQL JSONB). */
+export interface SubscriberRow {
+  email: string;
+  fields: string | Record<string, string>;
+  status: SubscriberStatus;
+  consent_source: string | null;
+  consent_at: string | null;
+  confirmed_at: string | null;
+  ip_hash: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+/** The one mapping from a stored row to a Subscriber, for every store. */
+export function subscriberFromRow(r: SubscriberRow): Subscriber {
+  return {
+    email: r.email,
+    fields: typeof r.fields === 'string' ? (JSON.parse(r.fields) as Record<string, string>) : { ...r.fields },
+    status: r.status,
+    consent: {
+      source: r.consent_source ?? null,
+      at: r.consent_at ?? null,
+      confirmedAt: r.confirmed_at ?? null,
+      ipHash: r.ip_hash ?? null,
+    },
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+  };
+}

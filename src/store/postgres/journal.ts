@@ -1,16 +1,19 @@
 import type { Pool } from 'pg';
-import type {
-  ClaimRef,
-  Journal,
-  JournalCounts,
-  JournalRow,
-  NewRecipient,
-  Outcome,
-  RunEntry,
-  Waiting,
-  WorkerIdentity,
-  WorkerStats,
-  WorkerStatus,
+import {
+  type ClaimedRowData,
+  type ClaimRef,
+  claimedRows,
+  countsFrom,
+  type Journal,
+  type JournalCounts,
+  type JournalRow,
+  type NewRecipient,
+  type Outcome,
+  type RunEntry,
+  type Waiting,
+  type WorkerIdentity,
+  type WorkerStats,
+  type WorkerStatus,
 } from '../journal.js';
 import { transaction } from './connect.js';
 import { addInvalid, addRecipients } from './load.js';
@@ -105,7 +108,7 @@ export class PostgresJournal implements Journal {
              lease_token = (SELECT token FROM t), updated_at = now() FROM c WHERE j.id = c.id ${RETURNING}`,
           [issue, loadId, at, n, owner, at + leaseMs],
         )
-      ).rows as (Omit<JournalRow, 'fields'> & { fields: string })[];
+      ).rows as ClaimedRowData[];
     let rows = await take(`state = 'pending' AND $3::bigint IS NOT NULL`, limit);
     if (rows.length < limit)
       rows = rows.concat(
@@ -115,9 +118,7 @@ export class PostgresJournal implements Journal {
           limit - rows.length,
         ),
       );
-    return rows
-      .map((r) => ({ ...r, fields: JSON.parse(r.fields) as Record<string, string> }))
-      .sort((a, b) => a.id - b.id);
+    return claimedRows(rows);
   }
 
   record(ref: ClaimRef, outcome: Outcome): void {
@@ -220,25 +221,12 @@ export class PostgresJournal implements Journal {
   }
 
   async counts(issue: string, loadId: number): Promise<JournalCounts> {
-    const c: JournalCounts = {
-      pending: 0,
-      sending: 0,
-      sent: 0,
-      failedPermanent: 0,
-      failedTemporary: 0,
-      invalid: 0,
-      suppressed: 0,
-    };
     const r = await this.pool.query(
       `SELECT state, permanent, COUNT(*)::int AS n FROM send_journal WHERE issue = $1 AND load_id = $2
        GROUP BY state, permanent`,
       [issue, loadId],
     );
-    for (const x of r.rows as { state: keyof JournalCounts | 'failed'; permanent: boolean | null; n: number }[]) {
-      if (x.state === 'failed') c[x.permanent ? 'failedPermanent' : 'failedTemporary'] += x.n;
-      else c[x.state] += x.n;
-    }
-    return c;
+    return countsFrom(r.rows);
   }
 
   async failuresByCode(issue: string, loadId: number): Promise<Record<string, number>> {

@@ -1,6 +1,8 @@
 import type pg from 'pg';
 import {
   forgottenKey,
+  subscriberFromRow,
+  type SubscriberRow,
   type NewSubscriber,
   type SignUpOutcome,
   type Subscriber,
@@ -39,28 +41,7 @@ CREATE TABLE IF NOT EXISTS suppressions (
 /** Any number: the subscriber schema's own lock, apart from the journal's. */
 const SCHEMA_LOCK = 0x6761_7a73;
 
-type Row = {
-  email: string;
-  fields: Record<string, string>;
-  status: SubscriberStatus;
-  consent_source: string | null;
-  consent_at: string | null;
-  confirmed_at: string | null;
-  ip_hash: string | null;
-  created_at: string;
-  updated_at: string;
-};
-
-function toSubscriber(r: Row): Subscriber {
-  return {
-    email: r.email,
-    fields: r.fields,
-    status: r.status,
-    consent: { source: r.consent_source, at: r.consent_at, confirmedAt: r.confirmed_at, ipHash: r.ip_hash },
-    createdAt: r.created_at,
-    updatedAt: r.updated_at,
-  };
-}
+type Row = SubscriberRow;
 
 // One statement for put: insert, or merge fields and keep consent values that are not given.
 const PUT = `INSERT INTO subscribers AS s (email, fields, status, consent_source, consent_at, confirmed_at, ip_hash,
@@ -93,7 +74,7 @@ export class PostgresSubscribers implements SubscriberStore {
 
   async get(email: string): Promise<Subscriber | undefined> {
     const r = await this.pool.query<Row>('SELECT * FROM subscribers WHERE email = $1', [normalizeEmail(email)]);
-    return r.rows[0] && toSubscriber(r.rows[0]);
+    return r.rows[0] && subscriberFromRow(r.rows[0]);
   }
 
   private async putWith(q: pg.Pool | pg.PoolClient, n: NewSubscriber): Promise<'added' | 'updated'> {
@@ -166,7 +147,7 @@ export class PostgresSubscribers implements SubscriberStore {
         `SELECT * FROM subscribers WHERE email > $1 AND ($2::text IS NULL OR status = $2) ORDER BY email LIMIT 1000`,
         [after, filter?.status ?? null],
       );
-      for (const row of r.rows) yield toSubscriber(row);
+      for (const row of r.rows) yield subscriberFromRow(row);
       if (r.rows.length < 1000) return;
       after = r.rows[r.rows.length - 1]!.email;
     }

@@ -14,6 +14,7 @@ import type {
   WorkerStats,
   WorkerStatus,
 } from '../journal.js';
+import { type ClaimedRowData, claimedRows, countsFrom } from '../journal.js';
 import { migrateJournal } from './schema.js';
 import { sqliteStatements } from './statements.js';
 
@@ -103,10 +104,8 @@ export class SqliteJournal implements Journal {
       const at = Date.now();
       const token = this.s.nextToken.pluck().get() as number;
       return this.s.claim.all(owner, at + leaseMs, token, new Date(at).toISOString(), issue, loadId, at, at, limit);
-    }) as (Omit<JournalRow, 'fields' | 'suppressed'> & { fields: string; suppressed: number })[];
-    return rows
-      .map((r) => ({ ...r, fields: JSON.parse(r.fields) as Record<string, string>, suppressed: r.suppressed === 1 }))
-      .sort((a, b) => a.id - b.id);
+    }) as ClaimedRowData[];
+    return claimedRows(rows);
   }
 
   record(ref: ClaimRef, outcome: Outcome): void {
@@ -190,24 +189,7 @@ export class SqliteJournal implements Journal {
   }
 
   async counts(issue: string, loadId: number): Promise<JournalCounts> {
-    const c: JournalCounts = {
-      pending: 0,
-      sending: 0,
-      sent: 0,
-      failedPermanent: 0,
-      failedTemporary: 0,
-      invalid: 0,
-      suppressed: 0,
-    };
-    for (const r of this.s.counts.all(issue, loadId) as {
-      state: JournalState;
-      permanent: number | null;
-      n: number;
-    }[]) {
-      if (r.state === 'failed') c[r.permanent ? 'failedPermanent' : 'failedTemporary'] += r.n;
-      else c[r.state] += r.n;
-    }
-    return c;
+    return countsFrom(this.s.counts.all(issue, loadId) as Parameters<typeof countsFrom>[0]);
   }
 
   async failuresByCode(issue: string, loadId: number): Promise<Record<string, number>> {

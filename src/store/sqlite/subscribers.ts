@@ -1,6 +1,8 @@
 import { ensureSchema, type Db } from '../db.js';
 import {
   forgottenKey,
+  subscriberFromRow,
+  type SubscriberRow,
   type NewSubscriber,
   type SignUpOutcome,
   type Subscriber,
@@ -32,28 +34,8 @@ CREATE TABLE subscriber_soft_bounces (
   PRIMARY KEY (email, key)
 ) WITHOUT ROWID;`;
 
-type Row = {
-  email: string;
-  fields: string;
-  status: SubscriberStatus;
-  consent_source: string | null;
-  consent_at: string | null;
-  confirmed_at: string | null;
-  ip_hash: string | null;
-  created_at: string;
-  updated_at: string;
-};
-
-export function rowToSubscriber(r: Row): Subscriber {
-  return {
-    email: r.email,
-    fields: JSON.parse(r.fields) as Record<string, string>,
-    status: r.status,
-    consent: { source: r.consent_source, at: r.consent_at, confirmedAt: r.confirmed_at, ipHash: r.ip_hash },
-    createdAt: r.created_at,
-    updatedAt: r.updated_at,
-  };
-}
+/** SQLite keeps `fields` as JSON text. */
+type Row = SubscriberRow & { fields: string };
 
 export class SqliteSubscribers implements SubscriberStore {
   private readonly s;
@@ -83,7 +65,7 @@ export class SqliteSubscribers implements SubscriberStore {
 
   async get(email: string): Promise<Subscriber | undefined> {
     const r = this.s.get.get(normalizeEmail(email)) as Row | undefined;
-    return r && rowToSubscriber(r);
+    return r && subscriberFromRow(r);
   }
 
   private putSync(n: NewSubscriber): 'added' | 'updated' {
@@ -157,7 +139,7 @@ export class SqliteSubscribers implements SubscriberStore {
     let after = '';
     for (;;) {
       const rows = (filter?.status ? page.all(after, filter.status) : page.all(after)) as Row[];
-      for (const r of rows) yield rowToSubscriber(r);
+      for (const r of rows) yield subscriberFromRow(r);
       if (rows.length < 1000) return;
       after = rows[rows.length - 1]!.email;
     }
