@@ -27,7 +27,7 @@ import { printStatus } from './send-status.js';
 
 const USAGE = `gazette send --issue SLUG [--to FILE.csv] [--root DIR] [--smtp URL] [--rate N] [--concurrency N]
              [--database URL] [--outbox DIR] [--dry-run DIR] [--test ADDRESS[,ADDRESS...]] [--yes]
-             [--max-attempts N] [--retry-delay MS] [--pause-after N] [--skip-live-check]
+             [--max-attempts N] [--retry-delay MS] [--pause-after N] [--skip-live-check] [--force]
        gazette send --status --issue SLUG [--root DIR] [--database URL]`;
 
 const HELP = `${USAGE}
@@ -50,6 +50,7 @@ with a shared --database, on any other) joins it: the rows are shared, nobody is
   --test ADDRESS      send one copy marked [TEST] to each ADDRESS (comma-separated or repeated);
                       not journaled, no CSV needed
   --yes               do not ask for confirmation
+  --force             send although \`gazette check\` finds errors in the issue (they are listed)
   --max-attempts N    tries per address for temporary failures (4xx, dropped connections) (default: 5)
   --retry-delay MS    first retry delay, doubled each time, with jitter, capped at 60 s (default: 2000)
   --pause-after N     stop after N consecutive failures: the server, not the addresses (default: 10)
@@ -87,6 +88,7 @@ export async function run(argv: string[], io: CommandIo): Promise<number> {
       outbox: { type: 'string' },
       status: { type: 'boolean', default: false },
       'skip-live-check': { type: 'boolean', default: false },
+      force: { type: 'boolean', default: false },
     },
     USAGE,
   );
@@ -124,7 +126,12 @@ export async function run(argv: string[], io: CommandIo): Promise<number> {
     io.stderr.write(
       'GAZETTE_SECRET is not set: the unsubscribe links of this dry run are signed with a fixed dry-run secret and will not work.\n',
     );
-  const rendered = await build(root, values.issue, io);
+  // A dry run and test copies are how an editor looks at a broken issue: only they go ahead
+  // without --force.
+  const rendered = await build(root, values.issue, io, {
+    force: values.force! || values['dry-run'] !== undefined || values.test !== undefined,
+    forced: values.force!,
+  });
   if (!rendered) return 1;
 
   const outboxFlag = values.outbox ?? values['dry-run'];
@@ -240,19 +247,35 @@ async function checkLive(rendered: RenderedIssue, skip: boolean, io: CommandIo):
   io.stderr.write(`Live check: the ${result.checked} public URLs of the issue answer.\n`);
 }
 
-/** Builds the issue, printing its errors; undefined when it does not build. */
-async function build(root: string, slug: string, io: CommandIo): Promise<RenderedIssue | undefined> {
+/**
+ * Builds the issue with every check rule, printing its errors; undefined when it does not build,
+ * or when check finds errors and the send is not forced (`force`).
+ */
+async function build(
+  root: string,
+  slug: string,
+  io: CommandIo,
+  o: { force: boolean; forced: boolean },
+): Promise<RenderedIssue | undefined> {
   // Imported only now, after the heap is tuned: loading MJML and the rest of the pipeline is
   // most of a send's start-up allocation.
   const { buildIssue } = await import('../pipeline/build.js');
-  const built = await buildIssue({ root, issue: slug });
-  printDiagnostics(
-    built.diagnostics.filter((d) => d.severity === 'error'),
-    root,
-    io,
-  );
+  const built = await buildIssue({ root, issue: slug, rules: 'all' });
+  const errors = built.diagnostics.filter((d) => d.severity === 'error');
+  printDiagnostics(errors, root, io);
   const rendered = built.issues[0];
-  if (built.ok && rendered) return rendered;
-  io.stderr.write(`\nThe issue does not build (${summarize(built.diagnostics)}); nothing was sent.\n`);
-  return undefined;
+  if (!rendered) {
+    io.stderr.write(`\nThe issue does not build (${summarize(built.diagnostics)}); nothing was sent.\n`);
+    return undefined;
+  }
+  if (errors.length === 0) return rendered;
+  if (!o.force) {
+    io.stderr.write(
+      `\n\`gazette check\` finds ${errors.length} error${errors.length === 1 ? '' : 's'} in this issue (listed above); nothing was sent.\nFix them, or pass --force to send it as it is.\n`,
+    );
+    return undefined;
+  }
+  if (o.forced)
+    io.stderr.write(`\nSending despite ${errors.length} check error${errors.length === 1 ? '' : 's'} (--force).\n`);
+  return rendered;
 }

@@ -46,11 +46,26 @@ export async function buildIssue(options: BuildOptions): Promise<BuildResult> {
   const cache = options.cache ?? new BuildCache();
   const loaded = await loadContent(root, cache);
   const diagnostics: Diagnostic[] = [...loaded.diagnostics];
-  const content = loaded.content;
+  // With loading errors, the issues whose files did load are still rendered and checked: every
+  // problem of every stage in one run. The result's `content` stays for a clean load only.
+  const { partial } = loaded;
+  const content =
+    loaded.content ??
+    (partial.publication
+      ? { root, publication: partial.publication, articles: partial.articles, issues: partial.issues }
+      : undefined);
   if (!content) return { ok: false, issues: [], diagnostics };
+  const loadedContent = loaded.content;
 
-  const sources = options.issue ? content.issues.filter((i) => i.slug === options.issue) : content.issues;
-  if (options.issue && sources.length === 0) {
+  const named = options.issue ? content.issues.filter((i) => i.slug === options.issue) : content.issues;
+  // An issue listing an article that did not load (its errors are reported) cannot be composed.
+  const sources = named.filter((s) => s.articles.every((a) => content.articles.has(a)));
+  // An issue file that failed to load is not "unknown": its own errors say why.
+  const failedToLoad = (slug: string) =>
+    diagnostics.some((d) => d.file?.startsWith('content/issues/') && path.parse(d.file).name === slug);
+  if (options.issue && named.length === 0 && failedToLoad(options.issue))
+    return { ok: false, content: loadedContent, issues: [], diagnostics };
+  if (options.issue && named.length === 0) {
     diagnostics.push({
       code: 'build/unknown-issue',
       severity: 'error',
@@ -58,7 +73,7 @@ export async function buildIssue(options: BuildOptions): Promise<BuildResult> {
       file: 'content/issues',
       hint: `Issues are content/issues/<slug>.md; this root has: ${content.issues.map((i) => i.slug).join(', ') || 'none'}.`,
     });
-    return { ok: false, content, issues: [], diagnostics };
+    return { ok: false, content: loadedContent, issues: [], diagnostics };
   }
 
   const templates = await readTheme(root, cache);
@@ -75,11 +90,11 @@ export async function buildIssue(options: BuildOptions): Promise<BuildResult> {
     const one = await renderSource(content, source, { theme, templates, checkAll, cache });
     // A theme that does not compile is the build's one error: no issue renders without it.
     const broken = theme.failed();
-    if (broken) return { ok: false, content, issues: [], diagnostics: [...diagnostics, ...broken] };
+    if (broken) return { ok: false, content: loadedContent, issues: [], diagnostics: [...diagnostics, ...broken] };
     diagnostics.push(...one.diagnostics);
     if (one.rendered) issues.push(one.rendered);
   }
-  return { ok: !hasErrors(diagnostics), content, issues, diagnostics };
+  return { ok: !hasErrors(diagnostics), content: loadedContent, issues, diagnostics };
 }
 
 export interface SourceParts {

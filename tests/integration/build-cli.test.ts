@@ -90,6 +90,34 @@ describe('gazette build', () => {
     expect((await gazette(['build', '--root', r0.root, '--quiet'], r0.root)).stderr).toBe('');
   });
 
+  it('fails on the errors check finds, and reports every stage in one run', async () => {
+    const r0 = await makeRoot({
+      articles: {
+        one: article({}, 'A paragraph.\n\nSee [the draft](http://localhost:3000/draft) first.'),
+        two: article({ date: 'tomorrow' }),
+      },
+      issues: { first: issue(['one'], { layout: 'feature' }), second: issue(['two'], { date: '2025-11-21' }) },
+    });
+    cleanups.push(r0.cleanup);
+    const built = await gazette(['build', '--root', r0.root], r0.root);
+    expect(built.code).toBe(1);
+    // The loading error of one file and the check error of another issue, in the same run.
+    expect(built.stderr).toMatch(/^content\/articles\/two\.md:3:\d+: error: .*date.*\[content\/invalid-field\]/m);
+    expect(built.stderr).toMatch(/^content\/articles\/one\.md:9:\d+: error: .*localhost.*\[link\/localhost\]/m);
+    expect(built.stderr).toContain('Nothing was written');
+    expect(existsSync(path.join(r0.root, 'dist'))).toBe(false);
+    // check reports the same errors.
+    const checked = await gazette(['check', '--root', r0.root, '--format', 'json'], r0.root);
+    expect(checked.code).toBe(1);
+    const codes = (JSON.parse(checked.stdout).diagnostics as { code: string; severity: string }[])
+      .filter((d) => d.severity === 'error')
+      .map((d) => d.code)
+      .sort();
+    const builtCodes = [...built.stderr.matchAll(/: error: .*\[([\w/-]+)\]$/gm)].map((m) => m[1]).sort();
+    expect(builtCodes).toEqual(codes);
+    expect(codes).toEqual(['content/invalid-field', 'link/localhost']);
+  });
+
   it('builds one issue with --issue and keeps the others', async () => {
     const r0 = await makeRoot({
       articles: { one: article() },
