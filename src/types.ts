@@ -212,6 +212,11 @@ export interface RenderedIssue {
   bytes: { html: number; text: number; web: number };
   /** Email copies of the local images it shows, written to dist/ beside it (src/images/email.ts). */
   images?: EmailImage[];
+  /**
+   * Where the elements of `html` that Markdown wrote come from: the offset of a tag in `html` and
+   * the file and line that wrote it (src/compose/lines.ts). Check rules locate findings with it.
+   */
+  sourceMap?: { offset: number; file: string; line: number }[];
   /** This issue's findings: the cheap rules, or every rule when the build asked for `rules: 'all'`. */
   diagnostics: Diagnostic[];
 }

@@ -58,7 +58,7 @@ export function checkAccessibility(ctx: RuleContext): Diagnostic[] {
           'error',
           `text in lang="${elLang}" is not marked dir="rtl"`,
           'Put dir="rtl" (e.g. `dir="{{dir}}"`) on the element that carries the right-to-left lang.',
-          sources.locate([`lang="${elLang}"`], ['template', 'article']),
+          sources.at(el, [`lang="${elLang}"`], ['template', 'article']),
         ),
       );
     }
@@ -77,7 +77,7 @@ export function checkAccessibility(ctx: RuleContext): Diagnostic[] {
           'warning',
           `heading "${text}" (h${level}) skips a level after an h${previous}`,
           `Use h${previous + 1} here (${'#'.repeat(previous + 1)} in Markdown); screen-reader users navigate by heading levels.`,
-          sources.locate([text]),
+          sources.at(el, [text]),
         ),
       );
     }
@@ -107,7 +107,7 @@ function contrastFindings(ctx: RuleContext): Diagnostic[] {
     const at =
       fg === pub.accentColor.toLowerCase() || bg === pub.accentColor.toLowerCase()
         ? (ctx.sources.keyLine('publication', 'accentColor') ?? ctx.sources.fallback)
-        : ctx.sources.locate([text.slice(0, 40), fg], ['article', 'issue', 'template']);
+        : ctx.sources.at(t.parent, [text.slice(0, 40), fg], ['article', 'issue', 'template']);
     out.push(
       finding(
         'a11y/contrast',
@@ -136,7 +136,8 @@ function smallTextFindings(ctx: RuleContext): Diagnostic[] {
         'warning',
         `text "${text.slice(0, 40)}" is ${size}px, smaller than ${MIN_FONT_PX}px on phones`,
         `Use font-size ${MIN_FONT_PX}px or more; iOS enlarges smaller text unpredictably and it is hard to read on a phone.`,
-        ctx.sources.locate(
+        ctx.sources.at(
+          t.parent,
           [text.slice(0, 40), `font-size:${size}px`, `font-size="${size}px"`],
           ['article', 'issue', 'template'],
         ),

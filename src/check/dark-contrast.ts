@@ -42,7 +42,7 @@ export function darkContrastFindings(ctx: RuleContext): Diagnostic[] {
         'error',
         `in dark mode, text "${text.slice(0, 40)}" (<${t.parent.tag}>) is ${fg} on ${bg}: contrast ${ratio.toFixed(2)}:1, below WCAG AA's ${needed}:1`,
         'Give the element a colour in the dark-mode block of templates/partials/dark-mode.mjml.hbs (its inline light colours stay otherwise).',
-        ctx.sources.locate([text.slice(0, 40)], ['article', 'issue', 'template']),
+        ctx.sources.at(t.parent, [text.slice(0, 40)], ['article', 'issue', 'template']),
       ),
     );
   }

@@ -10,10 +10,10 @@ export function checkImages(ctx: RuleContext): Diagnostic[] {
     if (el.tag !== 'img') continue;
     const src = (el.attrs.src ?? '').trim();
     const alt = el.attrs.alt;
-    const at = ctx.sources.locate([src, ...(alt ? [`alt: ${alt}`, `alt: "${alt}"`, `![${alt}]`, `alt="${alt}"`] : [])]);
+    const at = ctx.sources.at(el, [src, ...(alt ? [`alt: ${alt}`, `alt: "${alt}"`, `![${alt}]`, `alt="${alt}"`] : [])]);
     const name = src ? `image ${short(src)}` : 'an image';
     const add = (code: Code, severity: 'error' | 'warning', message: string, hint: string) => {
-      const key = `${code}|${src}`;
+      const key = `${code}|${src}|${at.file}:${at.line}`;
       if (seen.has(key)) return;
       seen.add(key);
       out.push(finding(code, severity, message, hint, at));

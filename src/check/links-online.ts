@@ -44,7 +44,7 @@ export async function checkLinksOnline(
   let remoteBytes = 0;
   list.forEach((ref, i) => {
     const res = results[i]!;
-    const at = ctx.sources.locate([ref.url]);
+    const at = ctx.sources.at(ref.el, [ref.url]);
     const what = ref.el.tag === 'img' ? 'image' : 'link';
     const target = needed.get(ref.url);
     if (!res.ok && target) {

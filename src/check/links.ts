@@ -19,13 +19,13 @@ export function checkLinks(ctx: RuleContext): Diagnostic[] {
     if (value.includes('{{')) continue; // per-recipient, filled at send time
     const text = textOf(ctx.email, el);
     const label = text ? `link "${text.length > 50 ? `${text.slice(0, 47)}...` : text}"` : 'a link';
+    const at = ctx.sources.at(el, [value, text ? `[${text}]` : undefined, text]);
     const add = (code: Code, severity: 'error' | 'warning', message: string, hint: string) => {
-      const key = `${code}|${value}`;
+      // Once per place: the same link written in two articles is two findings.
+      const key = `${code}|${value}|${at.file}:${at.line}`;
       if (seen.has(key)) return;
       seen.add(key);
-      out.push(
-        finding(code, severity, message, hint, ctx.sources.locate([value, text ? `[${text}]` : undefined, text])),
-      );
+      out.push(finding(code, severity, message, hint, at));
     };
     if (value === '' || value === '#') {
       add(

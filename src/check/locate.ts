@@ -5,8 +5,10 @@ import type { Content, RenderedIssue } from '../types.js';
 import { lineAt } from '../util/lines.js';
 
 // Maps a finding in the built HTML back to where an editor can fix it: the article's Markdown or
-// front-matter, the issue file, a template or publication.yml. A finding is located by searching
-// those sources for what it is about (an image src, a link, a heading's text), in that order.
+// front-matter, the issue file, a template or publication.yml. An element that Markdown wrote is
+// located by the build's source map (token lines, src/compose/lines.ts): the right article and
+// line even when another article holds the same text. Anything else (templates, front-matter) is
+// located by searching those sources for what it is about (an image src, a link), in that order.
 
 export interface SourceFile {
   file: string;
@@ -19,12 +21,41 @@ export interface Location {
   line: number;
 }
 
+/** What `Sources.at` needs of a parsed element: its tag offset and its parent. */
+interface Placed {
+  start: number;
+  parent?: Placed;
+}
+
 export class Sources {
+  private readonly marks: Map<number, Location>;
+
   constructor(
     readonly files: SourceFile[],
     readonly fallback: Location,
     private readonly baseUrl: string,
-  ) {}
+    sourceMap: readonly { offset: number; file: string; line: number }[] = [],
+  ) {
+    this.marks = new Map(sourceMap.map((m) => [m.offset, { file: m.file, line: m.line }]));
+  }
+
+  /** Where Markdown wrote this element (or the nearest element around it), from the source map. */
+  of(el: Placed | undefined): Location | undefined {
+    for (let cur = el; cur; cur = cur.parent) {
+      const at = this.marks.get(cur.start);
+      if (at) return at;
+    }
+    return undefined;
+  }
+
+  /** The element's true location when Markdown wrote it, else where the needles are found. */
+  at(
+    el: Placed | undefined,
+    needles: readonly (string | undefined)[],
+    kinds?: readonly SourceFile['kind'][],
+  ): Location {
+    return this.of(el) ?? this.locate(needles, kinds);
+  }
 
   static async load(r: RenderedIssue, content: Content): Promise<Sources> {
     const root = content.root;
@@ -45,7 +76,7 @@ export class Sources {
       files.push({ file: t.file, text: t.source, kind: 'template' });
     }
     await read(content.publication.file, 'publication');
-    return new Sources(files, { file: r.issue.file, line: 1 }, content.publication.url);
+    return new Sources(files, { file: r.issue.file, line: 1 }, content.publication.url, r.sourceMap);
   }
 
   /**

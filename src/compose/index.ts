@@ -15,10 +15,16 @@ import { formatDate } from '../util/dates.js';
 import { directionOf } from '../util/direction.js';
 import { renderMarkdown, resolveUrl } from './markdown.js';
 import { protectProse, restoreLiterals } from './prose.js';
+import { missingImage } from '../images/local.js';
 import { articleUrl, issueWebUrl } from './urls.js';
 
 export interface ComposeResult {
   issue: Issue;
+  /**
+   * The intro's and each article's HTML (in the order of issue.articles) with the line marks of
+   * compose/lines.ts: what the build renders, strips and keeps as the email's source map.
+   */
+  marked: { intro: string; articles: string[] };
   /** Merge tags found in the intro and article bodies (as sentinels in the HTML for now). */
   mergeTags: MergeTag[];
   diagnostics: Diagnostic[];
@@ -36,19 +42,30 @@ export function composeIssue(content: Content, source: IssueSource, cache?: Buil
   // The issue's own text (intro, header, footer) is in the publication's language, laid out in its direction.
   const dir = directionOf(lang);
 
+  const markedArticles: string[] = [];
   const articles = source.articles.map((slug) => {
     const article = content.articles.get(slug);
     if (!article) throw new Error(`compose: article ${slug} was not loaded`); // load reports it first
     const composed = composeArticle(article, publication, theme, cache);
     mergeTags.push(...composed.tags);
     diagnostics.push(...composed.diagnostics.map((d) => ({ ...d, issue: source.slug })));
+    diagnostics.push(...missingImages(composed.localImages, content.root, article.file, source.slug));
+    markedArticles.push(composed.markedHtml);
     return composed.article;
   });
 
   const intro = protectProse(source.intro, source.file, source.introLine);
   mergeTags.push(...intro.tags);
   diagnostics.push(...intro.diagnostics.map((d) => ({ ...d, issue: source.slug })));
-  const introMd = renderMarkdown(intro.text, { baseUrl: publication.url, dir, theme, docId: source.slug, cache });
+  const introMd = renderMarkdown(intro.text, {
+    baseUrl: publication.url,
+    dir,
+    theme,
+    docId: source.slug,
+    cache,
+    source: { file: source.file, line: source.introLine },
+  });
+  diagnostics.push(...missingImages(introMd.localImages, content.root, source.file, source.slug));
   diagnostics.push(...located(introMd.notes, source.file, source.introLine).map((d) => ({ ...d, issue: source.slug })));
 
   const issue: Issue = {
@@ -69,7 +86,20 @@ export function composeIssue(content: Content, source: IssueSource, cache?: Buil
     lang,
     dir,
   };
-  return { issue, mergeTags, diagnostics };
+  return { issue, mergeTags, diagnostics, marked: { intro: introMd.markedHtml, articles: markedArticles } };
+}
+
+/** Checked on every compose, outside the article caches: an image file may appear or go at any time. */
+function missingImages(
+  images: readonly { src: string; line?: number }[],
+  root: string,
+  file: string,
+  issue: string,
+): Diagnostic[] {
+  return images.flatMap((i) => {
+    const d = missingImage(i.src, root, { file, ...(i.line ? { line: i.line } : {}) });
+    return d ? [{ ...d, issue }] : [];
+  });
 }
 
 function composeArticle(
@@ -89,6 +119,8 @@ interface ArticleEntry {
   article: ComposedArticle;
   tags: MergeTag[];
   diagnostics: Diagnostic[];
+  markedHtml: string;
+  localImages: { src: string; line?: number }[];
 }
 
 function composeArticleNow(
@@ -105,6 +137,8 @@ function composeArticleNow(
     theme,
     docId: article.slug,
     cache,
+    ...(article.url ? { imageBase: article.url } : {}),
+    source: { file: article.file, line: article.bodyLine },
   });
   // Only an http(s) image ever reaches src, og:image or the feed (the schema refuses the rest too).
   const imageUrl = article.image && resolveUrl(article.image.src, publication.url);
@@ -139,6 +173,8 @@ function composeArticleNow(
     article: composed,
     tags: body.tags,
     diagnostics: [...body.diagnostics, ...located(md.notes, article.file, article.bodyLine)],
+    markedHtml: md.markedHtml,
+    localImages: md.localImages,
   };
 }
 

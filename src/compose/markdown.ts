@@ -9,6 +9,8 @@ import { isSentinel } from '../render/merge.js';
 import { embedsPlugin, type SourceNote } from './embeds.js';
 import { HIDDEN_TAGS } from './html-text.js';
 import { tablesPlugin } from './tables.js';
+import { linesPlugin, type MarkSource, parseMark, withoutMarks } from './lines.js';
+import { localAssetPath } from '../images/local.js';
 import { toPlainText } from './text.js';
 
 export interface MarkdownOptions {
@@ -20,6 +22,10 @@ export interface MarkdownOptions {
   docId?: string;
   /** Where rendered Markdown is kept between builds (the caller's); none: render every time. */
   cache?: BuildCache;
+  /** Relative images other than `assets/...` resolve against this (the article's own `url`). */
+  imageBase?: string;
+  /** The file and the file line of the first Markdown line: elements get marks (compose/lines.ts). */
+  source?: MarkSource;
 }
 
 export interface RenderedMarkdown {
@@ -31,6 +37,10 @@ export interface RenderedMarkdown {
   firstParagraph: string;
   /** Findings about the source (embeds turned into links, dropped HTML, wide tables), by body line. */
   notes: SourceNote[];
+  /** `html` with the line marks of compose/lines.ts (when `source` was given): what the build renders. */
+  markedHtml: string;
+  /** Images written as `assets/<file>`, with the file line that wrote them (for image/missing-file). */
+  localImages: { src: string; line?: number }[];
 }
 
 // CommonMark + tables (markdown-it's default preset) with smart quotes and bare URLs and
@@ -40,11 +50,13 @@ export interface RenderedMarkdown {
 const md = new MarkdownIt('default', { html: true, linkify: false, typographer: true })
   .use(footnote)
   .use(embedsPlugin)
-  .use(tablesPlugin);
+  .use(tablesPlugin)
+  .use(linesPlugin);
 const mdLinkify = new MarkdownIt('default', { html: true, linkify: true, typographer: true })
   .use(footnote)
   .use(embedsPlugin)
-  .use(tablesPlugin);
+  .use(tablesPlugin)
+  .use(linesPlugin);
 const MAY_LINKIFY = /:\/\/|www\.|@/;
 
 const ALLOWED_TAGS = [
@@ -103,14 +115,15 @@ const MAX_RENDERED = 2000;
 
 export function renderMarkdown(src: string, opts: MarkdownOptions): RenderedMarkdown {
   if (!opts.cache) return renderMarkdownNow(src, opts);
-  const key = `${opts.baseUrl}\0${opts.dir}\0${opts.docId ?? ''}\0${JSON.stringify(opts.theme)}\0${src}`;
+  const mark = opts.source ? `${opts.source.file}#${opts.source.line}` : '';
+  const key = `${opts.baseUrl}\0${opts.dir}\0${opts.docId ?? ''}\0${opts.imageBase ?? ''}\0${mark}\0${JSON.stringify(opts.theme)}\0${src}`;
   return opts.cache.text('markdown', key, MAX_RENDERED, () => renderMarkdownNow(src, opts));
 }
 
 function renderMarkdownNow(src: string, opts: MarkdownOptions): RenderedMarkdown {
   const parser = MAY_LINKIFY.test(src) ? mdLinkify : md;
   const notes: SourceNote[] = [];
-  const env = { notes, ...(opts.docId ? { docId: opts.docId } : {}) };
+  const env = { notes, ...(opts.docId ? { docId: opts.docId } : {}), ...(opts.source ? { source: opts.source } : {}) };
   const tokens = parser.parse(src, env);
   const rawHtml = parser.renderer.render(tokens, parser.options, env);
   const plain = toPlainText(tokens, (href) => resolveUrl(href, opts.baseUrl));
@@ -126,8 +139,12 @@ function renderMarkdownNow(src: string, opts: MarkdownOptions): RenderedMarkdown
       line: d.line,
     });
   notes.sort((a, b) => a.line - b.line);
+  const localImages: RenderedMarkdown['localImages'] = [];
+  const markedHtml = sanitize(rawHtml, opts, localImages);
   const result = {
-    html: sanitize(rawHtml, opts),
+    html: withoutMarks(markedHtml),
+    markedHtml,
+    localImages,
     text: plain.text,
     firstParagraph: firstParagraph(tokens),
     notes,
@@ -148,7 +165,20 @@ export function resolveUrl(href: string, baseUrl: string): string | undefined {
   }
 }
 
-function sanitize(html: string, { baseUrl, dir, theme }: MarkdownOptions): string {
+/** Like resolveUrl, against a page's own address (relative to its folder, as a browser does). */
+function resolveAgainst(href: string, page: string): string | undefined {
+  try {
+    return resolveUrl(new URL(href.trim(), page).href, page);
+  } catch {
+    return undefined;
+  }
+}
+
+function sanitize(
+  html: string,
+  { baseUrl, dir, theme, imageBase }: MarkdownOptions,
+  localImages: RenderedMarkdown['localImages'],
+): string {
   const start = dir === 'rtl' ? 'right' : 'left';
   const end = dir === 'rtl' ? 'left' : 'right';
   const heading = `font-family:${theme.fontHeading};color:${theme.text};line-height:1.3;font-weight:bold;`;
@@ -188,7 +218,7 @@ function sanitize(html: string, { baseUrl, dir, theme }: MarkdownOptions): strin
   return sanitizeHtml(html, {
     allowedTags: ALLOWED_TAGS,
     allowedAttributes: {
-      '*': ['lang', 'dir', 'title', 'style', 'class'],
+      '*': ['lang', 'dir', 'title', 'style', 'class', 'data-gz'],
       a: ['href', 'name', 'target', 'rel', 'id'],
       li: ['id'],
       img: ['src', 'alt', 'width', 'height'],
@@ -231,10 +261,14 @@ function sanitize(html: string, { baseUrl, dir, theme }: MarkdownOptions): strin
           delete out.rel;
         }
         if (tagName === 'img' && out.src !== undefined) {
-          const src = resolveUrl(out.src, baseUrl);
+          // `assets/...` is a file of content/assets/, published under publication.url; any other
+          // relative image is the article page's neighbour, so it resolves against the article's
+          // own address when it has one. A missing alt stays missing: check reports it.
+          const local = localAssetPath(out.src) !== undefined;
+          if (local) localImages.push({ src: out.src, line: parseMark(attribs['data-gz'])?.line });
+          const src = local || !imageBase ? resolveUrl(out.src, baseUrl) : resolveAgainst(out.src, imageBase);
           if (src === undefined) delete out.src;
           else out.src = src;
-          if (out.alt === undefined) out.alt = '';
         }
         return { tagName, attribs: out };
       },

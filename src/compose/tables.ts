@@ -11,7 +11,8 @@ export const MAX_TABLE_COLUMNS = 4;
  * few characters, and a table wider than MAX_TABLE_COLUMNS gets a warning at its line.
  */
 export const tablesPlugin: PluginSimple = (md) => {
-  md.renderer.rules.table_open = () => '<div class="gz-scroll"><table>\n';
+  md.renderer.rules.table_open = (tokens, idx, _options, _env, self) =>
+    `<div class="gz-scroll"><table${self.renderAttrs(tokens[idx]!)}>\n`;
   md.renderer.rules.table_close = () => '</table></div>\n';
   md.core.ruler.push('gazette_tables', (state) => {
     const notes: SourceNote[] = (state.env as { notes?: SourceNote[] }).notes ?? [];

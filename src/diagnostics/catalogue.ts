@@ -30,6 +30,7 @@ const CODES = {
   'image/relative-src': { severity: 'error', title: 'A relative image URL (written in a template): no mail client can load it.', hint: 'Use an absolute https URL.' },
   'image/insecure-src': { severity: 'warning', title: 'An image loaded over `http:`.', hint: 'Serve it over https.' },
   'image/no-width': { severity: 'warning', title: 'An image without a `width` attribute: Outlook for Windows shows it at its full pixel size.', hint: 'Add `width="..."` (use `<img ... width="536">` in Markdown).' },
+  'image/missing-file': { severity: 'error', title: 'An image written as `assets/<file>` (Markdown, `image.src`, the logo) names a file that content/assets/ does not have: readers would get a broken image.', hint: 'Add the file to content/assets/, or fix the path (file names are case-sensitive).' },
   'image/too-wide': { severity: 'warning', title: 'An image declared wider than the content column (600 px, the layout\'s `mj-body` width).', hint: 'Make it at most as wide as the column.' },
   'link/placeholder': { severity: 'error', title: 'A link with no href, an empty one, `#`, or one pointing at `example.com`/`.example`/`.invalid`/`.test` (unless the publication itself lives there).', hint: 'Put the real URL in.' },
   'link/relative': { severity: 'error', title: 'A relative link (in a template): it means nothing in an inbox.', hint: 'Write a full https URL.' },

@@ -64,7 +64,19 @@ export async function emailImages(
     } catch {
       continue; // not an image: left to the image and link checks
     }
-    if (facts.format === 'svg' || !facts.width) continue; // vector: no pixels to size
+    if (!facts.width) continue;
+    if (facts.format === 'svg') {
+      // Vector: no copy to make, but its declared size is known, so the email still gets one.
+      if (attr(tag, 'width') !== undefined) continue;
+      const w = Math.min(facts.width, COLUMN_PX);
+      const sized = setAttr(
+        setAttr(tag, 'width', String(w)),
+        'height',
+        String(Math.round((w * facts.height) / facts.width)),
+      );
+      replacements.push([m.index!, m.index! + tag.length, sized]);
+      continue;
+    }
     const declared = Number(attr(tag, 'width'));
     const displayWidth = Math.min(declared > 0 ? declared : facts.width, COLUMN_PX, facts.width);
     const displayHeight = Math.round((displayWidth * facts.height) / facts.width);

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { linkFindings } from '../util/links.js';
 import { insecureUrlFindings } from './urls.js';
+import { missingImage } from '../images/local.js';
 import { directionOf } from '../util/direction.js';
 import type { Article, Content, Diagnostic, IssueSource, Publication } from '../types.js';
 import type { BuildCache } from '../cache/build-cache.js';
@@ -56,6 +57,14 @@ export async function loadContent(root: string, cache?: BuildCache): Promise<Loa
     diagnostics.push(...v.diagnostics);
     if (!v.value) continue;
     diagnostics.push(...insecureUrlFindings(v.value, f.file, fm.parsed));
+    const missing =
+      v.value.image &&
+      missingImage(v.value.image.src, root, {
+        file: f.file,
+        ...fm.parsed?.locate(['image', 'src']),
+        field: 'image.src',
+      });
+    if (missing) diagnostics.push(missing);
     // The same Article object for the same file and language, so compose can cache by identity.
     const value = v.value;
     const make = (): Article => {

@@ -5,6 +5,7 @@ import { parseCached } from './cache.js';
 import { readIfExists, type Read } from './files.js';
 import { KNOWN_KEYS, publicationSchema } from './schema.js';
 import { validate } from './validate.js';
+import { missingImage } from '../images/local.js';
 import { parseYaml } from './yaml.js';
 
 export function readPublication(
@@ -22,15 +23,28 @@ export function readPublication(
     'Create content/publication.yml with name, url, from, address and unsubscribeUrl (see README, "Content reference").',
   );
   if (!pubFile) return { found: false };
-  const { yd, v } = parseCached(cache, 'publication', pubFile, () => {
+  const { yd, v, parsed } = parseCached(cache, 'publication', pubFile, () => {
     const { parsed, diagnostics: yd } = parseYaml(pubFile.text, pubFile.file, 0);
-    return { yd, v: parsed ? validate(publicationSchema, parsed, pubFile.file, KNOWN_KEYS.publication) : undefined };
+    return {
+      yd,
+      parsed,
+      v: parsed ? validate(publicationSchema, parsed, pubFile.file, KNOWN_KEYS.publication) : undefined,
+    };
   });
   diagnostics.push(...yd);
   if (!v) return { found: true };
   diagnostics.push(...v.diagnostics);
   if (!v.value) return { found: true };
   const publication: Publication = { ...v.value, file: pubFile.file };
+  // Checked on every load (not cached with the parse): the file may appear or go at any time.
+  const missing =
+    publication.logo &&
+    missingImage(publication.logo.src, root, {
+      file: pubFile.file,
+      ...parsed?.locate(['logo', 'src']),
+      field: 'logo.src',
+    });
+  if (missing) diagnostics.push(missing);
   // The logo is referenced from emails: make it absolute like every other image.
   if (publication.logo)
     publication.logo = { ...publication.logo, src: new URL(publication.logo.src, publication.url + '/').href };

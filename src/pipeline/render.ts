@@ -1,6 +1,7 @@
 import { composeIssue } from '../compose/index.js';
 import { restoreLiterals } from '../compose/prose.js';
 import { emailImages } from '../images/email.js';
+import { stripMarks, withoutMarks } from '../compose/lines.js';
 import { compileMjml } from '../render/compile.js';
 import { compileFill, findMergeTags, restoreMergeTags, sentinelFor, UNSUBSCRIBE_TAG } from '../render/merge.js';
 import { type CompiledTheme, handlebarsDiagnostic, type TemplateContext } from '../render/template.js';
@@ -33,6 +34,8 @@ export async function render(
   const composed = composeIssue(content, source, cache);
   diagnostics.push(...composed.diagnostics);
   const { issue } = composed;
+  // The templates render the HTML with line marks; they are stripped below, once compiled.
+  const articles = issue.articles.map((a, i) => ({ ...a, html: composed.marked.articles[i] ?? a.html }));
   const context: TemplateContext = {
     publication: issue.publication,
     issue: {
@@ -48,10 +51,10 @@ export async function render(
       lang: issue.lang,
       dir: issue.dir,
     },
-    intro: issue.introHtml,
-    articles: issue.articles,
-    feature: issue.articles[0]!,
-    more: issue.articles.slice(1),
+    intro: composed.marked.intro,
+    articles,
+    feature: articles[0]!,
+    more: articles.slice(1),
     links: { web: issue.webUrl, unsubscribe: unsubscribeSentinel, archive: `${issue.publication.url}/` },
     theme: themeOf(issue.publication),
     hasDarkImages: issue.articles.some((a) => a.image?.darkUrl !== undefined),
@@ -98,7 +101,7 @@ export async function render(
     cache,
   });
   diagnostics.push(...pictures.diagnostics.map((d) => ({ ...d, issue: issue.slug })));
-  const html = pictures.html;
+  const { html, marks } = stripMarks(pictures.html);
   const text = restoreLiterals(restoreMergeTags(renderTextPart(issue, unsubscribeSentinel), 'text'), 'text');
   const webHtml = renderWebVersion(html, issue);
   const mergeTags = dedupeTags(
@@ -107,13 +110,14 @@ export async function render(
   );
   const rendered: RenderedPart = {
     issue,
-    mjml,
+    mjml: withoutMarks(mjml),
     html,
     text,
     webHtml,
     mergeTags,
     fill: { html: compileFill(html, 'html'), text: compileFill(text, 'text') },
     images: pictures.images,
+    sourceMap: marks,
     bytes: { html: Buffer.byteLength(html), text: Buffer.byteLength(text), web: Buffer.byteLength(webHtml) },
   };
   return { rendered, diagnostics, inputs: pictures.inputs };

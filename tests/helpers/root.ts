@@ -62,11 +62,24 @@ export async function makeRoot(spec: RootSpec): Promise<{ root: string; cleanup:
     await mkdir(path.dirname(abs), { recursive: true });
     await writeFile(abs, contents);
   };
-  await put('content/publication.yml', spec.publication ?? PUBLICATION);
+  const publication = spec.publication ?? PUBLICATION;
+  await put('content/publication.yml', publication);
+  // The logo the publication names exists, as it must (a missing local image is an error).
+  if (String(publication).includes('src: assets/logo.png')) await put('content/assets/logo.png', await logoPng());
   for (const [name, text] of Object.entries(spec.articles ?? {})) await put(`content/articles/${name}.md`, text);
   for (const [name, text] of Object.entries(spec.issues ?? {})) await put(`content/issues/${name}.md`, text);
   for (const [name, text] of Object.entries(spec.templates ?? {})) await put(`templates/${name}`, text);
   return { root, cleanup: () => rm(root, { recursive: true, force: true }) };
+}
+
+let logo: Buffer | undefined;
+/** A small real PNG (160x40), made once per test process. */
+async function logoPng(): Promise<Buffer> {
+  const { default: sharp } = await import('sharp');
+  logo ??= await sharp({ create: { width: 160, height: 40, channels: 3, background: '#8a1c2b' } })
+    .png()
+    .toBuffer();
+  return logo;
 }
 
 /** A copy of the sample publication (content only), to edit freely. */

@@ -1,5 +1,6 @@
-import { readFile, readdir } from 'node:fs/promises';
+import { readFile, readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import sharp from 'sharp';
 import { afterEach, describe, expect, it } from 'vitest';
 import { buildIssue } from '../../../src/pipeline/build.js';
 import { escapeHtml } from '../../../src/render/merge.js';
@@ -52,6 +53,13 @@ describe('attack: javascript: URLs in front-matter (issue 12)', () => {
       issues: { one: issue(['a', 'b', 'c']) },
     });
     cleanups.push(r.cleanup);
+    // The image the front-matter names exists (a missing assets/ file is image/missing-file).
+    await writeFile(
+      path.join(r.root, 'content/assets/a.png'),
+      await sharp({ create: { width: 40, height: 20, channels: 3, background: '#fff' } })
+        .png()
+        .toBuffer(),
+    );
     await buildSite(r.root);
     const feed = await readFile(path.join(r.root, 'dist', 'feed.xml'), 'utf8');
     expect(feed).toContain('https://elsewhere.example.org/a');
