@@ -282,6 +282,80 @@ describe('sendLoop', () => {
     expect(journal.state('late@example.org')).toBe('suppressed');
   });
 
+  it('an address unsubscribed while its retry waits is recorded suppressed and never retried', async () => {
+    const journal = new MemoryJournal(['soon@example.org', 'other@example.org']);
+    const suppressed = new Set<string>();
+    const { transport, log } = scripted((e) => {
+      if (e === 'soon@example.org') {
+        // The unsubscribe arrives between the 451 and the retry.
+        suppressed.add(e);
+        return r451;
+      }
+      return OK;
+    });
+    const result = await runToEnd(sendLoop(options(journal, transport, { isSuppressed: (e) => suppressed.has(e) })));
+    expect(result).toMatchObject({ stop: 'done', sent: 1, suppressed: 1, retrying: 0, failed: 0 });
+    expect(log.filter((x) => x.email === 'soon@example.org')).toHaveLength(1);
+    expect(journal.state('soon@example.org')).toBe('suppressed');
+  });
+
+  it('keeps a row whose suppression check fails (store down) and sends it once the check answers', async () => {
+    const journal = new MemoryJournal(['a@example.org', 'b@example.org']);
+    let failures = 1;
+    const storeErrors: unknown[] = [];
+    const { transport, log } = scripted(() => OK);
+    const result = await runToEnd(
+      sendLoop(
+        options(journal, transport, {
+          isSuppressed: () => {
+            if (failures-- > 0) throw new Error('database restarting');
+            return false;
+          },
+          onStoreError: (err) => storeErrors.push(err),
+        }),
+      ),
+    );
+    expect(storeErrors).toHaveLength(1);
+    expect(result).toMatchObject({ stop: 'done', sent: 2 });
+    expect(log.map((x) => x.email).sort()).toEqual(['a@example.org', 'b@example.org']);
+  });
+
+  it('caps the backoff at retryCapMs', async () => {
+    const journal = new MemoryJournal(['c@example.org']);
+    const { transport, log } = scripted((_e, attempt) => (attempt <= 4 ? r451 : OK));
+    const result = await runToEnd(
+      sendLoop(options(journal, transport, { retryDelayMs: 1000, retryCapMs: 1500, maxAttempts: 6 })),
+    );
+    expect(result).toMatchObject({ stop: 'done', sent: 1 });
+    expect(log).toHaveLength(5);
+    // Uncapped, the 4th retry would wait 4-8 s; capped it waits 750-1500 ms (equal jitter), plus
+    // the loop's poll for due retries (at most 250 ms).
+    for (let i = 1; i < log.length; i++) {
+      const gap = log[i]!.t - log[i - 1]!.t - 10;
+      expect(gap).toBeGreaterThanOrEqual(i === 1 ? 500 : 750);
+      expect(gap).toBeLessThanOrEqual(1500 + 260);
+    }
+  });
+
+  it('an interrupt during a backoff wait ends the run at once, leaving the retry scheduled', async () => {
+    const journal = new MemoryJournal(['w@example.org']);
+    const { transport, log } = scripted(() => r451);
+    const stop = new AbortController();
+    const started = Date.now();
+    const p = sendLoop(options(journal, transport, { signal: stop.signal, retryDelayMs: 30_000, retryCapMs: 60_000 }));
+    await vi.advanceTimersByTimeAsync(100); // the first attempt was answered 451; the retry is 15-30 s away
+    expect(log).toHaveLength(1);
+    stop.abort();
+    const result = await runToEnd(p);
+    expect(result.stop).toBe('interrupted');
+    expect(Date.now() - started).toBeLessThan(1000);
+    expect(log).toHaveLength(1);
+    const row = journal.rows[0]!;
+    expect(row).toMatchObject({ state: 'failed', permanent: false });
+    expect(row.notBefore! - started).toBeGreaterThanOrEqual(15_000);
+    expect(result.waiting.retryCount).toBe(1);
+  });
+
   it('stops the run on a fatal error (bad credentials) without retrying', async () => {
     const journal = new MemoryJournal(['f1@example.org', 'f2@example.org', 'f3@example.org']);
     const fatal: Delivery = { ok: false, kind: 'fatal', errorCode: 'EAUTH', response: '535 bad auth' };
