@@ -20,7 +20,9 @@ links, email-client support (caniemail), compliance, accessibility and merge tag
   --strict          exit 1 on warnings too (for CI)
   --format json     print only JSON on stdout
   --subscribers F   measure the largest personalized variant and check merge-tag columns
-  --links           request every link and image over HTTP(S) (off by default)
+  --links           request every link and image over HTTP(S) (off by default): what send needs
+                    online (web version, images, article pages) is link/not-deployed if missing,
+                    remote images are weighed (image/remote-weight)
   --links-timeout   per-request timeout in ms (default 8000)
   --verbose         list every information note (default: one line per code with a count)
 
