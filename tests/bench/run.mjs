@@ -2,14 +2,26 @@
 // Compiles src/ to lib/, runs each figure in its own process, one after the other (never in
 // parallel), prints a table and writes it as JSON to tests/bench/results/<timestamp>.json.
 //
-//   npm run bench [-- --quick] [-- --only render,cold,size,personalize,send,mta,workers,signup,bounces] [-- --profile]
+//   npm run bench [-- --quick] [-- --only render,cold,archive,preview,size,personalize,send,mta,workers,signup,bounces] [-- --profile]
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { REPO } from './fixtures.mjs';
 
-const FIGURES = ['render', 'cold', 'size', 'personalize', 'send', 'mta', 'workers', 'signup', 'bounces'];
+const FIGURES = [
+  'render',
+  'cold',
+  'archive',
+  'preview',
+  'size',
+  'personalize',
+  'send',
+  'mta',
+  'workers',
+  'signup',
+  'bounces',
+];
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
 const onlyAt = args.indexOf('--only');
