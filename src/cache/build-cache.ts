@@ -30,8 +30,10 @@ export class BuildCache {
   /** The on-disk cache under `.gazette/cache/`, when the caller asked for one. */
   persistent?: PersistentCache;
 
-  /** Input files by absolute path: their hash, the name they were read as, and the object made from their bytes. */
-  private readonly files = new Map<string, { hash: string; name: string; value: unknown }>();
+  /** Input files by absolute path: their hash, the name they were read as, the object made from their bytes, and the build that read them. */
+  private readonly files = new Map<string, { hash: string; name: string; value: unknown; build: number }>();
+  /** Counts builds through this cache (see beginBuild). */
+  private build = 0;
   /** Values derived from one object (a parsed file, a composed article), by kind. */
   private readonly derived = new Map<string, WeakMap<object, { key: string; value: unknown }>>();
   /** Values derived from exact text (rendered Markdown, compiled MJML, a compiled theme), by kind. */
@@ -46,10 +48,27 @@ export class BuildCache {
   file<T>(absPath: string, name: string, bytes: Uint8Array, make: () => T): T {
     const hash = contentHash(bytes);
     const hit = this.files.get(absPath);
-    if (hit && hit.hash === hash && hit.name === name) return hit.value as T;
+    if (hit && hit.hash === hash && hit.name === name) {
+      hit.build = this.build;
+      return hit.value as T;
+    }
     const value = make();
-    this.files.set(absPath, { hash, name, value });
+    this.files.set(absPath, { hash, name, value, build: this.build });
     return value;
+  }
+
+  /**
+   * Starts a build: files are read and hashed again from now on, each at most once per build (an
+   * image shown by 200 issues is hashed once, not 200 times). `buildIssue` calls it.
+   */
+  beginBuild(): void {
+    this.build++;
+  }
+
+  /** The value made from a file already read (as `name`) during this build, if it was. */
+  readThisBuild<T>(absPath: string, name: string): T | undefined {
+    const hit = this.files.get(absPath);
+    return hit && hit.build === this.build && hit.name === name ? (hit.value as T) : undefined;
   }
 
   /** The content hash of a file this cache has read, if it has. */

@@ -18,7 +18,8 @@ export interface RenderOutcome {
 }
 
 interface Entry {
-  rendered: Omit<RenderedPart, 'fill' | 'images'> & { images: (Omit<EmailImage, 'contents'> & { contents: string })[] };
+  /** Images by the hash of their bytes, stored apart (PersistentCache.putBlob). */
+  rendered: Omit<RenderedPart, 'fill' | 'images'> & { images: (Omit<EmailImage, 'contents'> & { blob: string })[] };
   diagnostics: Diagnostic[];
   inputs: ImageInput[];
 }
@@ -66,8 +67,14 @@ export async function replay(
   for (const input of entry.inputs)
     if ((await localImage(content.root, input.rel, cache)).state !== input.state) return undefined;
   const { rendered } = entry;
-  const images = rendered.images.map((i) => ({ ...i, contents: Buffer.from(i.contents, 'base64') }));
-  for (const i of images) cache.emailImages.set(i.path, i.contents);
+  const images: EmailImage[] = [];
+  for (const { blob, ...image } of rendered.images) {
+    // Read once per build however many issues show it (the BuildCache keeps the last 200 blobs).
+    const contents = await cache.textAsync('blob', blob, 200, () => persistent.getBlob(blob));
+    if (!contents) return undefined;
+    images.push({ ...image, contents });
+    cache.emailImages.set(image.path, contents);
+  }
   return {
     rendered: {
       ...rendered,
@@ -85,8 +92,11 @@ export async function replay(
 export async function record(persistent: PersistentCache, key: string, outcome: RenderOutcome): Promise<void> {
   if (!outcome.rendered) return;
   const { fill: _fill, images, ...rest } = outcome.rendered;
+  const stored: Entry['rendered']['images'] = [];
+  for (const { contents, ...image } of images ?? [])
+    stored.push({ ...image, blob: await persistent.putBlob(contents) });
   const entry: Entry = {
-    rendered: { ...rest, images: (images ?? []).map((i) => ({ ...i, contents: i.contents.toString('base64') })) },
+    rendered: { ...rest, images: stored },
     diagnostics: outcome.diagnostics,
     inputs: outcome.inputs,
   };

@@ -50,16 +50,42 @@ export class PersistentCache {
 
   /** Writes an entry (temporary file + rename); a failure leaves the cache as it was. */
   async put(key: string, value: unknown): Promise<void> {
-    const target = this.file(key);
-    const tmp = `${target}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
+    const body = JSON.stringify(value);
+    await writeAtomically(this.file(key), `${FORMAT} ${contentHash(body)}\n${body}`);
+  }
+
+  private blobFile(hash: string): string {
+    return path.join(this.dir, 'blobs', hash.slice(0, 2), hash);
+  }
+
+  /**
+   * Bytes stored by their SHA-256 (email image copies, which many issues share and which would
+   * bloat every entry): written once, checked against their name when read.
+   */
+  async getBlob(hash: string): Promise<Buffer | undefined> {
     try {
-      const body = JSON.stringify(value);
-      await mkdir(path.dirname(target), { recursive: true });
-      await writeFile(tmp, `${FORMAT} ${contentHash(body)}\n${body}`);
-      await rename(tmp, target);
+      const data = await readFile(this.blobFile(hash));
+      return contentHash(data) === hash ? data : undefined;
     } catch {
-      await rm(tmp, { force: true }).catch(() => {});
+      return undefined;
     }
+  }
+
+  async putBlob(data: Buffer): Promise<string> {
+    const hash = contentHash(data);
+    if (!(await this.getBlob(hash))) await writeAtomically(this.blobFile(hash), data);
+    return hash;
+  }
+}
+
+async function writeAtomically(target: string, data: string | Buffer): Promise<void> {
+  const tmp = `${target}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
+  try {
+    await mkdir(path.dirname(target), { recursive: true });
+    await writeFile(tmp, data);
+    await rename(tmp, target);
+  } catch {
+    await rm(tmp, { force: true }).catch(() => {});
   }
 }
 

@@ -28,12 +28,14 @@ export async function loadSharp(): Promise<typeof import('sharp').default> {
 
 /** Reads an image and its header (not its pixels) once per content hash. */
 export async function readImage(file: string, cache?: BuildCache): Promise<ImageSource> {
+  const seen = cache?.readThisBuild<ImageSource>(file, 'image');
+  if (seen) return seen;
   const data = await readFile(file);
   const make = (): ImageSource => {
     let facts: Promise<ImageFacts> | undefined;
     return { data, facts: () => (facts ??= factsOf(data)) };
   };
-  return cache ? cache.file(file, file, data, make) : make();
+  return cache ? cache.file(file, 'image', data, make) : make();
 }
 
 async function factsOf(data: Buffer): Promise<ImageFacts> {

@@ -44,6 +44,7 @@ export { UNSUBSCRIBE_TAG };
 export async function buildIssue(options: BuildOptions): Promise<BuildResult> {
   const root = path.resolve(options.root);
   const cache = options.cache ?? new BuildCache();
+  cache.beginBuild();
   const loaded = await loadContent(root, cache);
   const diagnostics: Diagnostic[] = [...loaded.diagnostics];
   // With loading errors, the issues whose files did load are still rendered and checked: every

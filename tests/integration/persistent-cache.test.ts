@@ -136,6 +136,20 @@ describe('the persistent build cache', () => {
     }
   });
 
+  it('ignores an image copy whose stored bytes no longer match their hash', async () => {
+    const root = await sample();
+    const good = await buildOne(root);
+    const blobs = (readdirSync(path.join(cacheDir(root), 'blobs'), { recursive: true }) as string[])
+      .map((f) => path.join(cacheDir(root), 'blobs', f))
+      .filter((f) => f.split(path.sep).pop()!.length === 64);
+    expect(blobs.length).toBeGreaterThan(0);
+    for (const b of blobs) await writeFile(b, 'not the image');
+    const r = await buildOne(root);
+    expect(r.stats).toMatchObject({ persistentHits: 0, mjmlCompiles: 1 });
+    expect(r.output).toEqual(good.output);
+    expect((await buildOne(root)).stats).toMatchObject({ persistentHits: 1 });
+  });
+
   it('gazette build writes the same bytes from the cache as with --no-cache, and --no-cache leaves no cache', async () => {
     const root = await sample();
     const tree = (dir: string) =>

@@ -3,6 +3,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BuildCache } from '../../src/cache/build-cache.js';
+import { readImage } from '../../src/images/facts.js';
 import { buildIssue } from '../../src/pipeline/build.js';
 import { REPO } from '../helpers/root.js';
 import { useSample } from '../helpers/sample.js';
@@ -50,6 +51,21 @@ describe('BuildCache', () => {
     await import('node:fs').then((fs) => fs.utimesSync(file, mtime, mtime));
     const r = await buildIssue({ root, cache });
     expect(r.content!.articles.get('finals-week-slow-down')!.title).toContain('FINALS');
+  });
+
+  it('reads and hashes an image once per build however many issues show it, and again in the next build', async () => {
+    const root = await sample();
+    const cache = new BuildCache();
+    const file = path.join(root, 'content/assets/kazakhstan-accords.png');
+    const other = await readFile(path.join(root, 'content/assets/winter-arts-festival.png'));
+    cache.beginBuild();
+    const first = await readImage(file, cache);
+    await writeFile(file, other);
+    expect(await readImage(file, cache)).toBe(first); // same build: not read again
+    cache.beginBuild();
+    const next = await readImage(file, cache);
+    expect(next).not.toBe(first);
+    expect(next.data.equals(other)).toBe(true);
   });
 
   it('two caches share nothing', async () => {
