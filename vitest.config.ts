@@ -26,6 +26,8 @@ export default defineConfig({
       exclude: ['src/**/*.d.ts'],
       reporter: ['text-summary', 'json-summary', 'html'],
       reportsDirectory: 'coverage',
+      // The numbers are wanted even when a test fails (the run still exits non-zero).
+      reportOnFailure: true,
     },
     projects: [
       {
