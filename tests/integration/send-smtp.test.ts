@@ -54,7 +54,7 @@ describe('gazette send over SMTP', { timeout: 120_000 }, () => {
     const s = await sink();
     const rows: string[] = ['\ufeffemail,name,city'];
     const valid = new Set<string>();
-    for (let i = 0; i < 3000; i++) {
+    for (let i = 0; i < 1000; i++) {
       const e = `reader${i}@example.org`;
       valid.add(e);
       rows.push(`${i % 7 === 0 ? `  ${e.toUpperCase()}  ` : e},Reader ${i},Abu Dhabi`);
@@ -89,8 +89,8 @@ describe('gazette send over SMTP', { timeout: 120_000 }, () => {
     ]);
     expect(r.stderr).toContain('invalid-address');
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout).toMatch(/invalid:\s+120/);
-    expect(r.stdout).toMatch(/duplicates:\s+60/);
+    expect(r.stdout).toMatch(/invalid:\s+40/);
+    expect(r.stdout).toMatch(/duplicates:\s+20/);
     await s.waitFor(valid.size);
     await new Promise((res) => setTimeout(res, 200));
     const to = s.deliveries.flatMap((d) => d.to.map((a) => a.toLowerCase()));
@@ -99,8 +99,8 @@ describe('gazette send over SMTP', { timeout: 120_000 }, () => {
     expect(new Set(s.deliveries.map((d) => d.messageId)).size).toBe(valid.size);
     const states = journalRows();
     expect(states.filter((x) => x.state === 'sent').length).toBe(valid.size);
-    expect(states.filter((x) => x.state === 'invalid').length).toBe(120);
-  }, 120_000); // 3000 messages through a real SMTP server
+    expect(states.filter((x) => x.state === 'invalid').length).toBe(40);
+  }, 120_000); // 1000 messages through a real SMTP server (every kind of bad row 10 times over)
 
   it('escapes names in HTML, keeps them out of the headers, and signs unsubscribe links', async () => {
     const s = await sink({ raw: true });
