@@ -64,6 +64,8 @@ export async function replay(
 ): Promise<RenderOutcome | undefined> {
   const entry = (await persistent.get(key)) as Entry | undefined;
   if (!entry?.rendered || !Array.isArray(entry.inputs) || !Array.isArray(entry.diagnostics)) return undefined;
+  if (!Array.isArray(entry.rendered.images) || entry.rendered.images.some((i) => typeof i.blob !== 'string'))
+    return undefined;
   for (const input of entry.inputs)
     if ((await localImage(content.root, input.rel, cache)).state !== input.state) return undefined;
   const { rendered } = entry;

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { contentHash } from './build-cache.js';
 
 /** Bumped when the entry layout changes; part of every key. */
-const FORMAT = 'gazette-cache-1';
+const FORMAT = 'gazette-cache-2';
 
 /**
  * The build cache on disk (`<root>/.gazette/cache/`, DESIGN §10): one file per rendered issue,

@@ -108,7 +108,7 @@ describe('the persistent build cache', () => {
     const other = await buildOne(root, { stamp: 'gazette@1.0.1' });
     expect(other.stats).toMatchObject({ mjmlCompiles: 1, persistentMisses: 1 });
     expect(new PersistentCache(cacheDir(root)).stamp).toMatch(
-      /^gazette-cache-1 node@v\d+.* gazette@0\.1\.0 .*mjml@5\./,
+      /^gazette-cache-2 node@v\d+.* gazette@0\.1\.0 .*mjml@5\./,
     );
   });
 
