@@ -64,6 +64,8 @@ export function makeRoot(n) {
   cpSync(path.join(SAMPLE, 'assets'), path.join(root, 'content', 'assets'), { recursive: true });
   for (let i = 0; i < n; i++) writeFileSync(articlePath(root, i), articleText(i));
   writeFileSync(path.join(root, 'content', 'issues', `${ISSUE_SLUG}.md`), issueText(n));
+  // The bench sends to local sinks; the sample's public site is not what is measured.
+  writeFileSync(path.join(root, '.env'), 'GAZETTE_SKIP_LIVE_CHECK=1\n');
   return root;
 }
 
