@@ -90,20 +90,12 @@ export function checkAccessibility(ctx: RuleContext): Diagnostic[] {
 
 function contrastFindings(ctx: RuleContext): Diagnostic[] {
   const out: Diagnostic[] = [];
-  const seen = new Set<string>();
-  for (const t of ctx.email.texts) {
-    if (t.parent.hidden || !t.text.replace(/[\s\u00a0\u034f\u200b-\u200d]/g, '')) continue;
-    const fg = colorOf(t.parent, 'color') ?? '#000000';
-    const bg = backgroundOf(t.parent) ?? '#ffffff';
-    const large = isLarge(t);
-    const ratio = contrastRatio(fg, bg);
-    const needed = large ? AA_LARGE : AA_NORMAL;
-    if (ratio >= needed) continue;
-    const key = `${fg}|${bg}|${large}`;
-    if (seen.has(key)) continue;
-    seen.add(key);
-    const text = t.text.replace(/\s+/g, ' ').trim();
-    const pub = ctx.content.publication;
+  const pub = ctx.content.publication;
+  const lows = lowContrastTexts(ctx.email.texts, (t) => [
+    colorOf(t.parent, 'color') ?? '#000000',
+    backgroundOf(t.parent) ?? '#ffffff',
+  ]);
+  for (const { t, fg, bg, large, ratio, needed, text } of lows) {
     const at =
       fg === pub.accentColor.toLowerCase() || bg === pub.accentColor.toLowerCase()
         ? (ctx.sources.keyLine('publication', 'accentColor') ?? ctx.sources.fallback)
@@ -117,6 +109,45 @@ function contrastFindings(ctx: RuleContext): Diagnostic[] {
         at,
       ),
     );
+  }
+  return out;
+}
+
+/** A visible text run whose colours miss WCAG AA (light or dark mode: the caller says which). */
+export interface LowContrast {
+  t: TextRun;
+  fg: string;
+  bg: string;
+  large: boolean;
+  ratio: number;
+  needed: number;
+  /** The run's text, whitespace collapsed. */
+  text: string;
+}
+
+/**
+ * The visible runs of `texts` below AA, once per colour pair and size; `colours` gives a run's
+ * [foreground, background], or undefined to pass over it.
+ */
+export function lowContrastTexts(
+  texts: readonly TextRun[],
+  colours: (t: TextRun) => readonly [string, string] | undefined,
+): LowContrast[] {
+  const out: LowContrast[] = [];
+  const seen = new Set<string>();
+  for (const t of texts) {
+    if (t.parent.hidden || !t.text.replace(/[\s\u00a0\u034f\u200b-\u200d]/g, '')) continue;
+    const pair = colours(t);
+    if (!pair) continue;
+    const [fg, bg] = pair;
+    const large = isLarge(t);
+    const ratio = contrastRatio(fg, bg);
+    const needed = large ? AA_LARGE : AA_NORMAL;
+    if (ratio >= needed) continue;
+    const key = `${fg}|${bg}|${large}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push({ t, fg, bg, large, ratio, needed, text: t.text.replace(/\s+/g, ' ').trim() });
   }
   return out;
 }

@@ -1,6 +1,5 @@
-import { contrastRatio } from '../render/theme.js';
 import type { Diagnostic } from '../types.js';
-import { AA_LARGE, AA_NORMAL, hex, isLarge } from './accessibility.js';
+import { hex, lowContrastTexts } from './accessibility.js';
 import type { El } from './html.js';
 import { finding, type RuleContext } from './rule.js';
 
@@ -19,23 +18,15 @@ export function darkContrastFindings(ctx: RuleContext): Diagnostic[] {
   const rules = darkRules(ctx.email.styles.map((s) => s.css).join('\n'));
   if (rules.length === 0) return [];
   const out: Diagnostic[] = [];
-  const seen = new Set<string>();
-  for (const t of ctx.email.texts) {
-    if (t.parent.hidden || !t.text.replace(/[\s\u00a0\u034f\u200b-\u200d]/g, '')) continue;
-    if (!ancestors(t.parent).some((e) => classes(e).includes('gz-t'))) continue; // theme text only
+  const lows = lowContrastTexts(ctx.email.texts, (t) => {
+    if (!ancestors(t.parent).some((e) => classes(e).includes('gz-t'))) return undefined; // theme text only
     const fg = pick(t.parent, rules, 'color', (e) => inline(e.style.color));
     const bg = pick(t.parent, rules, 'background', (e) =>
       inline(e.style['background-color'] ?? e.style.background ?? e.attrs.bgcolor),
     );
-    if (!fg || !bg) continue;
-    const large = isLarge(t);
-    const ratio = contrastRatio(fg, bg);
-    const needed = large ? AA_LARGE : AA_NORMAL;
-    if (ratio >= needed) continue;
-    const key = `${fg}|${bg}|${large}`;
-    if (seen.has(key)) continue;
-    seen.add(key);
-    const text = t.text.replace(/\s+/g, ' ').trim();
+    return fg && bg ? [fg, bg] : undefined;
+  });
+  for (const { t, fg, bg, ratio, needed, text } of lows) {
     out.push(
       finding(
         'a11y/contrast',
