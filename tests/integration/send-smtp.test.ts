@@ -461,39 +461,21 @@ describe('gazette send without a server', { timeout: 120_000 }, () => {
     try {
       await writeFile(path.join(r3, 'l.csv'), csvOf(['a@example.org', 'b@example.org', 'a@EXAMPLE.org', 'no-at-sign']));
       const dir = path.join(r3, 'eml');
-      const r = await gazette([
-        'send',
-        '--root',
-        r3,
-        '--issue',
-        ISSUE,
-        '--to',
-        path.join(r3, 'l.csv'),
-        '--dry-run',
-        dir,
-      ]);
+      const sendList = (...extra: string[]) =>
+        gazette(['send', '--root', r3, '--issue', ISSUE, '--to', path.join(r3, 'l.csv'), ...extra]);
+      const r = await sendList('--dry-run', dir);
       expect(r.code, r.stderr).toBe(0);
       const files = await readdir(dir);
       expect(files.length).toBe(2);
       const parsed = await simpleParser(await readFile(path.join(dir, files.find((f) => f.startsWith('a@'))!)));
       expect(parsed.text).toContain('Hi Reader 0,');
       // No SMTP configured and no --outbox: a real send refuses (it used to write files and exit 0).
-      const none = await gazette(['send', '--root', r3, '--issue', ISSUE, '--to', path.join(r3, 'l.csv')]);
+      const none = await sendList();
       expect(none.code).toBe(1);
       expect(none.stderr).toContain('no SMTP server configured: nothing was sent');
       expect(none.stderr).toContain('--outbox DIR');
       const box = path.join(r3, 'box');
-      const outbox = await gazette([
-        'send',
-        '--root',
-        r3,
-        '--issue',
-        ISSUE,
-        '--to',
-        path.join(r3, 'l.csv'),
-        '--outbox',
-        box,
-      ]);
+      const outbox = await sendList('--outbox', box);
       expect(outbox.code, outbox.stderr).toBe(0);
       expect((await readdir(box)).length).toBe(2);
       // Nothing was journaled as sent: a real run would send both.
