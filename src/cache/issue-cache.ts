@@ -6,7 +6,7 @@ import type { Content, Diagnostic, EmailImage, IssueSource, RenderedIssue } from
 import { type BuildCache, contentHash } from './build-cache.js';
 import type { PersistentCache } from './persistent.js';
 
-/** One issue rendered, before its checks run (checks always run afresh: they read more than the issue). */
+/** One issue rendered, before its checks run (their findings are stored apart: see checksKey). */
 export type RenderedPart = Omit<RenderedIssue, 'diagnostics'>;
 
 export interface RenderOutcome {
@@ -53,6 +53,11 @@ export function issueKey(
       templates: templates.map((t) => [t.name, t.file, contentHash(t.source)]),
     }),
   );
+}
+
+/** The key of the check findings of the render stored under `key`, with what else they read. */
+export function checksKey(key: string, checkId: string): string {
+  return contentHash(`checks ${key} ${checkId}`);
 }
 
 /** The entry of `key` as a render, when it is whole and every image it names is unchanged. */

@@ -89,10 +89,18 @@ async function writeAtomically(target: string, data: string | Buffer): Promise<v
   }
 }
 
-/** The part of a key that names the tool: FORMAT, Node, Gazette and the libraries that shape output. */
+/** The part of a key that names the tool: FORMAT, Node, Gazette and the libraries that shape output and findings. */
 export function toolStamp(): string {
   const require = createRequire(import.meta.url);
-  const versions = ['mjml', 'handlebars', 'markdown-it', 'markdown-it-footnote', 'sanitize-html'].map((name) => {
+  const versions = [
+    'mjml',
+    'handlebars',
+    'markdown-it',
+    'markdown-it-footnote',
+    'sanitize-html',
+    'caniemail',
+    'htmlparser2',
+  ].map((name) => {
     try {
       return `${name}@${(require(`${name}/package.json`) as { version: string }).version}`;
     } catch {

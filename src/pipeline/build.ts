@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { BuildCache } from '../cache/build-cache.js';
-import { issueKey, record, replay } from '../cache/issue-cache.js';
+import { checksKey, issueKey, record, replay } from '../cache/issue-cache.js';
 import { checkRendered } from '../check/rendered.js';
 import { hasErrors } from '../util/errors.js';
 import { loadContent } from '../load/index.js';
@@ -80,15 +80,21 @@ export async function buildIssue(options: BuildOptions): Promise<BuildResult> {
   const templates = await readTheme(root, cache);
   const theme = lazyTheme(templates, cache);
 
-  // The full rule set (and its email-client data) is loaded only when asked for: a build stays light.
+  // The full rule set (and its heavy email-client data) is imported at the first issue whose
+  // findings are not cached.
   let checkAll: CheckAll | undefined;
   if (options.rules === 'all') {
-    const { checkIssue } = await import('../check/index.js');
-    checkAll = (r, content) => checkIssue({ ...r, diagnostics: [] }, { content }, options.check);
+    checkAll = async (r, content) => {
+      const { checkIssue } = await import('../check/index.js');
+      return checkIssue({ ...r, diagnostics: [] }, { content }, options.check);
+    };
   }
+  // Online links are asked of the world each time; every other rule reads only what the issue's
+  // cache key covers, plus the subscriber sample, so its findings are stored beside the render.
+  const checkId = checkAll && !options.check?.links ? JSON.stringify(options.check?.subscribers ?? null) : undefined;
   const issues: RenderedIssue[] = [];
   for (const source of sources) {
-    const one = await renderSource(content, source, { theme, templates, checkAll, cache });
+    const one = await renderSource(content, source, { theme, templates, checkAll, checkId, cache });
     // A theme that does not compile is the build's one error: no issue renders without it.
     const broken = theme.failed();
     if (broken) return { ok: false, content: loadedContent, issues: [], diagnostics: [...diagnostics, ...broken] };
@@ -104,6 +110,8 @@ export interface SourceParts {
   templates: TemplateFile[];
   /** Every rule instead of the cheap ones (a build with `rules: 'all'`). */
   checkAll?: CheckAll;
+  /** What else checkAll's findings depend on (JSON); none: they are not cached. */
+  checkId?: string;
   cache: BuildCache;
 }
 
@@ -154,10 +162,27 @@ export async function renderSource(
   if (!partial) return { diagnostics };
   const { issue } = partial;
   const found = checkAll
-    ? await checkAllRules(() => checkAll(partial, content), issue.slug, issue.file)
+    ? await cachedChecks(parts, key, () => checkAllRules(() => checkAll(partial, content), issue.slug, issue.file))
     : checkRendered(partial, { content });
   diagnostics.push(...found);
   return { rendered: { ...partial, diagnostics: found }, diagnostics };
+}
+
+/** Every rule's findings, from the persistent cache when this render and checkId were checked before. */
+async function cachedChecks(
+  parts: SourceParts,
+  key: string | undefined,
+  run: () => Promise<Diagnostic[]>,
+): Promise<Diagnostic[]> {
+  const persistent = parts.cache.persistent;
+  if (!persistent || !key || parts.checkId === undefined) return run();
+  const at = checksKey(key, parts.checkId);
+  const stored = await persistent.get(at);
+  if (Array.isArray(stored)) return stored as Diagnostic[];
+  const found = await run();
+  // A crashed rule is reported again next time rather than remembered.
+  if (!found.some((d) => d.code === 'check/crashed')) await persistent.put(at, found);
+  return found;
 }
 
 /** A crashing rule is a bug; the email still built, so the crash is reported beside it. */

@@ -187,4 +187,44 @@ describe('the persistent build cache', () => {
     await site();
     expect(await site()).toMatchObject({ mjmlCompiles: 0, persistentMisses: 0 });
   });
+
+  it("keeps every rule's findings beside the render, apart for each subscriber sample", async () => {
+    const root = await sample();
+    const sampleCsv = { columns: ['email'], longest: { email: 'a@b.co' } };
+    const checked = async (cached: boolean, check?: { subscribers: typeof sampleCsv }) => {
+      const cache = new BuildCache();
+      if (cached) cache.persistent = new PersistentCache(cacheDir(root));
+      const r = await buildIssue({ root, issue: FEATURE, cache, rules: 'all', check });
+      return r.diagnostics;
+    };
+    const entries = () =>
+      (readdirSync(cacheDir(root), { recursive: true }) as string[]).filter((f) => f.endsWith('.json'));
+    const plain = await checked(false);
+    const withSample = await checked(false, { subscribers: sampleCsv });
+    // The sample changes the findings (a column the template does not use), so a shared entry would show.
+    expect(withSample).not.toEqual(plain);
+    expect(await checked(true)).toEqual(plain);
+    expect(entries()).toHaveLength(2); // the render and its findings
+    expect(await checked(true)).toEqual(plain);
+    expect(await checked(true, { subscribers: sampleCsv })).toEqual(withSample);
+    expect(entries()).toHaveLength(3);
+    expect(await checked(true, { subscribers: sampleCsv })).toEqual(withSample);
+    expect(await checked(true)).toEqual(plain);
+  });
+
+  it("renders the findings afresh when the issue's inputs change", async () => {
+    const root = await sample();
+    const build = async () => {
+      const cache = new BuildCache();
+      cache.persistent = new PersistentCache(cacheDir(root));
+      return (await buildIssue({ root, issue: FEATURE, cache, rules: 'all' })).diagnostics.map((d) => d.code);
+    };
+    expect(await build()).not.toContain('link/insecure');
+    await editFile(
+      root,
+      'content/articles/kazakhstan-joins-abraham-accords.md',
+      (s) => `${s}\n[The register](http://www.legislation.gov.uk/ukpga).\n`,
+    );
+    expect(await build()).toContain('link/insecure');
+  });
 });
