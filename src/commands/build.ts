@@ -3,6 +3,7 @@ import { CHECK_FAMILIES } from '../diagnostics/catalogue.js';
 import type { Diagnostic } from '../types.js';
 import { BuildCache } from '../cache/build-cache.js';
 import { PersistentCache } from '../cache/persistent.js';
+import { contentHash } from '../cache/build-cache.js';
 import { buildIssue } from '../pipeline/build.js';
 import type { CommandIo } from './io.js';
 import { parseCommandArgs } from './args.js';
@@ -58,6 +59,7 @@ export async function run(argv: string[], io: CommandIo): Promise<number> {
     keepOtherIssues: values.issue !== undefined,
     siteFiles: await siteFiles(result.content!, result.issues, cache),
     publicOnly,
+    spareDir: cache.persistent && path.join(cache.persistent.dir, 'output', contentHash(out).slice(0, 16)),
   });
   if (publicOnly && !values.quiet) {
     io.stdout.write(

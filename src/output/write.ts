@@ -1,10 +1,11 @@
-import { mkdir, rename, rm, readdir, writeFile, stat } from 'node:fs/promises';
+import { mkdir, rename, rm, readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { webVersionAtIssueFolder } from '../render/web.js';
 import type { BuildResult, Content, RenderedIssue } from '../types.js';
-import { copyTreeSafely } from '../util/links.js';
+import { listTreeSafely } from '../util/links.js';
 import { hasArticlePage } from './entries.js';
+import { syncTree, type Wanted } from './sync-tree.js';
 import { isSenderOnly } from './public.js';
 
 export interface OutputFile {
@@ -65,6 +66,11 @@ export interface WriteOptions {
    * issue's output, so an issue deleted from content/ disappears from dist/ too.
    */
   keepOtherIssues?: boolean;
+  /**
+   * Where the output before last is kept for the next build to update instead of writing a fresh
+   * folder (`.gazette/cache/output/...`); none: each build writes a fresh folder.
+   */
+  spareDir?: string;
   /** Write the public tree alone (`gazette build --public`): no sender-only files (src/output/public.ts). */
   publicOnly?: boolean;
 }
@@ -78,9 +84,16 @@ export interface WriteOptions {
 export async function writeBuild(result: BuildResult, outDir: string, options: WriteOptions = {}): Promise<string[]> {
   const out = path.resolve(outDir);
   const live = publishedNow(result.content);
+  const issues = options.publicOnly ? result.issues.filter((r) => !r.issue.draft) : result.issues;
+  const files = [...issues.flatMap(issueFiles), ...(options.siteFiles ?? [])].filter(
+    (f) => !options.publicOnly || !isSenderOnly(f.path),
+  );
+  // What this build writes is never carried over first (it would be copied, then written again).
+  const produced = new Set(files.map((f) => f.path));
   // A page of a draft, or of an issue or article that is gone, never outlives the build that
   // unpublished it: issues/<slug>/ and articles/<slug>/ are carried over only while published.
   const keep = (top: string) => (rel: string) => {
+    if (produced.has(`${top}/${rel}`)) return false;
     if (options.publicOnly && isSenderOnly(`${top}/${rel}`)) return false;
     const slug = rel.split('/')[0]!;
     if (top === 'issues' && live) return live.issues.has(slug);
@@ -94,7 +107,11 @@ export async function writeBuild(result: BuildResult, outDir: string, options: W
   const old = path.join(parent, `.${path.basename(out)}.old-${tag}`);
   const written: string[] = [];
   try {
-    await mkdir(tmp, { recursive: true });
+    // The spare (the output before last, kept by the previous build) becomes the new folder when
+    // there is one: renaming claims it, so two builds at once never share it.
+    const spare = options.spareDir && (await claim(options.spareDir, tmp));
+    if (!spare) await mkdir(tmp, { recursive: true });
+    const wanted = new Map<string, Wanted>();
     const rebuilt = new Set(result.issues.map((r) => r.issue.slug));
     // Carry over what this build does not produce: other folders (screenshots...) always, other
     // issues' outputs only for a --issue build.
@@ -109,37 +126,46 @@ export async function writeBuild(result: BuildResult, outDir: string, options: W
         // An issue deleted from content/ leaves with the next build, --issue or not.
         const gone = entry.name !== 'issues' && !live?.issues.has(entry.name) && !live?.drafts.has(entry.name);
         if (issueOutput && live && gone) continue;
-        await copyTreeSafely(path.join(out, entry.name), path.join(tmp, entry.name), undefined, keep(entry.name));
+        for (const f of await listTreeSafely(path.join(out, entry.name), keep(entry.name)))
+          wanted.set(`${entry.name}/${f.rel}`, { from: f.from });
       }
       // The other issues' email images: their emails (kept above) point at them.
       const emailImages = path.join(out, 'assets', 'email');
       if (options.keepOtherIssues && (await exists(emailImages)))
-        await copyTreeSafely(emailImages, path.join(tmp, 'assets', 'email'));
+        for (const f of await listTreeSafely(emailImages)) wanted.set(`assets/email/${f.rel}`, { from: f.from });
     }
-    const issues = options.publicOnly ? result.issues.filter((r) => !r.issue.draft) : result.issues;
-    const files = [...issues.flatMap(issueFiles), ...(options.siteFiles ?? [])].filter(
-      (f) => !options.publicOnly || !isSenderOnly(f.path),
-    );
     for (const f of files) {
       const dest = path.join(tmp, ...f.path.split('/'));
       if (!dest.startsWith(tmp + path.sep)) throw new Error(`refusing to write outside the output folder: ${f.path}`);
-      await mkdir(path.dirname(dest), { recursive: true });
-      await writeFile(dest, f.contents);
+      wanted.set(f.path, typeof f.contents === 'string' ? Buffer.from(f.contents) : f.contents);
       written.push(path.join(out, ...f.path.split('/')));
     }
     if (options.assetsDir && (await exists(options.assetsDir))) {
       // Links out of the root are left out (and reported by the build as content/symlink-outside).
-      await copyTreeSafely(options.assetsDir, path.join(tmp, 'assets'));
+      for (const f of await listTreeSafely(options.assetsDir)) wanted.set(`assets/${f.rel}`, { from: f.from });
     }
+    syncTree(tmp, wanted, out);
     const hadOld = await exists(out);
     if (hadOld) await rename(out, old);
     await rename(tmp, out);
-    if (hadOld) await rm(old, { recursive: true, force: true });
+    if (hadOld && !(options.spareDir && (await claim(old, options.spareDir))))
+      await rm(old, { recursive: true, force: true });
   } catch (err) {
     await rm(tmp, { recursive: true, force: true });
     throw err;
   }
   return written;
+}
+
+/** Moves folder `from` to `to` when `to` is free and on the same filesystem; false otherwise. */
+async function claim(from: string, to: string): Promise<boolean> {
+  try {
+    await mkdir(path.dirname(to), { recursive: true });
+    await rename(from, to);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** What the content publishes now (undefined when the build has no content to tell). */

@@ -1,5 +1,5 @@
 import { lstatSync, readdirSync, realpathSync } from 'node:fs';
-import { copyFile, lstat, mkdir, readdir, realpath, stat } from 'node:fs/promises';
+import { lstat, readdir, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Diagnostic } from '../types.js';
 
@@ -73,30 +73,35 @@ export function linkFindings(root: string, dir: string): Diagnostic[] {
   return out;
 }
 
+/** One file of a tree to publish: where it goes (relative, `/`-separated) and the real file it is. */
+export interface TreeFile {
+  rel: string;
+  from: string;
+}
+
 /**
- * Copies `src` to `dest` as real files: links to files inside `src` become copies of their
+ * The files of `src` to publish as real files: links to files inside `src` stand for their
  * target, every other link (outside, to a folder, broken) is left out, and so is what `keep`
  * refuses (paths relative to `src`).
  */
-export async function copyTreeSafely(
+export async function listTreeSafely(
   src: string,
-  dest: string,
-  base = realRoot(src),
   keep: (rel: string) => boolean = () => true,
+  base = realRoot(src),
   rel = '',
-): Promise<void> {
-  await mkdir(dest, { recursive: true });
+): Promise<TreeFile[]> {
+  const found: TreeFile[] = [];
   for (const e of await readdir(src, { withFileTypes: true })) {
     const from = path.join(src, e.name);
-    const to = path.join(dest, e.name);
     const name = rel ? `${rel}/${e.name}` : e.name;
     if (!keep(name)) continue;
-    if (e.isDirectory()) await copyTreeSafely(from, to, base, keep, name);
-    else if (e.isFile()) await copyFile(from, to);
+    if (e.isDirectory()) found.push(...(await listTreeSafely(from, keep, base, name)));
+    else if (e.isFile()) found.push({ rel: name, from });
     else if (e.isSymbolicLink()) {
       const target = await realpath(from).catch(() => undefined);
       if (target && inside(base, target) && (await stat(target)).isFile() && !(await lstat(target)).isSymbolicLink())
-        await copyFile(target, to);
+        found.push({ rel: name, from: target });
     }
   }
+  return found;
 }

@@ -1,0 +1,125 @@
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { gz } from '../helpers/run.js';
+import { useSample } from '../helpers/sample.js';
+
+// `gazette build` fills its fresh output folder from the output before last (kept under
+// .gazette/cache/output/) and hard-links unchanged files to the live output. Whatever that spare
+// holds, and whatever was done to dist/ in between, the result must be byte for byte what a
+// build into an empty folder writes.
+
+const sample = useSample();
+const FEATURE = 'kazakhstan-abraham-accords';
+const ARTICLE = 'content/articles/kazakhstan-joins-abraham-accords.md';
+
+function tree(dir: string): Record<string, string> {
+  return Object.fromEntries(
+    (readdirSync(dir, { recursive: true }) as string[])
+      .filter((f) => statSync(path.join(dir, f)).isFile())
+      .sort()
+      .map((f) => [f, readFileSync(path.join(dir, f)).toString('base64')]),
+  );
+}
+
+async function build(root: string, ...extra: string[]): Promise<void> {
+  const r = await gz(['build', '--root', root, '--quiet', ...extra]);
+  expect(r.code, r.stderr).toBe(0);
+}
+
+/** What a build of the same content writes into a folder that never held anything. */
+async function fresh(root: string): Promise<Record<string, string>> {
+  rmSync(path.join(root, 'reference'), { recursive: true, force: true });
+  await build(root, '--no-cache', '--out', 'reference');
+  return tree(path.join(root, 'reference'));
+}
+
+const spares = (root: string) => {
+  const dir = path.join(root, '.gazette', 'cache', 'output');
+  return existsSync(dir) ? readdirSync(dir) : [];
+};
+
+describe('the output spare', () => {
+  it('writes what a fresh build writes through edits, a deleted issue and a tampered spare', async () => {
+    const root = await sample();
+    const dist = path.join(root, 'dist');
+    await build(root);
+    await build(root); // the first output becomes the spare
+    expect(spares(root)).toHaveLength(1);
+    const spare = path.join(root, '.gazette', 'cache', 'output', spares(root)[0]!);
+    expect(tree(dist)).toEqual(await fresh(root));
+
+    // An edit: the spare (two builds old) has the old article; the new output must not.
+    writeFileSync(path.join(root, ARTICLE), `${readFileSync(path.join(root, ARTICLE), 'utf8')}\nA new closing line.\n`);
+    await build(root);
+    expect(tree(dist)).toEqual(await fresh(root));
+    expect(readFileSync(path.join(dist, FEATURE, 'email.txt'), 'utf8')).toContain('A new closing line.');
+
+    // An issue deleted from content/: its folder leaves dist/ though the spare still has it.
+    const issues = readdirSync(path.join(root, 'content', 'issues')).filter((f) => f.endsWith('.md'));
+    const gone = issues.find((f) => !f.startsWith(FEATURE))!.replace(/\.md$/, '');
+    rmSync(path.join(root, 'content', 'issues', `${gone}.md`));
+    await build(root);
+    expect(existsSync(path.join(dist, gone))).toBe(false);
+    expect(tree(dist)).toEqual(await fresh(root));
+
+    // The spare tampered with: a file edited, a stray file, a link out, a file where a folder goes.
+    await build(root); // make sure a spare is there
+    const spareFeature = path.join(spare, FEATURE);
+    expect(existsSync(spareFeature)).toBe(true);
+    writeFileSync(path.join(spareFeature, 'web.html'), 'stale');
+    writeFileSync(path.join(spare, 'stray.txt'), 'not ours');
+    symlinkSync('/etc/passwd', path.join(spare, 'passwd'));
+    rmSync(path.join(spare, 'assets'), { recursive: true, force: true });
+    writeFileSync(path.join(spare, 'assets'), 'a file, not a folder');
+    await build(root);
+    expect(tree(dist)).toEqual(await fresh(root));
+  });
+
+  it('rewrites a file that was edited in place in dist/ (it may share its inode with the spare)', async () => {
+    const root = await sample();
+    const dist = path.join(root, 'dist');
+    await build(root);
+    await build(root);
+    await build(root);
+    const email = path.join(dist, FEATURE, 'email.html');
+    const before = readFileSync(email, 'utf8');
+    // In place, as an editor or a sed -i-less tool would: every link to this inode sees it.
+    writeFileSync(email, 'edited in place');
+    await build(root);
+    expect(readFileSync(email, 'utf8')).toBe(before);
+    expect(tree(dist)).toEqual(await fresh(root));
+  });
+
+  it('leaves unchanged files as they were (same inode and mtime) and keeps folders nobody built', async () => {
+    const root = await sample();
+    const dist = path.join(root, 'dist');
+    await build(root);
+    mkdirSync(path.join(dist, 'screenshots'));
+    writeFileSync(path.join(dist, 'screenshots', 'shot.png'), 'png');
+    const email = path.join(dist, FEATURE, 'email.html');
+    const first = statSync(email);
+    await build(root);
+    await build(root);
+    const later = statSync(email);
+    expect(later.ino).toBe(first.ino);
+    expect(later.mtimeMs).toBe(first.mtimeMs);
+    expect(readFileSync(path.join(dist, 'screenshots', 'shot.png'), 'utf8')).toBe('png');
+  });
+
+  it('uses no spare with --no-cache', async () => {
+    const root = await sample();
+    await build(root, '--no-cache');
+    await build(root, '--no-cache');
+    expect(spares(root)).toEqual([]);
+  });
+});
