@@ -37,14 +37,10 @@ export function readPublication(
   if (!v.value) return { found: true };
   const publication: Publication = { ...v.value, file: pubFile.file };
   // Checked on every load (not cached with the parse): the file may appear or go at any time.
+  // Located only when missing: a field's line needs the slower YAML parser (load/yaml.ts).
   const missing =
-    publication.logo &&
-    missingImage(publication.logo.src, root, {
-      file: pubFile.file,
-      ...parsed?.locate(['logo', 'src']),
-      field: 'logo.src',
-    });
-  if (missing) diagnostics.push(missing);
+    publication.logo && missingImage(publication.logo.src, root, { file: pubFile.file, field: 'logo.src' });
+  if (missing) diagnostics.push({ ...missing, ...parsed?.locate(['logo', 'src']), field: 'logo.src' });
   // The logo is referenced from emails: make it absolute like every other image.
   if (publication.logo)
     publication.logo = { ...publication.logo, src: new URL(publication.logo.src, publication.url + '/').href };

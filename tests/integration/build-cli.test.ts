@@ -171,6 +171,17 @@ describe('gazette build', () => {
     expect(loaded.filter((p) => /\/node_modules\/(nodemailer|better-sqlite3|playwright-core)\//.test(p))).toEqual([]);
   });
 
+  it('reads well-formed front-matter without the positioned YAML parser (images and a logo included)', async () => {
+    // The sample's articles have images and its publication a logo: locating those fields is for
+    // the error that a missing file gets, not for every build.
+    const sample = await copySample();
+    cleanups.push(sample.cleanup);
+    const { stdout } = await run(process.execPath, ['--input-type=module', '-e', buildAndList(sample.root)]);
+    const { code, loaded } = JSON.parse(stdout) as { code: number; loaded: string[] };
+    expect(code).toBe(0);
+    expect(loaded.filter((p) => /\/node_modules\/yaml\//.test(p))).toEqual([]);
+  });
+
   it('loads neither MJML, Handlebars, sanitize-html, sharp nor the check rules when every issue comes from the build cache', async () => {
     const sample = await copySample();
     cleanups.push(sample.cleanup);
