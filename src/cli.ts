@@ -5,12 +5,25 @@ import { printError } from './commands/print.js';
 // folder and a stop signal (CommandIo), and exits once stdout and stderr have drained.
 
 // Lazy imports: `gazette build` must not load nodemailer, SQLite or the browser.
-/** `stoppable`: the first SIGINT/SIGTERM aborts io.signal (the command stops cleanly), a second one quits. */
-const COMMANDS: Record<string, { load: () => Promise<{ run: Command }>; summary: string; stoppable?: true }> = {
-  build: { load: () => import('./commands/build.js'), summary: 'build every issue (or --issue SLUG) into dist/' },
+/**
+ * `stoppable`: the first SIGINT/SIGTERM aborts io.signal (the command stops cleanly), a second one
+ * quits. `compiles`: the command may compile MJML and gets a compile worker (src/render/mjml-engine.ts),
+ * started before the command even loads when `compiles` says it surely will (otherwise at the first
+ * issue that is not in the build cache).
+ */
+const COMMANDS: Record<
+  string,
+  { load: () => Promise<{ run: Command }>; summary: string; stoppable?: true; compiles?: (argv: string[]) => boolean }
+> = {
+  build: {
+    load: () => import('./commands/build.js'),
+    summary: 'build every issue (or --issue SLUG) into dist/',
+    compiles: (argv) => argv.includes('--no-cache'),
+  },
   check: {
     load: () => import('./commands/check.js'),
     summary: 'lint an issue the way mail clients and providers will see it',
+    compiles: () => true,
   },
   preview: {
     load: () => import('./commands/preview.js'),
@@ -85,7 +98,13 @@ export async function main(argv: string[]): Promise<void> {
     };
     process.on('SIGINT', onSignal).on('SIGTERM', onSignal);
   }
+  const wantsHelp = argv.includes('--help') || argv.includes('-h');
+  if (command?.compiles && !wantsHelp) {
+    io.mjml = (await import('./render/mjml-engine.js')).mjmlWorker();
+    if (command.compiles(argv)) io.mjml?.start();
+  }
   const code = await run(argv, io);
+  await io.mjml?.close();
   // Exit only once everything written has reached the pipe: process.exit() drops what a slow
   // reader (`gazette check --format json | cat`) has not taken yet. Exiting explicitly keeps a
   // stray handle from holding a finished command alive.

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { MjmlEngine } from '../render/mjml-engine.js';
 import type { PersistentCache } from './persistent.js';
 
 /**
@@ -29,6 +30,9 @@ export class BuildCache {
 
   /** The on-disk cache under `.gazette/cache/`, when the caller asked for one. */
   persistent?: PersistentCache;
+
+  /** Where MJML is compiled: the command's compile worker (main() starts it); none: in-process. */
+  mjml?: MjmlEngine;
 
   /** Input files by absolute path: their hash, the name they were read as, the object made from their bytes, and the build that read them. */
   private readonly files = new Map<string, { hash: string; name: string; value: unknown; build: number }>();

@@ -1,4 +1,4 @@
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { access, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { contentHash } from './build-cache.js';
@@ -45,6 +45,16 @@ export class PersistentCache {
       return JSON.parse(body);
     } catch {
       return undefined;
+    }
+  }
+
+  /** Whether an entry file exists (it may still turn out not whole when read). */
+  async has(key: string): Promise<boolean> {
+    try {
+      await access(this.file(key));
+      return true;
+    } catch {
+      return false;
     }
   }
 

@@ -38,6 +38,7 @@ export async function run(argv: string[], io: CommandIo): Promise<number> {
   const out = path.resolve(root, values.public ?? values.out ?? 'dist');
   const started = performance.now();
   const cache = buildCache(root, values['no-cache']!);
+  cache.mjml = io.mjml;
   // Every rule, as `gazette check` runs them: a build never says "0 errors" of an issue check fails.
   const result = await buildIssue({ root, issue: values.issue, cache, rules: 'all' });
   // --quiet is for scripts: errors and warnings only, unless --verbose asks for the notes too.

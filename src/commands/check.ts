@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { BuildCache } from '../cache/build-cache.js';
 import { buildIssue } from '../pipeline/build.js';
 import type { CheckOptions } from '../check/index.js';
 import { readSubscriberSample } from '../check/subscribers.js';
@@ -68,7 +69,9 @@ export async function run(argv: string[], io: CommandIo): Promise<number> {
 
   // Every rule runs once, inside the build. Printed after the build's other findings (loading,
   // templates, MJML), issue by issue.
-  const result = await buildIssue({ root, issue: values.issue, rules: 'all', check: options });
+  const cache = new BuildCache();
+  cache.mjml = io.mjml;
+  const result = await buildIssue({ root, issue: values.issue, rules: 'all', check: options, cache });
   const perIssue = new Set(result.issues.flatMap((r) => r.diagnostics));
   const diagnostics: Diagnostic[] = [
     ...result.diagnostics.filter((d) => !perIssue.has(d)),

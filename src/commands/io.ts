@@ -1,4 +1,5 @@
 import path from 'node:path';
+import type { MjmlEngine } from '../render/mjml-engine.js';
 
 // What a command may touch of the world. main() in src/cli.ts hands in the process's streams,
 // environment, folder and a stop signal; tests hand in memory streams and their own values.
@@ -23,6 +24,8 @@ export interface CommandIo {
   cwd: string;
   /** Aborted when the user asks the command to stop (SIGINT/SIGTERM in main()). */
   signal?: AbortSignal;
+  /** A compile worker already loading mjml (main() starts one for commands that compile); absent: in-process. */
+  mjml?: MjmlEngine;
 }
 
 /** A command: parses its own arguments and returns the exit code. Only main() exits. */

@@ -92,6 +92,7 @@ export async function buildIssue(options: BuildOptions): Promise<BuildResult> {
   // Online links are asked of the world each time; every other rule reads only what the issue's
   // cache key covers, plus the subscriber sample, so its findings are stored beside the render.
   const checkId = checkAll && !options.check?.links ? JSON.stringify(options.check?.subscribers ?? null) : undefined;
+  void startCompilerOnMiss(content, sources, templates, cache);
   const issues: RenderedIssue[] = [];
   for (const source of sources) {
     const one = await renderSource(content, source, { theme, templates, checkAll, checkId, cache });
@@ -102,6 +103,23 @@ export async function buildIssue(options: BuildOptions): Promise<BuildResult> {
     if (one.rendered) issues.push(one.rendered);
   }
   return { ok: !hasErrors(diagnostics), content: loadedContent, issues, diagnostics };
+}
+
+/**
+ * Starts the compile worker (when there is one) as soon as some issue is known not to be in the
+ * persistent cache, so that loading mjml overlaps the replay of the issues that are: one edited
+ * article in a 200-issue archive then costs its compile, not mjml's load on top of everything.
+ */
+async function startCompilerOnMiss(
+  content: Content,
+  sources: IssueSource[],
+  templates: TemplateFile[],
+  cache: BuildCache,
+): Promise<void> {
+  const { persistent, mjml } = cache;
+  if (!mjml || !persistent) return;
+  for (const source of sources)
+    if (!(await persistent.has(issueKey(persistent, cache, content, source, templates)))) return mjml.start();
 }
 
 export interface SourceParts {

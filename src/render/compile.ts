@@ -1,5 +1,6 @@
-import mjml2html from 'mjml';
-import { BUILTIN_TEMPLATES, type TemplateFile } from './theme-files.js';
+import type { MjmlEngine } from './mjml-engine.js';
+import { type MjmlError, runMjml } from './mjml-run.js';
+import type { TemplateFile } from './theme-files.js';
 import type { BuildCache } from '../cache/build-cache.js';
 import type { Diagnostic } from '../types.js';
 
@@ -8,73 +9,56 @@ export interface CompiledMjml {
   diagnostics: Diagnostic[];
 }
 
-interface MjmlError {
-  line: number;
-  message: string;
-  tagName: string;
-}
-
 /** HTML of MJML compiled before (by its hash) in a cache: a preview rebuild recompiles only issues whose MJML changed. */
 const MAX_CACHED = 50;
 
 /**
- * compile: MJML -> HTML with strict validation. No includes, no .mjmlconfig from the user's
- * folder, no web fonts. Errors name the template file and line that produced the bad MJML.
+ * compile: MJML -> HTML (runMjml: strict validation, no includes, no .mjmlconfig, no web fonts),
+ * in the cache's compile worker when it has one. Errors name the template file and line that
+ * produced the bad MJML.
  */
 export async function compileMjml(mjml: string, templates: TemplateFile[], cache?: BuildCache): Promise<CompiledMjml> {
   if (!cache) return compileNow(mjml, templates);
   let failed: CompiledMjml | undefined;
   const html = await cache.textAsync('mjml', mjml, MAX_CACHED, async () => {
     cache.stats.mjmlCompiles++;
-    const r = await compileNow(mjml, templates);
+    const r = await compileNow(mjml, templates, cache.mjml);
     if (r.html === undefined) failed = r;
     return r.html;
   });
   return html !== undefined ? { html, diagnostics: [] } : failed!;
 }
 
-async function compileNow(mjml: string, templates: TemplateFile[]): Promise<CompiledMjml> {
-  try {
-    const result = await mjml2html(mjml, {
-      validationLevel: 'strict',
-      fonts: {},
-      keepComments: true,
-      minify: false,
-      beautify: false,
-      ignoreIncludes: true,
-      useMjmlConfigOptions: false,
-      filePath: BUILTIN_TEMPLATES,
-    } as never);
-    return { html: result.html, diagnostics: [] };
-  } catch (err) {
-    const errors = (err as { errors?: MjmlError[] }).errors;
-    if (!errors?.length) {
-      return {
-        diagnostics: [
-          {
-            code: 'template/mjml',
-            severity: 'error',
-            message: `MJML: ${(err as Error).message}`,
-            hint: 'Check that the layout starts with <mjml> and every tag is closed.',
-          },
-        ],
-      };
-    }
-    const lines = mjml.split('\n');
+async function compileNow(mjml: string, templates: TemplateFile[], engine?: MjmlEngine): Promise<CompiledMjml> {
+  const outcome = engine ? await engine.compile(mjml) : await runMjml(mjml);
+  if ('html' in outcome) return { html: outcome.html, diagnostics: [] };
+  const { errors, message } = outcome.error;
+  if (!errors?.length) {
     return {
-      diagnostics: errors.map((e) => {
-        const where = locateInTemplates(lines[e.line - 1] ?? '', e, templates);
-        return {
+      diagnostics: [
+        {
           code: 'template/mjml',
           severity: 'error',
-          message: `MJML (${e.tagName}): ${e.message}`,
-          file: where?.file,
-          line: where?.line,
-          hint: `Fix the <${e.tagName}> in the template (line ${e.line} of the generated MJML); see mjml.io/documentation for its allowed attributes and children.`,
-        } satisfies Diagnostic;
-      }),
+          message: `MJML: ${message}`,
+          hint: 'Check that the layout starts with <mjml> and every tag is closed.',
+        },
+      ],
     };
   }
+  const lines = mjml.split('\n');
+  return {
+    diagnostics: errors.map((e) => {
+      const where = locateInTemplates(lines[e.line - 1] ?? '', e, templates);
+      return {
+        code: 'template/mjml',
+        severity: 'error',
+        message: `MJML (${e.tagName}): ${e.message}`,
+        file: where?.file,
+        line: where?.line,
+        hint: `Fix the <${e.tagName}> in the template (line ${e.line} of the generated MJML); see mjml.io/documentation for its allowed attributes and children.`,
+      } satisfies Diagnostic;
+    }),
+  };
 }
 
 /** Finds the template line that most likely produced a generated MJML line. */
