@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { realpath } from 'node:fs/promises';
+import { realpathSync } from 'node:fs';
 import path from 'node:path';
 import { type BuildCache, contentHash } from '../cache/build-cache.js';
 import type { Diagnostic, EmailImage } from '../types.js';
@@ -122,10 +122,12 @@ export async function localImage(
   cache?: BuildCache,
 ): Promise<{ state: string; source?: ImageSource }> {
   const file = path.join(root, 'content', ...rel.split('/'));
+  // Synchronous: a few small files per issue, and each asynchronous call's round trip through the
+  // thread pool cost more than the read (2-3.5 ms of a 9 ms warm preview rebuild).
   let real: string;
   try {
-    real = await realpath(file);
-    const content = await realpath(path.join(root, 'content'));
+    real = realpathSync(file);
+    const content = realpathSync(path.join(root, 'content'));
     if (!real.startsWith(content + path.sep)) return { state: 'outside' };
   } catch {
     return { state: 'absent' };

@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
 import type { BuildCache } from '../cache/build-cache.js';
 
 /** What Gazette knows about one local image file: the one place that opens images to learn it. */
@@ -30,7 +30,7 @@ export async function loadSharp(): Promise<typeof import('sharp').default> {
 export async function readImage(file: string, cache?: BuildCache): Promise<ImageSource> {
   const seen = cache?.readThisBuild<ImageSource>(file, 'image');
   if (seen) return seen;
-  const data = await readFile(file);
+  const data = readFileSync(file); // see localImage: small files, read without a thread-pool round trip
   const make = (): ImageSource => {
     let facts: Promise<ImageFacts> | undefined;
     return { data, facts: () => (facts ??= factsOf(data)) };
