@@ -11,6 +11,9 @@ import { printFindings, summarize } from './print.js';
 import { siteFiles } from '../output/site.js';
 import { writeBuild } from '../output/write.js';
 
+/** How many issues a build lists by name (newest first); --verbose lists all. */
+const LISTED_ISSUES = 5;
+
 const USAGE = 'gazette build [--root DIR] [--out DIR] [--public DIR] [--issue SLUG] [--no-cache] [--quiet] [--verbose]';
 
 export async function run(argv: string[], io: CommandIo): Promise<number> {
@@ -29,7 +32,7 @@ export async function run(argv: string[], io: CommandIo): Promise<number> {
   );
   if (values.help) {
     io.stdout.write(
-      `${USAGE}\n\nBuilds every issue in <root>/content/issues (or one) into <root>/dist.\n--public DIR writes the public tree alone into DIR (for a static host): no email.html, email.txt,\nissue.json or screenshots, which are for the sender.\nInformation notes print one line per code with a count; --verbose lists each.\nUnchanged issues come from the build cache in <root>/.gazette/cache/; --no-cache renders everything.\n`,
+      `${USAGE}\n\nBuilds every issue in <root>/content/issues (or one) into <root>/dist.\n--public DIR writes the public tree alone into DIR (for a static host): no email.html, email.txt,\nissue.json or screenshots, which are for the sender.\nInformation notes print one line per code with a count; --verbose lists each, and every issue\nbuilt (otherwise the newest five are listed and the rest counted).\nUnchanged issues come from the build cache in <root>/.gazette/cache/; --no-cache renders everything.\n`,
     );
     return 0;
   }
@@ -74,11 +77,18 @@ export async function run(argv: string[], io: CommandIo): Promise<number> {
     io.stdout.write(
       `Built ${result.issues.length} issue${result.issues.length === 1 ? '' : 's'} in ${ms} ms (${summarize(result.diagnostics)}):\n`,
     );
-    for (const r of result.issues) {
+    // A tenth year of archive is hundreds of issues: the newest few are listed, the rest counted.
+    const listed = values.verbose ? result.issues : result.issues.slice(0, LISTED_ISSUES);
+    for (const r of listed) {
       io.stdout.write(
         `  ${r.issue.slug}\n    email: ${rel(path.join(out, r.issue.slug, 'email.html'))} (${(r.bytes.html / 1024).toFixed(1)} KB)\n    text:  ${rel(path.join(out, r.issue.slug, 'email.txt'))}\n    web:   ${rel(path.join(out, r.issue.slug, 'web.html'))}\n`,
       );
     }
+    const unlisted = result.issues.length - listed.length;
+    if (unlisted > 0)
+      io.stdout.write(
+        `  ...and ${unlisted} older issue${unlisted === 1 ? '' : 's'} in ${rel(out)} (--verbose lists every one)\n`,
+      );
     io.stdout.write(
       `Open ${rel(path.join(out, result.issues[0]!.issue.slug, 'email.html'))} in a browser, or run \`npx gazette preview\` for a live preview.\n`,
     );

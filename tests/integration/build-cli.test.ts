@@ -159,6 +159,23 @@ describe('gazette build', () => {
     expect(r.stderr).toContain('gazette build [--root DIR]');
   });
 
+  it('lists the newest five issues of a big archive and counts the rest (--verbose lists all)', async () => {
+    const issues = Object.fromEntries(
+      Array.from({ length: 7 }, (_, i) => [`issue-${i + 1}`, issue(['one'], { date: `2025-11-0${i + 1}` })]),
+    );
+    const sample = await makeRoot({ articles: { one: article() }, issues });
+    cleanups.push(sample.cleanup);
+    const r = await gz(['build', '--root', sample.root]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/Built 7 issues/);
+    const named = [...r.stdout.matchAll(/^ {2}(issue-\d)$/gm)].map((m) => m[1]);
+    expect(named).toEqual(['issue-7', 'issue-6', 'issue-5', 'issue-4', 'issue-3']);
+    expect(r.stdout).toMatch(/\.\.\.and 2 older issues in \S*dist \(--verbose lists every one\)/);
+    const verbose = await gz(['build', '--root', sample.root, '--verbose']);
+    expect([...verbose.stdout.matchAll(/^ {2}(issue-\d)$/gm)]).toHaveLength(7);
+    expect(verbose.stdout).not.toContain('older issue');
+  });
+
   it('does not load nodemailer, SQLite or the browser', async () => {
     // A fresh process, so that its module cache shows what a build loads; the smallest root will do.
     const sample = await makeRoot({ articles: { one: article() }, issues: { first: issue(['one']) } });
