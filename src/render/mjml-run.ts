@@ -1,4 +1,4 @@
-import { BUILTIN_TEMPLATES } from './theme-files.js';
+import { BUILTIN_TEMPLATES } from './builtin-templates.js';
 
 /** What one MJML compile gave: the HTML, or the error mjml threw (its validation errors, if any). */
 export type MjmlOutcome = { html: string } | { error: { message: string; errors?: MjmlError[] } };

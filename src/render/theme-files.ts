@@ -1,11 +1,10 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { BuildCache } from '../cache/build-cache.js';
 import { LAYOUT_NAME } from '../load/schema.js';
+import { BUILTIN_TEMPLATES } from './builtin-templates.js';
 
-/** The built-in theme shipped with Gazette. */
-export const BUILTIN_TEMPLATES = fileURLToPath(new URL('../../templates/', import.meta.url));
+export { BUILTIN_TEMPLATES };
 
 export interface TemplateFile {
   /** Relative to its templates folder, e.g. `partials/footer.mjml.hbs`. */
