@@ -3,7 +3,7 @@
 // JavaScript (about 1.5 ms of CPU per 30 KB message here), so with four senders on two cores the
 // sink, not the senders, set the rate; this one only looks for the end-of-data line.
 // Speaks EHLO/HELO, MAIL, RCPT, DATA, RSET, NOOP, QUIT, with PIPELINING (replies stay in order).
-// Prints {"port":N} when listening; on SIGTERM writes one JSON line per delivery to --out
+// Prints {"port":N} when listening (and {"delivered":N} every --progress N deliveries); on SIGTERM writes one JSON line per delivery to --out
 // ({t, messageId}) and exits. Bounded by --time-limit seconds.
 import { writeFileSync } from 'node:fs';
 import net from 'node:net';
@@ -15,6 +15,7 @@ const opt = (name, fallback) => {
 const delay = Number(opt('delay', '20'));
 const out = opt('out', '');
 const timeLimit = Number(opt('time-limit', '900'));
+const progressEvery = Number(opt('progress', '0'));
 const deliveries = [];
 const END = Buffer.from('\r\n.\r\n');
 
@@ -71,7 +72,11 @@ const server = net.createServer((socket) => {
         inData = false;
         const messageId = /^message-id:\s*(\S+)/im.exec(head)?.[1];
         reply('250 queued', delay);
-        chain = chain.then(() => deliveries.push({ t: Date.now(), messageId }));
+        chain = chain.then(() => {
+          deliveries.push({ t: Date.now(), messageId });
+          if (progressEvery && deliveries.length % progressEvery === 0)
+            process.stdout.write(`${JSON.stringify({ delivered: deliveries.length })}\n`);
+        });
         continue;
       }
       const eol = pending.indexOf('\r\n');

@@ -2,7 +2,7 @@
 // Compiles src/ to lib/, runs each figure in its own process, one after the other (never in
 // parallel), prints a table and writes it as JSON to tests/bench/results/<timestamp>.json.
 //
-//   npm run bench [-- --quick] [-- --only render,cold,archive,preview,size,personalize,send,mta,workers,signup,bounces] [-- --profile]
+//   npm run bench [-- --quick] [-- --full] [-- --only render,cold,archive,preview,size,personalize,send,mta,workers,signup,bounces] [-- --profile]
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -24,12 +24,14 @@ const FIGURES = [
 ];
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
+// --full: the slow extras (the workers figure's peak RSS at 100k and 1M rows).
+const full = args.includes('--full');
 const onlyAt = args.indexOf('--only');
 const only = onlyAt >= 0 ? (args[onlyAt + 1] ?? '').split(',').filter(Boolean) : FIGURES;
 const unknown = only.filter((f) => !FIGURES.includes(f));
 if (args.includes('--help') || unknown.length) {
   process.stderr.write(
-    `${unknown.length ? `unknown figure: ${unknown.join(', ')}\n` : ''}usage: npm run bench [-- --quick] [-- --only ${FIGURES.join(',')}] [-- --profile]\n`,
+    `${unknown.length ? `unknown figure: ${unknown.join(', ')}\n` : ''}usage: npm run bench [-- --quick] [-- --full] [-- --only ${FIGURES.join(',')}] [-- --profile]\n`,
   );
   process.exit(unknown.length ? 1 : 0);
 }
@@ -68,7 +70,12 @@ function runFigure(name) {
     const t0 = performance.now();
     const child = spawn(
       process.execPath,
-      [...nodeArgs, path.join(REPO, 'tests', 'bench', `fig-${name}.mjs`), ...(quick ? ['--quick'] : [])],
+      [
+        ...nodeArgs,
+        path.join(REPO, 'tests', 'bench', `fig-${name}.mjs`),
+        ...(quick ? ['--quick'] : []),
+        ...(full ? ['--full'] : []),
+      ],
       { cwd: REPO, stdio: ['ignore', 'pipe', 'inherit'] },
     );
     let out = '';
