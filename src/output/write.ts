@@ -1,4 +1,4 @@
-import { mkdir, rename, rm, readdir, stat } from 'node:fs/promises';
+import { lstat, mkdir, rename, rm, readdir, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { webVersionAtIssueFolder } from '../render/web.js';
@@ -162,10 +162,14 @@ async function claim(from: string, to: string): Promise<boolean> {
   try {
     await mkdir(path.dirname(to), { recursive: true });
     await rename(from, to);
-    return true;
   } catch {
     return false;
   }
+  // A spare that is a link (a cloned repository can carry `.gazette/cache/output/<hash>` as a
+  // symlink to ~) would have the build empty the folder it points to: only a real folder is used.
+  if ((await lstat(to)).isDirectory()) return true;
+  await unlink(to);
+  return false;
 }
 
 /** What the content publishes now (undefined when the build has no content to tell). */

@@ -1,5 +1,6 @@
 import {
   existsSync,
+  lstatSync,
   mkdirSync,
   readdirSync,
   readFileSync,
@@ -121,5 +122,23 @@ describe('the output spare', () => {
     await build(root, '--no-cache');
     await build(root, '--no-cache');
     expect(spares(root)).toEqual([]);
+  });
+
+  it('never uses a spare that is a link (a cloned repository can carry one pointing at ~)', async () => {
+    const root = await sample();
+    const victim = path.join(root, 'victim');
+    mkdirSync(victim);
+    writeFileSync(path.join(victim, 'thesis.tex'), 'years of work');
+    await build(root); // learn where the spare of this output goes
+    await build(root);
+    const dir = path.join(root, '.gazette', 'cache', 'output');
+    const name = spares(root)[0]!;
+    rmSync(path.join(dir, name), { recursive: true, force: true });
+    symlinkSync(victim, path.join(dir, name));
+    await build(root);
+    expect(readdirSync(victim)).toEqual(['thesis.tex']);
+    expect(readFileSync(path.join(victim, 'thesis.tex'), 'utf8')).toBe('years of work');
+    expect(lstatSync(path.join(root, 'dist')).isSymbolicLink()).toBe(false);
+    expect(tree(path.join(root, 'dist'))).toEqual(await fresh(root));
   });
 });
