@@ -23,11 +23,10 @@ import {
   testExitCode,
 } from './send-output.js';
 import { progressReporter } from '../send/progress.js';
-import { printStatus } from './send-status.js';
 
 const USAGE = `gazette send --issue SLUG [--to FILE.csv] [--root DIR] [--smtp URL] [--rate N] [--concurrency N]
              [--database URL] [--outbox DIR] [--dry-run DIR] [--test ADDRESS[,ADDRESS...]] [--yes]
-             [--max-attempts N] [--retry-delay MS] [--pause-after N] [--skip-live-check] [--force]
+             [--max-attempts N] [--retry-delay MS] [--pause-after N] [--skip-live-check] [--force] [--no-cache]
        gazette send --status --issue SLUG [--root DIR] [--database URL]`;
 
 const HELP = `${USAGE}
@@ -56,6 +55,8 @@ with a shared --database, on any other) joins it: the rows are shared, nobody is
   --pause-after N     stop after N consecutive failures: the server, not the addresses (default: 10)
   --skip-live-check   send without first checking that the web version and every image answer
                       at their public URLs (also GAZETTE_SKIP_LIVE_CHECK=1)
+  --no-cache          render and check the issue anew instead of using the build cache
+                      (<root>/.gazette/cache/, which \`gazette build\` fills)
 
 Before the first message of a real send, the issue's web version, every image of the email and
 the article pages it links to must answer at their public URLs (HEAD, else GET; 8 s each, up to
@@ -89,6 +90,7 @@ export async function run(argv: string[], io: CommandIo): Promise<number> {
       status: { type: 'boolean', default: false },
       'skip-live-check': { type: 'boolean', default: false },
       force: { type: 'boolean', default: false },
+      'no-cache': { type: 'boolean', default: false },
     },
     USAGE,
   );
@@ -100,6 +102,7 @@ export async function run(argv: string[], io: CommandIo): Promise<number> {
   if (values.status) {
     const root = path.resolve(io.cwd, values.root!);
     const env = loadEnv(root, io.env);
+    const { printStatus } = await import('./send-status.js');
     return printStatus({ root, issue: values.issue, url: values.database ?? env.GAZETTE_DATABASE_URL }, io);
   }
   if (values.to && values.test)
@@ -131,6 +134,7 @@ export async function run(argv: string[], io: CommandIo): Promise<number> {
   const rendered = await build(root, values.issue, io, {
     force: values.force! || values['dry-run'] !== undefined || values.test !== undefined,
     forced: values.force!,
+    noCache: values['no-cache']!,
   });
   if (!rendered) return 1;
 
@@ -255,12 +259,21 @@ async function build(
   root: string,
   slug: string,
   io: CommandIo,
-  o: { force: boolean; forced: boolean },
+  o: { force: boolean; forced: boolean; noCache: boolean },
 ): Promise<RenderedIssue | undefined> {
   // Imported only now, after the heap is tuned: loading MJML and the rest of the pipeline is
   // most of a send's start-up allocation.
-  const { buildIssue } = await import('../pipeline/build.js');
-  const built = await buildIssue({ root, issue: slug, rules: 'all' });
+  const [{ buildIssue }, { BuildCache }, { PersistentCache }] = await Promise.all([
+    import('../pipeline/build.js'),
+    import('../cache/build-cache.js'),
+    import('../cache/persistent.js'),
+  ]);
+  // The build cache `gazette build` fills (.gazette/cache/): a send after the build (the
+  // documented order: build, deploy, send), a resumed send or another worker's start neither
+  // renders the issue nor runs the check rules again (the same entries, keyed by every input).
+  const cache = new BuildCache();
+  if (!o.noCache) cache.persistent = new PersistentCache(path.join(root, '.gazette', 'cache'));
+  const built = await buildIssue({ root, issue: slug, rules: 'all', cache });
   const errors = built.diagnostics.filter((d) => d.severity === 'error');
   printDiagnostics(errors, root, io);
   const rendered = built.issues[0];

@@ -29,6 +29,11 @@ export interface OutgoingMessage {
    * from pre-encoded pieces, so neither Gazette nor nodemailer converts a string per message.
    */
   raw: Buffer;
+  /**
+   * Every line end of `raw` is CRLF (no bare CR or LF): true for the template's messages, whose
+   * pieces are all CRLF, so the SMTP client only has to stuff dots (smtp-wire.ts).
+   */
+  crlf?: boolean;
 }
 
 export interface MessageTemplateOptions {
@@ -130,7 +135,7 @@ export function createMessageTemplate(rendered: RenderedIssue, options: MessageT
       at += closing.copy(raw, at);
       if (at !== size) throw new Error(`message assembly wrote ${at} of ${size} bytes`);
       const from = pub.returnPath ? verpReturnPath(pub.returnPath, recipient.email, options.secret) : pub.from.address;
-      return { email: recipient.email, messageId, envelope: { from, to: recipient.ascii }, raw };
+      return { email: recipient.email, messageId, envelope: { from, to: recipient.ascii }, raw, crlf: true };
     },
   };
 }

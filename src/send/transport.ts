@@ -2,11 +2,14 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { Readable } from 'node:stream';
-import nodemailer from 'nodemailer';
-import DKIM from 'nodemailer/lib/dkim';
 import { GazetteError } from '../util/errors.js';
 import type { OutgoingMessage } from './message.js';
+import { BulkConnection, type BulkTarget } from './smtp-bulk.js';
+import { BulkPool } from './smtp-pool.js';
+import { dataBytes } from './smtp-wire.js';
+import { classify, DKIM_HEADERS } from './classify.js';
+
+export { classify, CONNECTION_CODES, DKIM_HEADERS } from './classify.js';
 
 // Transports are an interface (nodemailer's json/stream transports are the model): the SMTP pool
 // for real sends, an .eml writer for dry runs. Failures are classified by reply code and error
@@ -36,52 +39,17 @@ export interface SmtpOptions {
   option?: string;
   concurrency: number;
   dkim?: DkimSettings;
-}
-
-/** Errors that mean "the server or the network is in trouble", not "this address". */
-export const CONNECTION_CODES = new Set([
-  'ECONNECTION',
-  'ETIMEDOUT',
-  'ESOCKET',
-  'EDNS',
-  'ECONNRESET',
-  'ECONNREFUSED',
-  'EPIPE',
-  'EPROTOCOL',
-]);
-/**
- * Replies that refuse the session, not an address (530 authentication required, 534 mechanism
- * too weak, 535 bad credentials, 538 encryption required): every message would get the same.
- */
-const SESSION_REPLIES = new Set([530, 534, 535, 538]);
-/** Configuration errors: every further message would fail the same way, so the run stops. */
-const FATAL_CODES = new Set(['EAUTH', 'ENOAUTH', 'EOAUTH2', 'ETLS', 'EREQUIRETLS', 'ECONFIG', 'EPROXY']);
-
-export function classify(err: unknown): Delivery & { ok: false } {
-  const e = err as { responseCode?: number; code?: string; response?: string; message?: string };
-  const response = (e.response ?? e.message ?? String(err)).slice(0, 500);
-  const smtpCode = typeof e.responseCode === 'number' ? e.responseCode : undefined;
-  const errorCode = typeof e.code === 'string' ? e.code : undefined;
-  if ((errorCode && FATAL_CODES.has(errorCode)) || (smtpCode !== undefined && SESSION_REPLIES.has(smtpCode)))
-    return { ok: false, kind: 'fatal', smtpCode, errorCode: errorCode ?? 'EAUTH', response };
-  if (smtpCode !== undefined && smtpCode >= 500) return { ok: false, kind: 'permanent', smtpCode, errorCode, response };
-  if (smtpCode !== undefined && smtpCode >= 400) return { ok: false, kind: 'temporary', smtpCode, errorCode, response };
-  // Refused before it reached the server: this address or message will never go through.
-  if (errorCode === 'EENVELOPE' || errorCode === 'EMESSAGE')
-    return { ok: false, kind: 'permanent', errorCode, response };
-  // A dropped or refused connection, a timeout, the pool closing under us, or anything unknown:
-  // retried (boundedly) rather than given up on.
-  return { ok: false, kind: 'temporary', errorCode: errorCode ?? 'ECONNECTION', response };
+  /** Defaults: 30 s to connect, 30 s for the greeting, 120 s of silence in a session. */
+  timeouts?: { connectionMs?: number; greetingMs?: number; socketMs?: number };
 }
 
 export function smtpTransport(options: SmtpOptions): Transport {
   const option = options.option ?? 'SMTP_URL';
   checkUserinfo(options.url, option);
-  let host: string;
+  let u: URL;
   try {
-    const u = new URL(options.url);
+    u = new URL(options.url);
     if (u.protocol !== 'smtp:' && u.protocol !== 'smtps:') throw new Error(`unsupported protocol ${u.protocol}`);
-    host = `${u.protocol}//${u.hostname}${u.port ? `:${u.port}` : ''}`;
   } catch (cause) {
     throw new GazetteError(`${option} is not a valid smtp:// or smtps:// URL`, {
       code: 'config/smtp-url',
@@ -90,107 +58,91 @@ export function smtpTransport(options: SmtpOptions): Transport {
       hint: 'Write it as smtp://user:password@host:587 (STARTTLS) or smtps://user:password@host:465; URL-encode special characters in the password.',
     });
   }
-  const transporter = nodemailer.createTransport({
-    url: options.url,
-    pool: true,
-    maxConnections: options.concurrency,
-    // Keep connections for the whole run: reconnecting every 100 messages costs a handshake each.
-    maxMessages: Number.MAX_SAFE_INTEGER,
-    // Gazette retries a dropped message itself, with backoff and a bound; the pool must not
-    // re-queue it on its own (nodemailer re-queued forever before maxRequeues existed).
-    maxRequeues: 0,
-    disableFileAccess: true,
-    disableUrlAccess: true,
-    connectionTimeout: 30_000,
-    greetingTimeout: 30_000,
-    socketTimeout: 120_000,
-  });
-  // Messages go straight to nodemailer's SMTP pool (connections, reconnects, error codes are all
-  // its own), skipping the Mailer's per-message MailComposer, MIME tree and stream plumbing that
-  // a prebuilt `raw` message does not need: the bytes are written to the connection as they are.
-  const pool = (transporter as unknown as { transporter: RawPool }).transporter;
-  const dkim = options.dkim ? new DKIM({ ...options.dkim, headerFieldNames: DKIM_HEADERS }) : undefined;
+  const host = `${u.protocol}//${u.hostname}${u.port ? `:${u.port}` : ''}`;
+  const target = bulkTarget(u, options.timeouts);
+  let dkim: Promise<((raw: Buffer) => Promise<Buffer>) | undefined> | undefined;
+  const signer = () => (dkim ??= options.dkim ? dkimSigner(options.dkim) : Promise.resolve(undefined));
+  const viaNodemailer = async (): Promise<Transport> =>
+    (await import('./smtp-nodemailer.js')).nodemailerTransport(options, host);
+  // The first message decides: a plain server that offers PIPELINING (and no STARTTLS, which
+  // nodemailer would upgrade to) gets Gazette's own client (smtp-bulk.ts); anything else, and
+  // every smtps://, authenticated or tuned (?query) URL, nodemailer's pool.
+  const pick = async (): Promise<Transport> => {
+    if (!target) return viaNodemailer();
+    const first = await BulkConnection.open(target);
+    if (first.extensions.includes('PIPELINING') && !first.extensions.includes('STARTTLS'))
+      return bulkTransport(new BulkPool(target, options.concurrency, first), host, await signer());
+    await first.quit();
+    return viaNodemailer();
+  };
+  let chosen: Promise<Transport> | undefined;
   return {
     description: host,
-    send(message) {
-      const to = message.envelope.to;
-      const from = message.envelope.from;
-      const mail: RawMail = {
-        data: {},
-        message: {
-          getEnvelope: () => ({ from, to: [to] }),
-          messageId: () => message.messageId,
-          getHeader: (key) => (key.toLowerCase() === 'message-id' ? message.messageId : undefined),
-          createReadStream: () => (dkim ? dkim.sign(message.raw) : message.raw),
-        },
-      };
-      return new Promise<Delivery>((resolve) => {
-        pool.send(mail, (err, info) => {
-          if (err) return resolve(classify(err));
-          // A refused recipient is classified by its own reply code, like any other failure.
-          const refused = info?.rejectedErrors?.[0];
-          if (refused) return resolve(classify(refused));
-          if (!info || info.rejected.length > 0)
-            return resolve({ ok: false, kind: 'temporary', errorCode: 'EENVELOPE', response: String(info?.response) });
-          resolve({ ok: true, response: String(info.response) });
-        });
-      });
+    async send(message) {
+      const p = (chosen ??= pick());
+      let t: Transport;
+      try {
+        t = await p;
+      } catch (err) {
+        // The server did not answer: this message fails (and is retried); the next one asks again.
+        if (chosen === p) chosen = undefined;
+        return classify(err);
+      }
+      return t.send(message);
     },
     async close() {
-      // nodemailer's pool close() drops its sockets without a word; a relay logs that as a lost
-      // client. Say QUIT on every idle connection and wait (briefly) for the server's goodbye.
-      // A connection frees itself one turn after its last reply (setImmediate in the pool).
-      await new Promise((r) => setImmediate(r));
-      const idle = (pool as unknown as { _connections?: PooledConnection[] })._connections ?? [];
-      await Promise.all(
-        idle
-          .filter((c) => c.connection && !c.queueEntry)
-          .map(
-            (c) =>
-              new Promise<void>((resolve) => {
-                const timer = setTimeout(resolve, 2000);
-                c.connection!.once('end', () => {
-                  clearTimeout(timer);
-                  resolve();
-                });
-                c.available = false;
-                c.connection!.quit();
-              }),
-          ),
-      );
-      transporter.close();
+      const t = await chosen?.catch(() => undefined);
+      await t?.close();
     },
   };
 }
 
-/** One of nodemailer's pooled connections (smtp-pool/pool-resource). */
-interface PooledConnection {
-  available: boolean;
-  /** The message it is delivering, if any. */
-  queueEntry?: unknown;
-  connection?: { quit(): void; once(event: 'end', listener: () => void): void };
-}
-
-/** What nodemailer's SMTP pool reads from a queued message (a MailMessage in Mailer's hands). */
-interface RawMail {
-  data: Record<string, never>;
-  message: {
-    getEnvelope(): { from: string; to: string[] };
-    messageId(): string;
-    getHeader(key: string): string | undefined;
-    /** SMTPConnection.send takes a Buffer as well as a stream. */
-    createReadStream(): Buffer | Readable;
+/** Where Gazette's own client may connect: plain smtp:// without credentials or options. */
+function bulkTarget(u: URL, timeouts: SmtpOptions['timeouts'] = {}): BulkTarget | undefined {
+  if (
+    u.protocol !== 'smtp:' ||
+    u.username ||
+    u.password ||
+    u.search ||
+    process.env.GAZETTE_SMTP_CLIENT === 'nodemailer'
+  )
+    return undefined;
+  return {
+    host: u.hostname.replace(/^\[(.*)\]$/, '$1'),
+    // nodemailer's default for a plain connection.
+    port: Number(u.port) || 587,
+    connectionTimeoutMs: timeouts.connectionMs ?? 30_000,
+    greetingTimeoutMs: timeouts.greetingMs ?? 30_000,
+    socketTimeoutMs: timeouts.socketMs ?? 120_000,
   };
 }
 
-interface RawPool {
-  send(
-    mail: RawMail,
-    callback: (
-      err: Error | null,
-      info?: { response: unknown; rejected: unknown[]; rejectedErrors?: unknown[] },
-    ) => void,
-  ): void;
+/** nodemailer's DKIM signer, the message collected back into bytes. */
+async function dkimSigner(settings: DkimSettings): Promise<(raw: Buffer) => Promise<Buffer>> {
+  const { default: DKIM } = await import('nodemailer/lib/dkim');
+  const dkim = new DKIM({ ...settings, headerFieldNames: DKIM_HEADERS });
+  return async (raw) => {
+    const chunks: Buffer[] = [];
+    for await (const c of dkim.sign(raw) as AsyncIterable<Buffer | string>) chunks.push(Buffer.from(c));
+    return Buffer.concat(chunks);
+  };
+}
+
+function bulkTransport(pool: BulkPool, description: string, sign?: (raw: Buffer) => Promise<Buffer>): Transport {
+  return {
+    description,
+    async send(message) {
+      try {
+        // A signature is nodemailer's text: its line ends are checked like any other message's.
+        const data = sign ? dataBytes(await sign(message.raw)) : dataBytes(message.raw, message.crlf);
+        const response = await pool.send(message.envelope.from, message.envelope.to, data);
+        return { ok: true, response };
+      } catch (err) {
+        return classify(err);
+      }
+    },
+    close: () => pool.close(),
+  };
 }
 
 /**
@@ -214,10 +166,6 @@ function checkUserinfo(url: string, option: string): void {
     },
   );
 }
-
-/** Signed headers: the RFC 6376 set plus both List-Unsubscribe headers (RFC 8058 requires them signed). */
-const DKIM_HEADERS =
-  'From:Sender:Reply-To:Subject:Date:Message-ID:To:Cc:MIME-Version:Content-Type:Content-Transfer-Encoding:List-Id:List-Unsubscribe:List-Unsubscribe-Post';
 
 /** DKIM settings from the environment; undefined when DKIM_DOMAIN is not set. */
 export function dkimFromEnv(env: NodeJS.ProcessEnv, root: string): DkimSettings | undefined {
