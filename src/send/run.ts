@@ -2,6 +2,7 @@ import type { Journal, JournalRow, Waiting } from '../store/journal.js';
 import type { LeaseKeeper } from './lease.js';
 import type { MessageTemplate } from './message.js';
 import { backoff, type Limiter, RateLimiter } from './rate.js';
+import { sleep } from './sleep.js';
 import { CONNECTION_CODES, type Delivery, type Transport } from './transport.js';
 
 // The send loop of one worker. Rows are claimed from the shared journal in small batches under
@@ -24,6 +25,12 @@ export interface SendLoopOptions {
   transport: Transport;
   /** Checked right before each message, on top of the claim's own check. */
   isSuppressed?(email: string): boolean | Promise<boolean>;
+  /**
+   * The suppressed ones among these addresses, in one query: each claimed batch is checked so at
+   * once, and again when SUPPRESSION_FRESH_MS have passed; isSuppressed is then asked only when
+   * that check failed.
+   */
+  suppressedAmong?(emails: string[]): Set<string> | Promise<Set<string>>;
   concurrency: number;
   /** Messages per second; unlimited when absent. Or a limiter shared through the store. */
   rate?: number;
@@ -63,20 +70,8 @@ export interface SendLoopResult extends SendProgress {
 
 const CLAIM_BATCH = 100;
 
-/** A sleep on the global timers (so tests with fake timers drive it), cut short by an abort. */
-function sleep(ms: number, _value?: unknown, o: { signal?: AbortSignal } = {}): Promise<void> {
-  return new Promise((resolve) => {
-    const t = setTimeout(resolve, ms);
-    o.signal?.addEventListener(
-      'abort',
-      () => {
-        clearTimeout(t);
-        resolve();
-      },
-      { once: true },
-    );
-  });
-}
+/** A batch's suppression check holds this long: a suppression added later stops its messages from then on. */
+export const SUPPRESSION_FRESH_MS = 1000;
 
 export async function sendLoop(o: SendLoopOptions): Promise<SendLoopResult> {
   const limiter = o.limiter ?? (o.rate ? new RateLimiter(o.rate) : undefined);
@@ -91,6 +86,11 @@ export async function sendLoop(o: SendLoopOptions): Promise<SendLoopResult> {
   let cause: (Delivery & { ok: false }) | undefined;
   let buffer: JournalRow[] = [];
   let bufferGen = 0;
+  // When the buffer's rows were last checked against the suppression list as a batch (0: never).
+  let checkedAt = 0;
+  // Outcomes are written in batches of this many (or after FLUSH_DELAY_MS): a transaction per
+  // reply was most of the journal's cost. They count toward the in-flight window until written.
+  const flushAt = Math.max(1, o.concurrency);
   let streak = 0;
   let wake: (() => void) | undefined;
   const notify = () => {
@@ -193,6 +193,15 @@ export async function sendLoop(o: SendLoopOptions): Promise<SendLoopResult> {
       const rows = await store(() => o.journal.claim(o.issue, o.loadId, o.owner, claimBatch, o.lease.leaseMs));
       buffer = rows ?? [];
       bufferGen = o.lease.generation;
+      checkedAt = 0;
+    }
+    if (o.suppressedAmong && buffer.length && Date.now() - checkedAt > SUPPRESSION_FRESH_MS) {
+      const at = Date.now();
+      const rows = buffer;
+      const hit = await store(async () => o.suppressedAmong!(rows.map((r) => r.email)));
+      if (hit) for (const r of rows) if (hit.has(r.email)) r.suppressed = true;
+      // Unanswered: each row is asked on its own below.
+      checkedAt = hit ? at : 0;
     }
     return buffer.shift();
   };
@@ -200,6 +209,7 @@ export async function sendLoop(o: SendLoopOptions): Promise<SendLoopResult> {
   let waiting: Waiting = { heldByOthers: 0, retries: [], retryCount: 0 };
   try {
     for (;;) {
+      if (o.journal.unflushed() >= flushAt) await store(() => o.journal.flush());
       // A 250 not yet written counts as in flight: if the worker dies now it is sent again, so
       // the window a crash can duplicate stays maxInFlight.
       while (!stop && progress.inFlight + o.journal.unflushed() < maxInFlight) {
@@ -213,7 +223,7 @@ export async function sendLoop(o: SendLoopOptions): Promise<SendLoopResult> {
         // Re-checked right before sending: `gazette serve` may have recorded an unsubscribe
         // since the run started.
         let suppressed = row.suppressed;
-        if (!suppressed && o.isSuppressed) {
+        if (!suppressed && o.isSuppressed && !(o.suppressedAmong && checkedAt)) {
           const answer = await store(async () => o.isSuppressed!(row.email));
           if (answer === undefined) {
             buffer.unshift(row);

@@ -152,6 +152,9 @@ export async function sendIssue(o: SendIssueOptions): Promise<SendReport> {
       // SQLite answers synchronously; PostgreSQL is asked per message, so an unsubscribe recorded
       // by any server reaches every running worker at once.
       isSuppressed: suppressions.hasSync ? (email) => suppressions.hasSync!(email) : (email) => suppressions.has(email),
+      // Each claimed batch in one query (re-asked after a second): a query per message was a
+      // PostgreSQL round trip each.
+      ...(suppressions.among ? { suppressedAmong: (emails: string[]) => suppressions.among!(emails) } : {}),
       concurrency,
       // One schedule per relay in the store: --rate holds across every worker.
       rate: o.rate,

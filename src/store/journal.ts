@@ -153,6 +153,12 @@ export interface Journal {
 /** Lease timing shared by the stores and the loop. */
 export const LEASE_MS = 15_000;
 
+/**
+ * A recorded outcome is written at most this long after record() (the send loop writes sooner,
+ * whenever `--concurrency` outcomes wait): several replies share one transaction.
+ */
+export const FLUSH_DELAY_MS = 50;
+
 /** A claimed row as a store's driver returns it: JSON fields as text or parsed, flags as 0/1 or booleans, a bigint token as text. */
 export interface ClaimedRowData extends Omit<JournalRow, 'fields' | 'suppressed' | 'token'> {
   fields: string | Record<string, string>;

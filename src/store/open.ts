@@ -15,7 +15,11 @@ export interface Store {
   /** For messages: the file, or the URL without its password. */
   description: string;
   journal: Journal;
-  suppressions: SuppressionStore & { hasSync?(email: string): boolean };
+  suppressions: SuppressionStore & {
+    hasSync?(email: string): boolean;
+    /** The suppressed ones among these (normalized) addresses, by address or forgotten hash, in one query. */
+    among?(emails: string[]): Set<string> | Promise<Set<string>>;
+  };
   close(): Promise<void>;
 }
 

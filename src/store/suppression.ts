@@ -18,6 +18,7 @@ export class SuppressionList {
   private readonly hasStmt;
   private readonly listStmt;
   private readonly getStmt;
+  private readonly amongStmt;
 
   constructor(private readonly db: Db) {
     this.addStmt = db.prepare(
@@ -29,6 +30,9 @@ export class SuppressionList {
     this.getStmt = db.prepare(
       'SELECT email, reason, source, created_at AS createdAt FROM suppressions WHERE email IN (?, ?) ORDER BY email DESC LIMIT 1',
     );
+    this.amongStmt = db
+      .prepare('SELECT email FROM suppressions WHERE email IN (SELECT value FROM json_each(?))')
+      .pluck();
     this.listStmt = db.prepare(
       'SELECT email, reason, source, created_at AS createdAt FROM suppressions ORDER BY email',
     );
@@ -47,6 +51,13 @@ export class SuppressionList {
   has(email: string): boolean {
     const e = normalizeEmail(email);
     return this.hasStmt.get(e, forgottenKey(e)) !== undefined;
+  }
+
+  /** The suppressed ones among normalized addresses (by address or forgotten hash), in one query. */
+  among(emails: readonly string[]): Set<string> {
+    const keys = emails.map((e) => [e, forgottenKey(e)] as const);
+    const found = new Set(this.amongStmt.all(JSON.stringify(keys.flat())) as string[]);
+    return new Set(keys.filter(([e, k]) => found.has(e) || found.has(k)).map(([e]) => e));
   }
 
   get(email: string): Suppression | undefined {

@@ -3,7 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { NewRecipient, WorkerIdentity } from '../../src/store/journal.js';
+import { FLUSH_DELAY_MS, type NewRecipient, type WorkerIdentity } from '../../src/store/journal.js';
+import { forgottenKey } from '../../src/store/subscribers.js';
 import { openStore, type Store } from '../../src/store/open.js';
 import { createTestDatabase, pgAvailable } from '../helpers/pg.js';
 
@@ -216,5 +217,36 @@ describe.each(backends)('store contract: %s', (_name, make) => {
     expect(got[1]!.length).toBeGreaterThan(0);
     expect([...got[0]!, ...got[1]!].sort()).toEqual([...emails].sort());
     expect((await a.counts('race', loadId)).sent).toBe(600);
+  });
+  it('writes outcomes recorded over several event-loop turns together, within FLUSH_DELAY_MS', async () => {
+    const { journal } = await open();
+    const reader = await open();
+    const issue = 'batched';
+    const { loadId } = await journal.enterRun(issue, worker('wb'), 60_000);
+    await journal.addRecipients(
+      issue,
+      loadId,
+      ['b1', 'b2', 'b3', 'b4'].map((n) => row(`${n}@example.org`)),
+    );
+    await journal.finishLoad(loadId);
+    const rows = await journal.claim(issue, loadId, 'wb', 10, 60_000);
+    for (const r of rows) {
+      journal.record(r, { state: 'sent', response: '250 ok' });
+      // Replies arrive on separate turns of the event loop: each used to be its own transaction.
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    expect(journal.unflushed()).toBe(4);
+    expect((await reader.journal.counts(issue, loadId)).sent).toBe(0);
+    await sleep(FLUSH_DELAY_MS + 150);
+    expect(journal.unflushed()).toBe(0);
+    expect((await reader.journal.counts(issue, loadId)).sent).toBe(4);
+  });
+
+  it('finds the suppressed among many addresses in one query, forgotten (hashed) ones too', async () => {
+    const { suppressions } = await open();
+    await suppressions.add('among1@example.org', 'manual');
+    await suppressions.add(forgottenKey('among3@example.org'), 'manual');
+    const found = await suppressions.among!(['among1@example.org', 'among2@example.org', 'among3@example.org']);
+    expect([...found].sort()).toEqual(['among1@example.org', 'among3@example.org']);
   });
 });

@@ -366,3 +366,88 @@ describe('sendLoop', () => {
     expect(log.length).toBeLessThanOrEqual(2);
   });
 });
+
+describe('sendLoop: batched suppression checks and journal writes', () => {
+  it('asks the suppression list once per claimed batch, not once per message', async () => {
+    const emails = Array.from({ length: 30 }, (_, i) => `b${i}@example.org`);
+    const journal = new MemoryJournal(emails);
+    const { transport, log } = scripted(() => OK, 1);
+    const one = vi.fn(() => false);
+    const batches: string[][] = [];
+    const among = (list: string[]) => {
+      batches.push(list);
+      return new Set(list.filter((e) => e === 'b7@example.org'));
+    };
+    const result = await runToEnd(
+      sendLoop(options(journal, transport, { concurrency: 5, isSuppressed: one, suppressedAmong: among })),
+    );
+    expect(result).toMatchObject({ stop: 'done', sent: 29, suppressed: 1 });
+    expect(log.map((l) => l.email)).not.toContain('b7@example.org');
+    expect(one).not.toHaveBeenCalled();
+    expect(batches.flat().filter((e) => e === 'b0@example.org')).toHaveLength(1);
+    expect(batches.length).toBeLessThan(5);
+  });
+
+  it('an address suppressed after its batch was checked is not sent once the check is a second old', async () => {
+    const emails = Array.from({ length: 8 }, (_, i) => `s${i}@example.org`);
+    const journal = new MemoryJournal(emails);
+    // 400 ms a message, one at a time: the last rows of the batch go out seconds after its claim.
+    const { transport, log } = scripted(() => OK, 400);
+    const suppressed = new Set<string>();
+    setTimeout(() => suppressed.add('s6@example.org'), 500);
+    const result = await runToEnd(
+      sendLoop(
+        options(journal, transport, {
+          isSuppressed: (e) => suppressed.has(e),
+          suppressedAmong: (list) => new Set(list.filter((e) => suppressed.has(e))),
+        }),
+      ),
+    );
+    expect(result).toMatchObject({ sent: 7, suppressed: 1 });
+    expect(log.map((l) => l.email)).not.toContain('s6@example.org');
+    expect(journal.state('s6@example.org')).toBe('suppressed');
+  });
+
+  it('writes outcomes --concurrency at a time, never letting unwritten 250s exceed the in-flight window', async () => {
+    const emails = Array.from({ length: 40 }, (_, i) => `w${i}@example.org`);
+    const journal = new (class extends MemoryJournal {
+      pending = 0;
+      flushes: number[] = [];
+      maxWindow = 0;
+      inFlight = 0;
+      override record(ref: ClaimRef, o: Outcome) {
+        super.record(ref, o);
+        this.pending++;
+      }
+      override unflushed() {
+        return this.pending;
+      }
+      override async flush() {
+        if (this.pending) this.flushes.push(this.pending);
+        this.pending = 0;
+      }
+    })(emails);
+    let inFlight = 0;
+    let worst = 0;
+    const transport: Transport = {
+      description: 'counting',
+      send() {
+        inFlight++;
+        worst = Math.max(worst, inFlight + journal.unflushed());
+        return new Promise((resolve) =>
+          setTimeout(() => {
+            inFlight--;
+            resolve(OK);
+          }, 7),
+        );
+      },
+      async close() {},
+    };
+    const result = await runToEnd(sendLoop(options(journal, transport, { concurrency: 4 })));
+    expect(result).toMatchObject({ stop: 'done', sent: 40 });
+    expect(journal.flushes.reduce((a, b) => a + b, 0)).toBe(40);
+    // Batches of about --concurrency, not one write per reply.
+    expect(journal.flushes.length).toBeLessThanOrEqual(12);
+    expect(worst).toBeLessThanOrEqual(8);
+  });
+});

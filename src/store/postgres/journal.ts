@@ -14,6 +14,7 @@ import {
   type WorkerIdentity,
   type WorkerStats,
   type WorkerStatus,
+  FLUSH_DELAY_MS,
 } from '../journal.js';
 import { transaction } from './connect.js';
 import { addInvalid, addRecipients } from './load.js';
@@ -140,16 +141,17 @@ export class PostgresJournal implements Journal {
     this.schedule();
   }
 
-  /** One write per event-loop turn; a failed write keeps its outcomes and tries again in a second. */
-  private schedule(delay = 0): void {
+  /**
+   * Outcomes recorded within FLUSH_DELAY_MS share one write (the send loop flushes sooner); a
+   * failed write keeps its outcomes and tries again in a second.
+   */
+  private schedule(delay = FLUSH_DELAY_MS): void {
     if (this.scheduled) return;
     this.scheduled = true;
-    const run = () => {
+    setTimeout(() => {
       this.scheduled = false;
       this.flush().catch(() => this.schedule(1000));
-    };
-    if (delay) setTimeout(run, delay);
-    else setImmediate(run);
+    }, delay);
   }
 
   flush(): Promise<void> {

@@ -14,6 +14,16 @@ export class PostgresSuppressionStore implements SuppressionStore {
     return (await this.get(email)) !== undefined;
   }
 
+  /** The suppressed ones among normalized addresses (by address or forgotten hash), in one query. */
+  async among(emails: string[]): Promise<Set<string>> {
+    const keys = emails.map((e) => [e, forgottenKey(e)] as const);
+    const r = await this.pool.query<{ email: string }>('SELECT email FROM suppressions WHERE email = ANY($1::text[])', [
+      keys.flat(),
+    ]);
+    const found = new Set(r.rows.map((x) => x.email));
+    return new Set(keys.filter(([e, k]) => found.has(e) || found.has(k)).map(([e]) => e));
+  }
+
   async get(email: string): Promise<Suppression | undefined> {
     const e = normalizeEmail(email);
     const r = await this.pool.query<Suppression>(

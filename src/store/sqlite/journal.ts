@@ -14,7 +14,7 @@ import type {
   WorkerStats,
   WorkerStatus,
 } from '../journal.js';
-import { type ClaimedRowData, claimedRows, countsFrom } from '../journal.js';
+import { type ClaimedRowData, claimedRows, countsFrom, FLUSH_DELAY_MS } from '../journal.js';
 import { migrateJournal } from './schema.js';
 import { sqliteStatements } from './statements.js';
 
@@ -25,7 +25,7 @@ import { sqliteStatements } from './statements.js';
 export class SqliteJournal implements Journal {
   private readonly s;
   private buffer: { ref: ClaimRef; outcome: Outcome }[] = [];
-  private scheduled = false;
+  private timer: NodeJS.Timeout | undefined;
 
   constructor(private readonly db: Db) {
     migrateJournal(db);
@@ -110,12 +110,9 @@ export class SqliteJournal implements Journal {
 
   record(ref: ClaimRef, outcome: Outcome): void {
     this.buffer.push({ ref, outcome });
+    // Replies that arrive within FLUSH_DELAY_MS commit together (the send loop flushes sooner).
     if (this.buffer.length >= 256) this.flushSync();
-    else if (!this.scheduled) {
-      // One transaction per event-loop turn: replies that arrive together commit together.
-      this.scheduled = true;
-      setImmediate(() => this.flushSync());
-    }
+    else this.timer ??= setTimeout(() => this.flushSync(), FLUSH_DELAY_MS);
   }
 
   unflushed(): number {
@@ -164,7 +161,8 @@ export class SqliteJournal implements Journal {
   }
 
   private flushSync(): void {
-    this.scheduled = false;
+    clearTimeout(this.timer);
+    this.timer = undefined;
     if (this.buffer.length === 0) return;
     const batch = this.buffer;
     this.buffer = [];

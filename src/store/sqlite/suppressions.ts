@@ -18,6 +18,9 @@ export class SqliteSuppressions implements SuppressionStore {
   hasSync(email: string): boolean {
     return this.sync.has(email);
   }
+  among(emails: string[]): Set<string> {
+    return this.sync.among(emails);
+  }
   async has(email: string) {
     return this.sync.has(email);
   }
