@@ -55,9 +55,14 @@ export function issueKey(
   );
 }
 
-/** The key of the check findings of the render stored under `key`, with what else they read. */
-export function checksKey(key: string, checkId: string): string {
-  return contentHash(`checks ${key} ${checkId}`);
+/**
+ * The key of the check findings of the render stored under `key`, with what else they read. The
+ * render is made from `key`'s inputs and the local images it names (`inputs`, which `key` does
+ * not cover): an image replaced or fixed re-renders the email (new width, src), so its findings
+ * must not be the ones of the render before.
+ */
+export function checksKey(key: string, checkId: string, inputs: ImageInput[]): string {
+  return contentHash(`checks ${key} ${checkId} ${JSON.stringify(inputs)}`);
 }
 
 /** The entry of `key` as a render, when it is whole and every image it names is unchanged. */

@@ -180,7 +180,9 @@ export async function renderSource(
   if (!partial) return { diagnostics };
   const { issue } = partial;
   const found = checkAll
-    ? await cachedChecks(parts, key, () => checkAllRules(() => checkAll(partial, content), issue.slug, issue.file))
+    ? await cachedChecks(parts, key && checksKey(key, parts.checkId ?? '', outcome.inputs), () =>
+        checkAllRules(() => checkAll(partial, content), issue.slug, issue.file),
+      )
     : checkRendered(partial, { content });
   diagnostics.push(...found);
   return { rendered: { ...partial, diagnostics: found }, diagnostics };
@@ -189,12 +191,11 @@ export async function renderSource(
 /** Every rule's findings, from the persistent cache when this render and checkId were checked before. */
 async function cachedChecks(
   parts: SourceParts,
-  key: string | undefined,
+  at: string | undefined,
   run: () => Promise<Diagnostic[]>,
 ): Promise<Diagnostic[]> {
   const persistent = parts.cache.persistent;
-  if (!persistent || !key || parts.checkId === undefined) return run();
-  const at = checksKey(key, parts.checkId);
+  if (!persistent || !at || parts.checkId === undefined) return run();
   const stored = await persistent.get(at);
   if (Array.isArray(stored)) return stored as Diagnostic[];
   const found = await run();
