@@ -151,7 +151,9 @@ async function emailCopy(
 ): Promise<Copy> {
   const width = Math.min(facts.width, displayWidth * 2);
   const make = () => encodeCopy(source.data, rel, facts, width, cache);
-  const image = await (cache ? cache.derive('email-copy', source, String(width), make) : make());
+  // One table per width: the same image shown at two widths (a feature and a teaser, an issue
+  // and the article's page) kept only the last one and re-encoded both on every rebuild.
+  const image = await (cache ? cache.derive(`email-copy@${width}`, source, '', make) : make());
   cache?.emailImages.set(image.path, image.contents);
   return image;
 }
