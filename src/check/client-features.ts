@@ -67,6 +67,7 @@ const IMAGE_FORMATS: Record<string, string> = {
 };
 const SHORTHAND_PARENT = /^(margin|padding|border)-/;
 const UNITS = ['px', 'em', 'rem', 'pt', 'vh', 'vw', 'vmin', 'vmax', 'ch', 'ex', 'cm', 'mm', 'in', 'pc'];
+const UNIT_PATTERNS = UNITS.map((u) => [u, new RegExp(`\\d${u}\\b`)] as const);
 const FUNCTIONS: Record<string, string> = {
   rgb: 'css-rgb',
   rgba: 'css-rgba',
@@ -85,11 +86,26 @@ const FUNCTIONS: Record<string, string> = {
   oklab: 'css-modern-color',
 };
 
-/** The caniemail features an email uses (slug -> first use). */
-export function featuresUsed(email: ParsedEmail): Map<string, Use> {
+/**
+ * The caniemail features an email uses (slug -> first use). `sheetOf` parses a stylesheet (the
+ * caller may memoize it by text: the Outlook view has the same `<style>` blocks, and so does the
+ * next build). A declaration or selector seen before in this scan is skipped: only first uses count,
+ * and the theme repeats the same inline styles on every paragraph and cell.
+ */
+export function featuresUsed(
+  email: ParsedEmail,
+  sheetOf: (css: string) => ParsedSheet | undefined = parseSheet,
+): Map<string, Use> {
   const used = new Map<string, Use>();
+  const seen = new Set<string>();
   const use = (slug: string | undefined, offset: number, sample: string) => {
     if (slug && FEATURES.has(slug) && !used.has(slug)) used.set(slug, { offset, sample });
+  };
+  const declaration = (prop: string, value: string, offset: number) => {
+    const key = `${prop}\0${value}`;
+    if (seen.has(key)) return;
+    seen.add(key);
+    declarationFeatures(prop, value, (slug, sample) => use(slug, offset, sample));
   };
   if (email.hasDoctype) use('html-doctype', 0, '<!doctype html>');
   for (const el of email.elements) {
@@ -117,16 +133,11 @@ export function featuresUsed(email: ParsedEmail): Map<string, Use> {
       if (/^data:/i.test(src)) use('image-base64', el.start, 'src="data:..."');
       else use(IMAGE_FORMATS[/\.([a-z0-9]+)(?:[?#]|$)/i.exec(src)?.[1]?.toLowerCase() ?? ''], el.start, `src="${src}"`);
     }
-    for (const [prop, value] of Object.entries(el.style))
-      declarationFeatures(prop, value, (slug, sample) => use(slug, el.start, sample));
+    for (const [prop, value] of Object.entries(el.style)) declaration(prop, value, el.start);
   }
   for (const block of email.styles) {
-    let sheet: ReturnType<typeof parseCss>;
-    try {
-      sheet = parseCss(block.css);
-    } catch {
-      continue; // MJML validated the CSS; a parse failure here is caniemail's parser, not the email
-    }
+    const sheet = sheetOf(block.css);
+    if (!sheet) continue;
     const visit = (rules: unknown[]) => {
       for (const rule of rules as Array<{
         type: string;
@@ -144,11 +155,13 @@ export function featuresUsed(email: ParsedEmail): Map<string, Use> {
           if (/hover/.test(rule.media ?? '')) use('css-at-media-hover', block.start, `@media ${rule.media}`);
           visit(rule.rules ?? []);
         } else if (rule.type === 'rule') {
-          for (const sel of rule.selectors ?? [])
+          for (const sel of rule.selectors ?? []) {
+            if (seen.has(sel)) continue;
+            seen.add(sel);
             selectorFeatures(sel, (slug, sample) => use(slug, block.start, sample));
+          }
           for (const d of rule.declarations ?? [])
-            if (d.type === 'declaration' && d.property && d.value)
-              declarationFeatures(d.property, d.value, (slug, sample) => use(slug, block.start, sample));
+            if (d.type === 'declaration' && d.property && d.value) declaration(d.property, d.value, block.start);
         } else if (['font-face', 'import', 'keyframes', 'supports'].includes(rule.type)) {
           use(`css-at-${rule.type}`, block.start, `@${rule.type}`);
         }
@@ -157,6 +170,16 @@ export function featuresUsed(email: ParsedEmail): Map<string, Use> {
     visit(sheet.stylesheet.rules as unknown[]);
   }
   return used;
+}
+
+export type ParsedSheet = ReturnType<typeof parseCss>;
+
+export function parseSheet(css: string): ParsedSheet | undefined {
+  try {
+    return parseCss(css);
+  } catch {
+    return undefined; // MJML validated the CSS; a parse failure here is caniemail's parser, not the email
+  }
 }
 
 function declarationFeatures(prop: string, rawValue: string, use: (slug: string, sample: string) => void): void {
@@ -176,7 +199,7 @@ function declarationFeatures(prop: string, rawValue: string, use: (slug: string,
   if (p === 'flex-wrap' && bare === 'wrap') use('css-flex-wrap', sample);
   if (/!important/.test(value)) use('css-important', sample);
   for (const m of value.matchAll(/([a-z-]+)\(/g)) if (FUNCTIONS[m[1]!]) use(FUNCTIONS[m[1]!]!, sample);
-  for (const unit of UNITS) if (new RegExp(`\\d${unit}\\b`).test(value)) use(`css-unit-${unit}`, sample);
+  for (const [unit, pattern] of UNIT_PATTERNS) if (pattern.test(value)) use(`css-unit-${unit}`, sample);
   if (/\d%/.test(value)) use('css-unit-percent', sample);
 }
 

@@ -1,6 +1,6 @@
 import type { Diagnostic, Severity } from '../types.js';
 import { FEATURES, LAYOUT_CRITICAL, supportOf, TARGET_CLIENTS, type TargetClient } from './client-data.js';
-import { featuresUsed } from './client-features.js';
+import { featuresUsed, type ParsedSheet, parseSheet } from './client-features.js';
 import { parseEmail } from './html.js';
 import { finding, type RuleContext } from './rule.js';
 
@@ -22,8 +22,15 @@ export function outlookView(html: string): string {
 export function checkClientSupport(ctx: RuleContext): Diagnostic[] {
   const outlook = TARGET_CLIENTS.find((c) => c.id === 'outlook.windows')!;
   const others = TARGET_CLIENTS.filter((c) => c !== outlook);
-  const used = featuresUsed(ctx.email);
-  const usedByOutlook = featuresUsed(parseEmail(outlookView(ctx.r.html)));
+  // The theme's stylesheets are the same text build after build: parsed once per cache.
+  const sheets = new Map<string, ParsedSheet | undefined>();
+  const sheet = (css: string) => {
+    if (ctx.cache) return ctx.cache.text('css-sheet', css, 20, () => parseSheet(css));
+    if (!sheets.has(css)) sheets.set(css, parseSheet(css));
+    return sheets.get(css);
+  };
+  const used = featuresUsed(ctx.email, sheet);
+  const usedByOutlook = featuresUsed(parseEmail(outlookView(ctx.r.html)), sheet);
 
   const out: Diagnostic[] = [];
   for (const slug of new Set([...used.keys(), ...usedByOutlook.keys()])) {

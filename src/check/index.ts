@@ -41,6 +41,7 @@ export async function checkIssue(
     sources,
     options,
     columnWidth: width ? Number(width[1]) : DEFAULT_COLUMN_PX,
+    cache: ctx.cache,
   };
   const found: Diagnostic[] = [
     ...checkSize(rule),

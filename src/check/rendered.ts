@@ -1,3 +1,4 @@
+import type { BuildCache } from '../cache/build-cache.js';
 import type { Content, Diagnostic, RenderedIssue } from '../types.js';
 import { htmlSizeFinding } from './size.js';
 
@@ -6,6 +7,8 @@ import { htmlSizeFinding } from './size.js';
 
 export interface CheckContext {
   content: Content;
+  /** What the rules may reuse between builds (the preview's session cache): parsed stylesheets. */
+  cache?: BuildCache;
 }
 
 /**

@@ -1,3 +1,4 @@
+import type { BuildCache } from '../cache/build-cache.js';
 import type { Code, Content, Diagnostic, RenderedIssue, Severity } from '../types.js';
 import type { ParsedEmail } from './html.js';
 import type { Location, Sources } from './locate.js';
@@ -25,6 +26,8 @@ export interface RuleContext {
   options: CheckOptions;
   /** Width of the email's content column in px (mj-body width). */
   columnWidth: number;
+  /** What the rules may reuse between builds (CheckContext.cache). */
+  cache?: BuildCache;
 }
 
 export function finding(

@@ -86,7 +86,7 @@ export async function buildIssue(options: BuildOptions): Promise<BuildResult> {
   if (options.rules === 'all') {
     checkAll = async (r, content) => {
       const { checkIssue } = await import('../check/index.js');
-      return checkIssue({ ...r, diagnostics: [] }, { content }, options.check);
+      return checkIssue({ ...r, diagnostics: [] }, { content, cache }, options.check);
     };
   }
   // Online links are asked of the world each time; every other rule reads only what the issue's
