@@ -5,13 +5,13 @@
 //   a raw client: Python smtplib, 5 threads, prebuilt bytes (tests/bench/peer-raw.py).
 // Skipped with one line when Postfix cannot be installed or started here.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import MailComposer from 'nodemailer/lib/mail-composer/index.js';
 import { buildDigest, CLI, ISSUE_SLUG, makeRoot, REPO, removeRoot, writeRecipients } from './fixtures.mjs';
 import { startPostfix } from './postfix.mjs';
-import { runNode } from './spawn.mjs';
+import { GNU_TIME, runNode } from './spawn.mjs';
 import { emit, flag, progress, row, summary } from './stats.mjs';
 
 const quick = flag('quick');
@@ -20,14 +20,25 @@ const CONNECTIONS = 5;
 const SECRET = 'bench-secret-0123456789abcdef';
 
 function runPython(args) {
+  // Under GNU time, as runNode does, for the process's CPU time.
+  const timeFile = GNU_TIME ? path.join(os.tmpdir(), `gazette-bench-py-${process.pid}-${Date.now()}`) : undefined;
   return new Promise((resolve) => {
     const t0 = performance.now();
-    const child = spawn('python3', args, { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] });
+    const [cmd, argv] = timeFile ? [GNU_TIME, ['-f', '%U %S', '-o', timeFile, 'python3', ...args]] : ['python3', args];
+    const child = spawn(cmd, argv, { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
     child.stdout.on('data', (c) => (out += c));
     child.stderr.on('data', (c) => (err += c));
-    child.on('close', (code) => resolve({ code, ms: performance.now() - t0, stdout: out, stderr: err }));
+    child.on('close', (code) => {
+      let cpuMs;
+      if (timeFile && existsSync(timeFile)) {
+        const [user, sys] = readFileSync(timeFile, 'utf8').trim().split('\n').pop().split(' ').map(Number);
+        if (Number.isFinite(user) && Number.isFinite(sys)) cpuMs = (user + sys) * 1000;
+        rmSync(timeFile, { force: true });
+      }
+      resolve({ code, ms: performance.now() - t0, stdout: out, stderr: err, cpuMs });
+    });
     child.on('error', (e) => resolve({ code: -1, ms: 0, stdout: '', stderr: e.message }));
   });
 }
@@ -138,13 +149,19 @@ try {
       'msg/s',
     );
   const allDelivered = g.every((x) => x.delivered === MESSAGES);
+  // CPU time per message of each whole process (GNU time): steadier than wall time on a shared machine.
+  const cpu = (xs) => {
+    const ms = xs.map((x) => x.cpuMs).filter((v) => v !== undefined);
+    return ms.length ? `${(summary(ms).median / MESSAGES).toFixed(2)} ms` : '?';
+  };
+  const cpuNote = `process cpu per message: Gazette ${cpu(g)}, nodemailer ${cpu(n)}, raw ${cpu(p)}`;
   const vsRaw = row({
     id: 'mta-vs-raw',
     figure: `send ${MESSAGES} to Postfix, ${CONNECTIONS} connections, vs raw smtplib`,
     gazette: rate(g),
     peer: rate(p),
     goal: '>= 1.0x',
-    note: `delivered ${g.map((x) => x.delivered).join('/')}; after gazette build (build cache); with --no-cache ${cold.rate.toFixed(0)} msg/s (${(cold.rate / rate(p).median).toFixed(2)}x)`,
+    note: `delivered ${g.map((x) => x.delivered).join('/')}; after gazette build (build cache); with --no-cache ${cold.rate.toFixed(0)} msg/s (${(cold.rate / rate(p).median).toFixed(2)}x); ${cpuNote}`,
   });
   vsRaw.pass = vsRaw.ratio >= 1.0 && allDelivered;
   const vsNodemailer = row({
@@ -153,7 +170,7 @@ try {
     gazette: rate(g),
     peer: rate(n),
     goal: '>= 1.5x',
-    note: `nodemailer delivered ${n.map((x) => x.delivered).join('/')}`,
+    note: `nodemailer delivered ${n.map((x) => x.delivered).join('/')}; ${cpuNote}`,
   });
   vsNodemailer.pass = vsNodemailer.ratio >= 1.5 && allDelivered;
   rows.push(vsRaw, vsNodemailer);
