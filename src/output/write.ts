@@ -114,8 +114,10 @@ export async function writeBuild(result: BuildResult, outDir: string, options: W
     const wanted = new Map<string, Wanted>();
     const rebuilt = new Set(result.issues.map((r) => r.issue.slug));
     // Carry over what this build does not produce: other folders (screenshots...) always, other
-    // issues' outputs only for a --issue build.
-    if (await exists(out)) {
+    // issues' outputs only for a --issue build. Only from a real folder: a `dist` committed as a
+    // link (to .., ~, the root) would have every folder it points at copied into the new output.
+    const previous = (await realFolder(out)) ? out : undefined;
+    if (previous) {
       for (const entry of await readdir(out, { withFileTypes: true })) {
         if (!entry.isDirectory() || rebuilt.has(entry.name) || entry.name === 'assets') continue;
         if (options.publicOnly && isSenderOnly(entry.name)) continue;
@@ -129,9 +131,11 @@ export async function writeBuild(result: BuildResult, outDir: string, options: W
         for (const f of await listTreeSafely(path.join(out, entry.name), keep(entry.name)))
           wanted.set(`${entry.name}/${f.rel}`, { from: f.from });
       }
-      // The other issues' email images: their emails (kept above) point at them.
+      // The other issues' email images: their emails (kept above) point at them. Not through a
+      // link (a committed dist/assets/email -> ~/.ssh would be published).
       const emailImages = path.join(out, 'assets', 'email');
-      if (options.keepOtherIssues && (await exists(emailImages)))
+      const viaLink = !(await realFolder(path.join(out, 'assets'))) || !(await realFolder(emailImages));
+      if (options.keepOtherIssues && !viaLink)
         for (const f of await listTreeSafely(emailImages)) wanted.set(`assets/email/${f.rel}`, { from: f.from });
     }
     for (const f of files) {
@@ -144,7 +148,7 @@ export async function writeBuild(result: BuildResult, outDir: string, options: W
       // Links out of the root are left out (and reported by the build as content/symlink-outside).
       for (const f of await listTreeSafely(options.assetsDir)) wanted.set(`assets/${f.rel}`, { from: f.from });
     }
-    syncTree(tmp, wanted, out);
+    syncTree(tmp, wanted, previous);
     const hadOld = await exists(out);
     if (hadOld) await rename(out, old);
     await rename(tmp, out);
@@ -182,6 +186,11 @@ function publishedNow(
     drafts: new Set(content.issues.filter((i) => i.draft).map((i) => i.slug)),
     articles: new Set([...content.articles.values()].filter(hasArticlePage).map((a) => a.slug)),
   };
+}
+
+/** Whether `p` is a folder itself, not a link to one. */
+async function realFolder(p: string): Promise<boolean> {
+  return (await lstat(p).catch(() => undefined))?.isDirectory() ?? false;
 }
 
 async function exists(p: string): Promise<boolean> {
