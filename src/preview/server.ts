@@ -19,6 +19,9 @@ import { SAMPLE_SUBSCRIBER, subscriberStats, type PreviewSubscriber } from './su
 import { viewer } from './viewer.js';
 import { watchRoot, type RootWatcher } from './watch.js';
 
+/** For content-hashed files: the same name is always the same bytes. */
+const IMMUTABLE = 'private, max-age=31536000, immutable';
+
 const TEXT = 'text/plain; charset=utf-8';
 
 export interface PreviewOptions {
@@ -111,9 +114,10 @@ export async function startPreview(options: PreviewOptions): Promise<PreviewServ
     if (pathname === '/feed.xml') return reply(res, 301, TEXT, '', { location: `${SITE_PREFIX}feed.xml` });
     if (pathname === '/events') return eventsRoute(req, res);
     if (segs[0] === 'assets' && segs[1] === 'email' && segs.length === 3) {
-      // The email copies of images, made by the last build in this process (content-hashed).
+      // The email copies of images, made by the last build in this process. Their names carry the
+      // hash of their bytes, so the browser keeps them: a save reloads the frames, not the images.
       const copy = session.cache.emailImages.get(`assets/email/${segs[2]}`);
-      if (copy) return reply(res, 200, contentType(segs[2]!), copy, { 'cache-control': 'no-cache' });
+      if (copy) return reply(res, 200, contentType(segs[2]!), copy, { 'cache-control': IMMUTABLE });
     }
     if (segs[0] === 'assets') {
       const file = await readInside(path.join(root, 'content', 'assets'), segs.slice(1));

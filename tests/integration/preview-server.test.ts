@@ -92,6 +92,10 @@ describe('gazette preview server', () => {
     const emailCopy = await get(copy!);
     expect(emailCopy.status).toBe(200);
     expect(emailCopy.headers.get('content-type')).toBe('image/png');
+    // Named by the hash of its bytes: kept by the browser, so a save reloads the frames only.
+    expect(emailCopy.headers.get('cache-control')).toMatch(/immutable/);
+    // content/assets files are not hashed: revalidated each time.
+    expect(img.headers.get('cache-control')).toBe('no-cache');
   });
 
   it('escapes subscriber values in the personalized email', async () => {
