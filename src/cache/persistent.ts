@@ -1,3 +1,5 @@
+import { randomBytes } from 'node:crypto';
+import { lstatSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { access, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -25,8 +27,19 @@ export class PersistentCache {
     this.stamp = stamp ?? toolStamp();
   }
 
+  private salt?: string;
+
+  /**
+   * Entries are named by the key salted with this cache folder's own salt file: its random
+   * contents, and its inode number and creation time, which no one can know before the file
+   * exists on this disk. Keys alone are hashes of what a repository's author knows (the content,
+   * the templates, the tool versions): a `.gazette/cache/` committed with a cloned publication
+   * would otherwise be replayed, publishing (and sending) HTML that no file in it holds.
+   */
   private file(key: string): string {
-    return path.join(this.dir, key.slice(0, 2), `${key}.json`);
+    this.salt ??= folderSalt(this.dir);
+    const name = contentHash(`${this.salt} ${key}`);
+    return path.join(this.dir, name.slice(0, 2), `${name}.json`);
   }
 
   /** The entry's value, or undefined when there is none or it is not whole. */
@@ -86,6 +99,27 @@ export class PersistentCache {
     if (!(await this.getBlob(hash))) await writeAtomically(this.blobFile(hash), data);
     return hash;
   }
+}
+
+function folderSalt(dir: string): string {
+  const file = path.join(dir, 'salt');
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      const st = lstatSync(file);
+      if (!st.isFile()) throw Object.assign(new Error('not a file'), { code: 'ENOTFILE' });
+      return `${readFileSync(file, 'utf8')} ${st.ino} ${st.birthtimeMs}`;
+    } catch (err) {
+      try {
+        if ((err as NodeJS.ErrnoException).code === 'ENOTFILE') unlinkSync(file);
+        mkdirSync(dir, { recursive: true });
+        writeFileSync(file, randomBytes(16).toString('hex'), { flag: 'wx' });
+      } catch {
+        // Another build made it first (read it), or the folder is not writable (see below).
+      }
+    }
+  }
+  // No salt file can be kept here: this run's entries are its own.
+  return randomBytes(16).toString('hex');
 }
 
 async function writeAtomically(target: string, data: string | Buffer): Promise<void> {
