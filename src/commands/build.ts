@@ -6,7 +6,8 @@ import { PersistentCache } from '../cache/persistent.js';
 import { contentHash } from '../cache/build-cache.js';
 import { buildIssue } from '../pipeline/build.js';
 import type { CommandIo } from './io.js';
-import { parseCommandArgs } from './args.js';
+import { parseCommandArgs, usageError } from './args.js';
+import { realpathSync } from 'node:fs';
 import { printFindings, summarize } from './print.js';
 import { siteFiles } from '../output/site.js';
 import { writeBuild } from '../output/write.js';
@@ -39,6 +40,14 @@ export async function run(argv: string[], io: CommandIo): Promise<number> {
   const root = path.resolve(io.cwd, values.root!);
   const publicOnly = values.public !== undefined;
   const out = path.resolve(root, values.public ?? values.out ?? 'dist');
+  // The output folder is replaced whole by each build, only its folders carried over: one that
+  // holds the root (`--out .`, `--public ..`) would lose every file at its top (.env, README.md)
+  // and have the old root moved into its own .gazette/cache/output/.
+  if (holds(out, root))
+    throw usageError(
+      `${values.public !== undefined ? '--public' : '--out'} ${path.relative(io.cwd, out) || '.'} holds the root (${root}); the output folder is replaced by each build`,
+      USAGE,
+    );
   const started = performance.now();
   const cache = buildCache(root, values['no-cache']!);
   cache.mjml = io.mjml;
@@ -94,6 +103,22 @@ export async function run(argv: string[], io: CommandIo): Promise<number> {
     );
   }
   return 0;
+}
+
+/** Whether folder `outer` is `inner` or one of its parents, by path or once links are resolved. */
+function holds(outer: string, inner: string): boolean {
+  const within = (a: string, b: string) => {
+    const rel = path.relative(a, b);
+    return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
+  };
+  const real = (p: string) => {
+    try {
+      return realpathSync(p);
+    } catch {
+      return p;
+    }
+  };
+  return within(outer, inner) || within(real(outer), real(inner));
 }
 
 /** One cache for the run; with the on-disk cache under `.gazette/cache/` unless `--no-cache`. */
