@@ -43,9 +43,15 @@ export async function run(argv: string[], io: CommandIo): Promise<number> {
   // The output folder is replaced whole by each build, only its folders carried over: one that
   // holds the root (`--out .`, `--public ..`) would lose every file at its top (.env, README.md)
   // and have the old root moved into its own .gazette/cache/output/.
+  const flag = `${values.public !== undefined ? '--public' : '--out'} ${path.relative(io.cwd, out) || '.'}`;
   if (holds(out, root))
+    throw usageError(`${flag} holds the root (${root}); the output folder is replaced by each build`, USAGE);
+  // Nor inside what the build reads or keeps: --out .gazette would delete the send journal and
+  // suppression list (.gazette/journal.sqlite), --out content the issues and publication.yml.
+  const input = INPUT_FOLDERS.find((name) => holds(path.join(root, name), out));
+  if (input)
     throw usageError(
-      `${values.public !== undefined ? '--public' : '--out'} ${path.relative(io.cwd, out) || '.'} holds the root (${root}); the output folder is replaced by each build`,
+      `${flag} is inside the root's ${input}/ folder, which the build reads or keeps; the output folder is replaced by each build`,
       USAGE,
     );
   const started = performance.now();
@@ -104,6 +110,9 @@ export async function run(argv: string[], io: CommandIo): Promise<number> {
   }
   return 0;
 }
+
+/** The root's folders an output folder may not be or be inside of. */
+const INPUT_FOLDERS = ['content', 'templates', '.gazette'];
 
 /** Whether folder `outer` is `inner` or one of its parents, by path or once links are resolved. */
 function holds(outer: string, inner: string): boolean {

@@ -1,5 +1,5 @@
 import { cp, mkdtemp, rm } from 'node:fs/promises';
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -39,5 +39,17 @@ describe('an output folder that holds the root', () => {
       expect(existsSync(path.join(root, 'content', 'publication.yml'))).toBe(true);
       expect(r.code).not.toBe(0);
       expect(r.stderr).toMatch(/holds the root/);
+    });
+
+  for (const dir of ['.gazette', 'content', 'templates/layouts', '.gazette/cache/output'])
+    it(`is refused when it is the root's ${dir}/ (the send journal, the issues, the theme)`, async () => {
+      const root = await sample();
+      mkdirSync(path.join(root, '.gazette'), { recursive: true });
+      writeFileSync(path.join(root, '.gazette', 'journal.sqlite'), 'who unsubscribed');
+      const r = await gz(['build', '--root', root, '--out', dir], { cwd: root });
+      expect(readFileSync(path.join(root, '.gazette', 'journal.sqlite'), 'utf8')).toBe('who unsubscribed');
+      expect(existsSync(path.join(root, 'content', 'publication.yml'))).toBe(true);
+      expect(r.code).not.toBe(0);
+      expect(r.stderr).toMatch(/inside the root's/);
     });
 });
