@@ -13,7 +13,8 @@ export type { BulkTarget, SmtpError } from './smtp-error.js';
 interface Job {
   from: string;
   to: string;
-  data: Buffer;
+  /** The DATA bytes (smtp-wire.ts dataPieces), written in one go. */
+  data: Buffer[];
   resolve(response: string): void;
   reject(err: SmtpError): void;
 }
@@ -106,7 +107,7 @@ export class BulkConnection {
    * SmtpError whose responseCode is the refusing reply's (MAIL FROM, RCPT TO, DATA or the end of
    * data).
    */
-  send(from: string, to: string, data: Buffer): Promise<string> {
+  send(from: string, to: string, data: Buffer[]): Promise<string> {
     return new Promise((resolve, reject) => {
       const job: Job = { from, to, data, resolve, reject };
       this.jobs++;
@@ -130,7 +131,7 @@ export class BulkConnection {
   private ready(job: Job, [mail, rcpt, ready]: [Reply, Reply, Reply]): void {
     const refused = !is2xx(mail) ? mail : !is2xx(rcpt) ? rcpt : ready.code !== 354 ? ready : undefined;
     // Replies come in order, so what ends this transaction is written before the next envelope.
-    let out: string | Buffer = '';
+    let out: string | Buffer[] = '';
     let end: Promise<Reply> | undefined;
     if (!refused) {
       end = this.next();
@@ -147,12 +148,12 @@ export class BulkConnection {
     this.open = false;
     const next = this.waiting.shift();
     if (this.usable) {
-      if (next) {
-        this.socket.cork();
-        this.socket.write(out);
-        this.socket.write(this.envelope(next), 'latin1');
-        this.socket.uncork();
-      } else this.socket.write(out);
+      this.socket.cork();
+      if (typeof out === 'string') {
+        if (out) this.socket.write(out);
+      } else for (const piece of out) this.socket.write(piece);
+      if (next) this.socket.write(this.envelope(next), 'latin1');
+      this.socket.uncork();
     } else if (next) this.finish(next, this.failure ?? smtpError('Connection closed', 'ECONNECTION'));
     if (refused) {
       const command = refused === mail ? 'MAIL FROM' : refused === rcpt ? 'RCPT TO' : 'DATA';

@@ -13,7 +13,7 @@ const DEPTH = 1;
 interface Job {
   from: string;
   to: string;
-  data: Buffer;
+  data: Buffer[];
   resolve(response: string): void;
   reject(err: SmtpError): void;
 }
@@ -34,7 +34,7 @@ export class BulkPool {
     if (first) this.conns.push(first);
   }
 
-  send(from: string, to: string, data: Buffer): Promise<string> {
+  send(from: string, to: string, data: Buffer[]): Promise<string> {
     return new Promise((resolve, reject) => {
       this.queue.push({ from, to, data, resolve, reject });
       this.pump();

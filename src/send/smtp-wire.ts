@@ -14,16 +14,27 @@ const BARE = /\r(?!\n)|(?<!\r)\n/;
  * caller knows every line end is CRLF already (a message of the template), which skips the check.
  */
 export function dataBytes(raw: Buffer, crlf = false): Buffer {
-  if (raw.length === 0) return Buffer.from('\r\n.\r\n');
-  const body = !crlf && BARE.test(raw.toString('latin1')) ? normalize(raw) : stuffDots(raw);
-  const last = body[body.length - 1];
+  return Buffer.concat(dataPieces(raw, crlf));
+}
+
+const ENDS = { lf: Buffer.from('.\r\n'), cr: Buffer.from('\n.\r\n'), other: Buffer.from('\r\n.\r\n') };
+
+/**
+ * dataBytes as slices of `raw` and the few inserted bytes, in order: written under one cork they
+ * leave in one system call, and the message is never copied.
+ */
+export function dataPieces(raw: Buffer, crlf = false): Buffer[] {
+  if (raw.length === 0) return [ENDS.other];
+  const pieces = !crlf && BARE.test(raw.toString('latin1')) ? [normalize(raw)] : stuffDots(raw);
+  const tail = pieces[pieces.length - 1]!;
+  const last = tail[tail.length - 1];
   // As DataStream's flush: after a final LF only the dot line; otherwise end the line first.
-  const end = last === 0x0a ? '.\r\n' : last === 0x0d ? '\n.\r\n' : '\r\n.\r\n';
-  return Buffer.concat([body, Buffer.from(end)]);
+  pieces.push(last === 0x0a ? ENDS.lf : last === 0x0d ? ENDS.cr : ENDS.other);
+  return pieces;
 }
 
 /** CRLF input: a dot after each line break (and at the very start) is doubled. */
-function stuffDots(raw: Buffer): Buffer {
+function stuffDots(raw: Buffer): Buffer[] {
   const pieces: Buffer[] = [];
   let from = 0;
   if (raw[0] === 0x2e) pieces.push(DOT);
@@ -31,9 +42,8 @@ function stuffDots(raw: Buffer): Buffer {
     pieces.push(raw.subarray(from, i + 1), DOT);
     from = i + 1;
   }
-  if (pieces.length === 0) return raw;
   pieces.push(raw.subarray(from));
-  return Buffer.concat(pieces);
+  return pieces;
 }
 
 /** Any line ends: DataStream's own loop (bare CR and bare LF become CRLF, dots stuffed). */

@@ -6,7 +6,7 @@ import { GazetteError } from '../util/errors.js';
 import type { OutgoingMessage } from './message.js';
 import { BulkConnection, type BulkTarget } from './smtp-bulk.js';
 import { BulkPool } from './smtp-pool.js';
-import { dataBytes } from './smtp-wire.js';
+import { dataPieces } from './smtp-wire.js';
 import { classify, DKIM_HEADERS } from './classify.js';
 
 export { classify, CONNECTION_CODES, DKIM_HEADERS } from './classify.js';
@@ -134,7 +134,7 @@ function bulkTransport(pool: BulkPool, description: string, sign?: (raw: Buffer)
     async send(message) {
       try {
         // A signature is nodemailer's text: its line ends are checked like any other message's.
-        const data = sign ? dataBytes(await sign(message.raw)) : dataBytes(message.raw, message.crlf);
+        const data = sign ? dataPieces(await sign(message.raw)) : dataPieces(message.raw, message.crlf);
         const response = await pool.send(message.envelope.from, message.envelope.to, data);
         return { ok: true, response };
       } catch (err) {
