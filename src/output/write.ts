@@ -123,7 +123,12 @@ export async function writeBuild(result: BuildResult, outDir: string, options: W
         if (options.publicOnly && isSenderOnly(entry.name)) continue;
         // The public tree carries no draft's folder (its web.html is not for readers yet).
         if (options.publicOnly && live?.drafts.has(entry.name)) continue;
-        const issueOutput = entry.name === 'issues' || (await exists(path.join(out, entry.name, 'issue.json')));
+        // The public tree has no issue.json (sender-only): there an issue's folder is its web.html,
+        // or a retracted issue's page would be carried over as a folder of the user's, for good.
+        const issueOutput =
+          entry.name === 'issues' ||
+          (await exists(path.join(out, entry.name, 'issue.json'))) ||
+          (options.publicOnly === true && (await exists(path.join(out, entry.name, 'web.html'))));
         if (issueOutput && !options.keepOtherIssues) continue;
         // An issue deleted from content/ leaves with the next build, --issue or not.
         const gone = entry.name !== 'issues' && !live?.issues.has(entry.name) && !live?.drafts.has(entry.name);
