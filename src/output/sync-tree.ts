@@ -35,7 +35,11 @@ export function syncTree(dir: string, files: Map<string, Wanted>, previous?: str
       continue;
     }
     if (have.files.delete(rel)) unlinkSync(dest);
-    if (have.dirs.delete(rel)) rmSync(dest, { recursive: true, force: true });
+    if (have.dirs.delete(rel)) {
+      rmSync(dest, { recursive: true, force: true });
+      // What was under it went with it: unlinking those later would fail (ENOTDIR) under the file.
+      for (const set of [have.files, have.dirs]) for (const p of set) if (p.startsWith(`${rel}/`)) set.delete(p);
+    }
     ensureParents(dir, rel, have, needed);
     if (!(previous && linkIfSame(path.join(previous, ...rel.split('/')), dest, bytes))) writeFileSync(dest, bytes);
   }

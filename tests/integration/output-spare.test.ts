@@ -142,3 +142,19 @@ describe('the output spare', () => {
     expect(tree(path.join(root, 'dist'))).toEqual(await fresh(root));
   });
 });
+
+describe('the output spare, where a folder became a file', () => {
+  it('builds (a file of the spare under the folder is not removed once the folder is gone)', async () => {
+    const root = await sample();
+    const dist = path.join(root, 'dist');
+    await build(root);
+    mkdirSync(path.join(dist, 'screenshots', 'shot'), { recursive: true });
+    writeFileSync(path.join(dist, 'screenshots', 'shot', 'x.png'), 'png');
+    await build(root);
+    await build(root); // the spare now holds screenshots/shot/x.png
+    rmSync(path.join(dist, 'screenshots', 'shot'), { recursive: true });
+    writeFileSync(path.join(dist, 'screenshots', 'shot'), 'now a file');
+    await build(root);
+    expect(readFileSync(path.join(dist, 'screenshots', 'shot'), 'utf8')).toBe('now a file');
+  });
+});
