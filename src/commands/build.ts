@@ -7,7 +7,7 @@ import { contentHash } from '../cache/build-cache.js';
 import { buildIssue } from '../pipeline/build.js';
 import type { CommandIo } from './io.js';
 import { parseCommandArgs, usageError } from './args.js';
-import { realpathSync } from 'node:fs';
+import { lstatSync, realpathSync } from 'node:fs';
 import { printFindings, summarize } from './print.js';
 import { siteFiles } from '../output/site.js';
 import { writeBuild } from '../output/write.js';
@@ -78,7 +78,7 @@ export async function run(argv: string[], io: CommandIo): Promise<number> {
     keepOtherIssues: values.issue !== undefined,
     siteFiles: await siteFiles(result.content!, result.issues, cache),
     publicOnly,
-    spareDir: cache.persistent && path.join(cache.persistent.dir, 'output', contentHash(out).slice(0, 16)),
+    spareDir: cache.persistent && spareFolder(root, out),
   });
   if (publicOnly && !values.quiet) {
     io.stdout.write(
@@ -109,6 +109,21 @@ export async function run(argv: string[], io: CommandIo): Promise<number> {
     );
   }
   return 0;
+}
+
+/**
+ * Where the output before last is kept (`.gazette/cache/output/<hash of out>`), or none when a
+ * folder on the way is a link: the old output (drafts' emails, issue.json) would be moved to
+ * wherever a cloned repository's `.gazette -> ../public_html` points.
+ */
+function spareFolder(root: string, out: string): string | undefined {
+  let dir = root;
+  for (const part of ['.gazette', 'cache', 'output']) {
+    dir = path.join(dir, part);
+    const st = lstatSync(dir, { throwIfNoEntry: false });
+    if (st && !st.isDirectory()) return undefined;
+  }
+  return path.join(dir, contentHash(out).slice(0, 16));
 }
 
 /** The root's folders an output folder may not be or be inside of. */

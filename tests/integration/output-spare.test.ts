@@ -158,3 +158,18 @@ describe('the output spare, where a folder became a file', () => {
     expect(readFileSync(path.join(dist, 'screenshots', 'shot'), 'utf8')).toBe('now a file');
   });
 });
+
+describe('the output spare, where .gazette/cache is a link', () => {
+  it('is not kept through it (the old output would go wherever a cloned repository points it)', async () => {
+    const root = await sample();
+    const elsewhere = path.join(root, 'public_html');
+    mkdirSync(path.join(root, '.gazette'), { recursive: true });
+    mkdirSync(elsewhere);
+    symlinkSync(elsewhere, path.join(root, '.gazette', 'cache'));
+    await build(root);
+    await build(root);
+    await build(root);
+    expect(existsSync(path.join(elsewhere, 'output'))).toBe(false);
+    expect(tree(path.join(root, 'dist'))).toEqual(await fresh(root));
+  });
+});
