@@ -84,7 +84,8 @@ describe('the output spare', () => {
     writeFileSync(path.join(spare, 'assets'), 'a file, not a folder');
     await build(root);
     expect(tree(dist)).toEqual(await fresh(root));
-  });
+    // Eleven builds in a row: over the 30 s default on a loaded 2-core machine (load 10-12).
+  }, 120_000);
 
   it('rewrites a file that was edited in place in dist/ (it may share its inode with the spare)', async () => {
     const root = await sample();
