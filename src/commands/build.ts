@@ -43,7 +43,13 @@ export async function run(argv: string[], io: CommandIo): Promise<number> {
   // The output folder is replaced whole by each build, only its folders carried over: one that
   // holds the root (`--out .`, `--public ..`) would lose every file at its top (.env, README.md)
   // and have the old root moved into its own .gazette/cache/output/.
-  const flag = `${values.public !== undefined ? '--public' : '--out'} ${path.relative(io.cwd, out) || '.'}`;
+  const outShown = path.relative(io.cwd, out) || '.';
+  const flag =
+    values.public !== undefined
+      ? `--public ${outShown}`
+      : values.out !== undefined
+        ? `--out ${outShown}`
+        : `the output folder ${outShown}`;
   if (holds(out, root))
     throw usageError(`${flag} holds the root (${root}); the output folder is replaced by each build`, USAGE);
   // Nor inside what the build reads or keeps: --out .gazette would delete the send journal and

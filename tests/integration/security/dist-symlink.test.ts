@@ -47,17 +47,18 @@ describe('attack: dist/ committed as a symbolic link', () => {
     expect(statSync(path.join(home, '.ssh', 'id_ed25519')).nlink).toBe(1);
   });
 
-  it('does not publish the root itself when dist links to it', async () => {
+  it('refuses a dist that links to the root itself (nothing published, nothing lost)', async () => {
     const root = await sample();
     writeFileSync(path.join(root, '.env'), 'GAZETTE_SECRET=do-not-publish\n');
     symlinkSync('.', path.join(root, 'dist'));
+    // dist/ is then the root itself: the build refuses it (it replaces its output folder whole).
     const r = await gz(['build', '--root', root, '--quiet']);
-    expect(r.code, r.stderr).toBe(0);
-    const dist = path.join(root, 'dist');
-    expect(lstatSync(dist).isSymbolicLink()).toBe(false);
-    expect(existsSync(path.join(dist, 'content'))).toBe(false);
-    expect(existsSync(path.join(dist, '.gazette'))).toBe(false);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/the output folder \S*dist holds the root/);
+    expect(lstatSync(path.join(root, 'dist')).isSymbolicLink()).toBe(true);
+    expect(existsSync(path.join(root, 'content', 'publication.yml'))).toBe(true);
     expect(existsSync(path.join(root, '.env'))).toBe(true);
+    expect(existsSync(path.join(root, 'archive'))).toBe(false);
   });
 
   it('carries over no email images through a dist/assets/email that is a link (a --issue build)', async () => {
