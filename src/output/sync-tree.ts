@@ -27,26 +27,28 @@ export type Wanted = Uint8Array | { from: string };
 export function syncTree(dir: string, files: Map<string, Wanted>, previous?: string): void {
   const have = listFolder(dir);
   const needed = new Set<string>();
+  for (const rel of files.keys()) markParents(rel, needed);
+  // What this output does not have goes first, files then folders (deepest first), before
+  // anything is written: on a disk that ignores case (macOS, Windows) `Logo.png` and `logo.png`
+  // are one entry, and removing the old name afterwards would remove the new file.
+  for (const rel of have.files)
+    if (!files.has(rel)) {
+      unlinkSync(path.join(dir, ...rel.split('/')));
+      have.files.delete(rel);
+    }
+  for (const rel of [...have.dirs].sort((a, b) => b.length - a.length))
+    if (!needed.has(rel)) {
+      rmSync(path.join(dir, ...rel.split('/')), { recursive: true, force: true });
+      have.dirs.delete(rel);
+    }
   for (const [rel, want] of files) {
     const dest = path.join(dir, ...rel.split('/'));
     const bytes = want instanceof Uint8Array ? want : readFileSync(want.from);
-    if (have.files.has(rel) && sameBytes(dest, bytes)) {
-      markParents(rel, needed);
-      continue;
-    }
+    if (have.files.has(rel) && sameBytes(dest, bytes)) continue;
     if (have.files.delete(rel)) unlinkSync(dest);
-    if (have.dirs.delete(rel)) {
-      rmSync(dest, { recursive: true, force: true });
-      // What was under it went with it: unlinking those later would fail (ENOTDIR) under the file.
-      for (const set of [have.files, have.dirs]) for (const p of set) if (p.startsWith(`${rel}/`)) set.delete(p);
-    }
-    ensureParents(dir, rel, have, needed);
+    ensureParents(dir, rel, have);
     if (!(previous && linkIfSame(path.join(previous, ...rel.split('/')), dest, bytes))) writeFileSync(dest, bytes);
   }
-  // What the earlier output had and this one does not: files, then folders, deepest first.
-  for (const rel of have.files) if (!files.has(rel)) unlinkSync(path.join(dir, ...rel.split('/')));
-  for (const rel of [...have.dirs].sort((a, b) => b.length - a.length))
-    if (!needed.has(rel)) rmSync(path.join(dir, ...rel.split('/')), { recursive: true, force: true });
 }
 
 /** Every file and folder under `dir`, relative; anything else (a link) is removed on sight. */
@@ -76,16 +78,13 @@ function markParents(rel: string, needed: Set<string>): void {
   }
 }
 
-/** The folders above `rel`, made where missing (a file in the way of one is removed first). */
-function ensureParents(dir: string, rel: string, have: { files: Set<string>; dirs: Set<string> }, needed: Set<string>) {
+/** The folders above `rel`, made where missing (the unwanted ones, files too, are gone by now). */
+function ensureParents(dir: string, rel: string, have: { files: Set<string>; dirs: Set<string> }) {
   const parts = rel.split('/');
   for (let i = 1; i < parts.length; i++) {
     const parent = parts.slice(0, i).join('/');
-    needed.add(parent);
     if (have.dirs.has(parent)) continue;
-    const abs = path.join(dir, ...parts.slice(0, i));
-    if (have.files.delete(parent)) unlinkSync(abs);
-    mkdirSync(abs);
+    mkdirSync(path.join(dir, ...parts.slice(0, i)), { recursive: true });
     have.dirs.add(parent);
   }
 }
