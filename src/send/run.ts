@@ -89,8 +89,12 @@ export async function sendLoop(o: SendLoopOptions): Promise<SendLoopResult> {
   // When the buffer's rows were last checked against the suppression list as a batch (0: never).
   let checkedAt = 0;
   // Outcomes are written in batches of this many (or after FLUSH_DELAY_MS): a transaction per
-  // reply was most of the journal's cost. They count toward the in-flight window until written.
-  const flushAt = Math.max(1, o.concurrency);
+  // reply was most of the journal's cost. They count toward the in-flight window until written,
+  // and the loop goes on starting messages while a batch is written (a PostgreSQL commit that
+  // takes a while must not leave connections idle): half the connections, so the other half of
+  // the window keeps every connection busy meanwhile.
+  const flushAt = Math.max(1, Math.ceil(o.concurrency / 2));
+  let flushing: Promise<unknown> | undefined;
   let streak = 0;
   let wake: (() => void) | undefined;
   const notify = () => {
@@ -209,7 +213,11 @@ export async function sendLoop(o: SendLoopOptions): Promise<SendLoopResult> {
   let waiting: Waiting = { heldByOthers: 0, retries: [], retryCount: 0 };
   try {
     for (;;) {
-      if (o.journal.unflushed() >= flushAt) await store(() => o.journal.flush());
+      if (!flushing && o.journal.unflushed() >= flushAt)
+        flushing = store(() => o.journal.flush()).finally(() => {
+          flushing = undefined;
+          notify();
+        });
       // A 250 not yet written counts as in flight: if the worker dies now it is sent again, so
       // the window a crash can duplicate stays maxInFlight.
       while (!stop && progress.inFlight + o.journal.unflushed() < maxInFlight) {
