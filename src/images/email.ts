@@ -4,6 +4,7 @@ import path from 'node:path';
 import { type BuildCache, contentHash } from '../cache/build-cache.js';
 import type { Diagnostic, EmailImage } from '../types.js';
 import { type ImageFacts, type ImageSource, loadSharp, readImage } from './facts.js';
+import { type Copy, storedCopy, storedFacts } from './stored.js';
 
 /** Where the email copies of local images go, under dist/ and under publication.url. */
 export const EMAIL_IMAGE_DIR = 'assets/email';
@@ -28,8 +29,6 @@ export interface ImageInput {
   rel: string;
   state: string;
 }
-
-type Copy = Omit<EmailImage, 'display' | 'source'>;
 
 /**
  * Email copies of the local images an email shows: `<img src="<publication.url>/...">` whose path
@@ -60,7 +59,8 @@ export async function emailImages(
     if (!local.source) continue;
     let facts: ImageFacts;
     try {
-      facts = await local.source.facts();
+      const source = local.source;
+      facts = await storedFacts(source, o.cache, () => source.facts());
     } catch {
       continue; // not an image: left to the image and link checks
     }
@@ -150,7 +150,8 @@ async function emailCopy(
   cache?: BuildCache,
 ): Promise<Copy> {
   const width = Math.min(facts.width, displayWidth * 2);
-  const make = () => encodeCopy(source.data, rel, facts, width, cache);
+  const make = () =>
+    storedCopy(source, stemOf(rel), width, cache, () => encodeCopy(source.data, rel, facts, width, cache));
   // One table per width: the same image shown at two widths (a feature and a teaser, an issue
   // and the article's page) kept only the last one and re-encoded both on every rebuild.
   const image = await (cache ? cache.derive(`email-copy@${width}`, source, '', make) : make());
@@ -180,19 +181,24 @@ async function encodeCopy(
         .jpeg({ quality: 80, mozjpeg: true, progressive: true })
         .toBuffer({ resolveWithObject: true });
   const hash = createHash('sha256').update(encoded.data).digest('hex').slice(0, 12);
-  const stem =
-    path.posix
-      .basename(rel)
-      .replace(/\.[^.]+$/, '')
-      .replace(/[^\w-]+/g, '-') || 'image';
   const image = {
-    path: `${EMAIL_IMAGE_DIR}/${stem}-${hash}.${asPng ? 'png' : 'jpg'}`,
+    path: `${EMAIL_IMAGE_DIR}/${stemOf(rel)}-${hash}.${asPng ? 'png' : 'jpg'}`,
     contents: encoded.data,
     pixels: { width: encoded.info.width, height: encoded.info.height },
     before: facts.bytes,
     after: encoded.data.length,
   };
   return image;
+}
+
+/** The copy's name before its hash: the source's file name, safe for a URL. */
+function stemOf(rel: string): string {
+  return (
+    path.posix
+      .basename(rel)
+      .replace(/\.[^.]+$/, '')
+      .replace(/[^\w-]+/g, '-') || 'image'
+  );
 }
 
 function attr(tag: string, name: string): string | undefined {

@@ -88,6 +88,17 @@ describe('the persistent build cache', () => {
     expect(warm.output).toEqual((await buildOne(root, { persistent: false })).output);
   });
 
+  it("re-renders an edited article's issue in a new process without measuring or encoding its unchanged images", async () => {
+    const root = await sample();
+    const cold = await buildOne(root);
+    expect(cold.stats.imageEncodes).toBeGreaterThan(0);
+    await editFile(root, 'content/articles/kazakhstan-joins-abraham-accords.md', (s) => `${s}\nOne more line.\n`);
+    const edited = await buildOne(root);
+    expect(edited.stats).toMatchObject({ mjmlCompiles: 1, persistentMisses: 1, imageEncodes: 0 });
+    expect(edited.output.images).toEqual(cold.output.images);
+    expect(edited.output).toEqual((await buildOne(root, { persistent: false })).output);
+  });
+
   it.each(EDITS)('never serves a stale issue: editing the %s renders it again', async (_kind, edit) => {
     const root = await sample();
     const before = await buildOne(root);
@@ -115,9 +126,11 @@ describe('the persistent build cache', () => {
   it('ignores corrupt, truncated and half-written entries and rewrites them', async () => {
     const root = await sample();
     const good = await buildOne(root);
+    // The render's entry (the others hold the images' facts and copies, src/images/stored.ts).
     const entries = (readdirSync(cacheDir(root), { recursive: true }) as string[])
       .filter((f) => f.endsWith('.json'))
-      .map((f) => path.join(cacheDir(root), f));
+      .map((f) => path.join(cacheDir(root), f))
+      .filter((f) => readFileSync(f, 'utf8').includes('"rendered"'));
     expect(entries).toHaveLength(1);
     const whole = readFileSync(entries[0]!, 'utf8');
     for (const broken of [
@@ -197,8 +210,17 @@ describe('the persistent build cache', () => {
       const r = await buildIssue({ root, issue: FEATURE, cache, rules: 'all', check });
       return r.diagnostics;
     };
+    // The render's entry and its findings (a JSON array); the images' facts and copies aside.
     const entries = () =>
-      (readdirSync(cacheDir(root), { recursive: true }) as string[]).filter((f) => f.endsWith('.json'));
+      (readdirSync(cacheDir(root), { recursive: true }) as string[])
+        .filter((f) => f.endsWith('.json'))
+        .map((f) =>
+          readFileSync(path.join(cacheDir(root), f), 'utf8')
+            .split('\n')
+            .slice(1)
+            .join('\n'),
+        )
+        .filter((body) => body.startsWith('[') || body.includes('"rendered"'));
     const plain = await checked(false);
     const withSample = await checked(false, { subscribers: sampleCsv });
     // The sample changes the findings (a column the template does not use), so a shared entry would show.
