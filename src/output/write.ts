@@ -102,6 +102,7 @@ export async function writeBuild(result: BuildResult, outDir: string, options: W
   };
   const parent = path.dirname(out);
   await mkdir(parent, { recursive: true });
+  await removeAbandoned(parent, path.basename(out));
   const tag = `${process.pid}-${randomBytes(4).toString('hex')}`;
   const tmp = path.join(parent, `.${path.basename(out)}.tmp-${tag}`);
   const old = path.join(parent, `.${path.basename(out)}.old-${tag}`);
@@ -179,6 +180,41 @@ async function claim(from: string, to: string): Promise<boolean> {
   if ((await lstat(to)).isDirectory()) return true;
   await unlink(to);
   return false;
+}
+
+/**
+ * The temporary folders of builds that were killed before they could swap theirs in or remove
+ * the old one (`.dist.tmp-<pid>-<tag>`, `.dist.old-<pid>-<tag>`, each a whole output): removed once
+ * their process is gone and they are ten minutes old (a build on another machine sharing the
+ * folder has a pid this one cannot see).
+ */
+async function removeAbandoned(parent: string, base: string): Promise<void> {
+  const pattern = new RegExp(`^\\.${base.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\.(?:tmp|old)-(\\d+)-[0-9a-f]{8}$`);
+  let names: string[];
+  try {
+    names = await readdir(parent);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    const pid = Number(pattern.exec(name)?.[1]);
+    if (!pid || pid === process.pid || alive(pid)) continue;
+    const at = path.join(parent, name);
+    const st = await lstat(at).catch(() => undefined);
+    if (st && Date.now() - st.mtimeMs > ABANDONED_AFTER_MS) await rm(at, { recursive: true, force: true });
+  }
+}
+
+const ABANDONED_AFTER_MS = 10 * 60_000;
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    // EPERM: it exists, as another user's process.
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
 
 /** What the content publishes now (undefined when the build has no content to tell). */

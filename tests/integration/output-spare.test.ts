@@ -7,8 +7,10 @@ import {
   rmSync,
   statSync,
   symlinkSync,
+  utimesSync,
   writeFileSync,
 } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { gz } from '../helpers/run.js';
@@ -172,5 +174,29 @@ describe('the output spare, where .gazette/cache is a link', () => {
     await build(root);
     expect(existsSync(path.join(elsewhere, 'output'))).toBe(false);
     expect(tree(path.join(root, 'dist'))).toEqual(await fresh(root));
+  });
+
+  it('removes the temporary folders a killed build left behind, once their process is gone and they are old', async () => {
+    const root = await sample();
+    // A pid that was alive a moment ago and is not any more.
+    const child = spawnSync(process.execPath, ['-e', 'console.log(process.pid)'], { encoding: 'utf8' });
+    const dead = Number(child.stdout.trim());
+    const made = (name: string, ageMs: number) => {
+      const dir = path.join(root, name);
+      mkdirSync(path.join(dir, 'some-issue'), { recursive: true });
+      writeFileSync(path.join(dir, 'some-issue', 'email.html'), 'half-written');
+      const t = new Date(Date.now() - ageMs);
+      utimesSync(dir, t, t);
+      return dir;
+    };
+    const abandoned = made(`.dist.tmp-${dead}-deadbeef`, 3_600_000);
+    const abandonedOld = made(`.dist.old-${dead}-0badcafe`, 3_600_000);
+    const recent = made(`.dist.tmp-${dead}-12345678`, 0); // maybe a build on another machine
+    const running = made(`.dist.tmp-${process.pid}-abcdef01`, 3_600_000); // this process: alive
+    const unrelated = made('.dist.tmp-notours', 3_600_000);
+    await build(root);
+    expect(existsSync(abandoned)).toBe(false);
+    expect(existsSync(abandonedOld)).toBe(false);
+    for (const kept of [recent, running, unrelated]) expect(existsSync(kept)).toBe(true);
   });
 });
