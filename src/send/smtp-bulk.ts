@@ -10,7 +10,8 @@ export type { BulkTarget, SmtpError } from './smtp-error.js';
 // transport.ts classifies them as it classifies nodemailer's. Everything else (TLS, STARTTLS,
 // AUTH, servers without PIPELINING) stays with nodemailer: see smtpTransport.
 
-interface Job {
+/** One message for a connection (queued by smtp-pool.ts). */
+export interface Job {
   from: string;
   to: string;
   /** The DATA bytes (smtp-wire.ts dataPieces), written in one go. */

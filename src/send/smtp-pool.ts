@@ -1,4 +1,4 @@
-import { BulkConnection, type BulkTarget, type SmtpError } from './smtp-bulk.js';
+import { BulkConnection, type BulkTarget, type Job, type SmtpError } from './smtp-bulk.js';
 
 // Up to `max` BulkConnections to one server, each given one message at a time. A connection
 // could take the next envelope right behind a message's data (RFC 2920), but a server that leaves
@@ -9,14 +9,6 @@ import { BulkConnection, type BulkTarget, type SmtpError } from './smtp-bulk.js'
 // message opens a new one. close() waits for the messages in flight, then says QUIT on each.
 
 const DEPTH = 1;
-
-interface Job {
-  from: string;
-  to: string;
-  data: Buffer[];
-  resolve(response: string): void;
-  reject(err: SmtpError): void;
-}
 
 export class BulkPool {
   private conns: BulkConnection[] = [];

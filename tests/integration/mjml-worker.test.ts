@@ -1,9 +1,10 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { gz } from '../helpers/run.js';
 import { REPO } from '../helpers/root.js';
 import { useSample } from '../helpers/sample.js';
+import { fileTree } from '../helpers/tree.js';
 import { envWith, runCli } from '../helpers/cli.js';
 
 // The compile worker (src/render/mjml-engine.ts): the compiled lib/ is what starts it (a worker
@@ -18,15 +19,6 @@ type Run = typeof import('../../src/render/mjml-run.js');
 
 const VALID = `<mjml><mj-body><mj-section><mj-column><mj-text>Hello & welcome</mj-text></mj-column></mj-section></mj-body></mjml>`;
 const INVALID = `<mjml><mj-body><mj-section><mj-column><mj-text colour="red">x</mj-text></mj-column></mj-section></mj-body></mjml>`;
-
-function tree(dir: string): Record<string, string> {
-  return Object.fromEntries(
-    (readdirSync(dir, { recursive: true }) as string[])
-      .filter((f) => statSync(path.join(dir, f)).isFile())
-      .sort()
-      .map((f) => [f, readFileSync(path.join(dir, f)).toString('base64')]),
-  );
-}
 
 describe('the MJML compile worker', () => {
   it('compiles to the same bytes and the same errors as in-process', async () => {
@@ -61,9 +53,9 @@ describe('the MJML compile worker', () => {
     expect(bin.code, bin.stderr).toBe(0);
     const inProcess = await gz(['build', '--root', root, '--quiet', '--no-cache', '--out', 'in-process']);
     expect(inProcess.code, inProcess.stderr).toBe(0);
-    const expected = tree(path.join(root, 'in-process'));
+    const expected = fileTree(path.join(root, 'in-process'));
     expect(Object.keys(expected).length).toBeGreaterThan(10);
-    expect(tree(path.join(root, 'by-worker'))).toEqual(expected);
+    expect(fileTree(path.join(root, 'by-worker'))).toEqual(expected);
   });
 
   it('reports a template that does not compile at its line, through the worker', async () => {

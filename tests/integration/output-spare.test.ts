@@ -15,6 +15,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { gz } from '../helpers/run.js';
 import { useSample } from '../helpers/sample.js';
+import { fileTree } from '../helpers/tree.js';
 
 // `gazette build` fills its fresh output folder from the output before last (kept under
 // .gazette/cache/output/) and hard-links unchanged files to the live output. Whatever that spare
@@ -25,15 +26,6 @@ const sample = useSample();
 const FEATURE = 'kazakhstan-abraham-accords';
 const ARTICLE = 'content/articles/kazakhstan-joins-abraham-accords.md';
 
-function tree(dir: string): Record<string, string> {
-  return Object.fromEntries(
-    (readdirSync(dir, { recursive: true }) as string[])
-      .filter((f) => statSync(path.join(dir, f)).isFile())
-      .sort()
-      .map((f) => [f, readFileSync(path.join(dir, f)).toString('base64')]),
-  );
-}
-
 async function build(root: string, ...extra: string[]): Promise<void> {
   const r = await gz(['build', '--root', root, '--quiet', ...extra]);
   expect(r.code, r.stderr).toBe(0);
@@ -43,7 +35,7 @@ async function build(root: string, ...extra: string[]): Promise<void> {
 async function fresh(root: string): Promise<Record<string, string>> {
   rmSync(path.join(root, 'reference'), { recursive: true, force: true });
   await build(root, '--no-cache', '--out', 'reference');
-  return tree(path.join(root, 'reference'));
+  return fileTree(path.join(root, 'reference'));
 }
 
 const spares = (root: string) => {
@@ -59,12 +51,12 @@ describe('the output spare', () => {
     await build(root); // the first output becomes the spare
     expect(spares(root)).toHaveLength(1);
     const spare = path.join(root, '.gazette', 'cache', 'output', spares(root)[0]!);
-    expect(tree(dist)).toEqual(await fresh(root));
+    expect(fileTree(dist)).toEqual(await fresh(root));
 
     // An edit: the spare (two builds old) has the old article; the new output must not.
     writeFileSync(path.join(root, ARTICLE), `${readFileSync(path.join(root, ARTICLE), 'utf8')}\nA new closing line.\n`);
     await build(root);
-    expect(tree(dist)).toEqual(await fresh(root));
+    expect(fileTree(dist)).toEqual(await fresh(root));
     expect(readFileSync(path.join(dist, FEATURE, 'email.txt'), 'utf8')).toContain('A new closing line.');
 
     // An issue deleted from content/: its folder leaves dist/ though the spare still has it.
@@ -73,7 +65,7 @@ describe('the output spare', () => {
     rmSync(path.join(root, 'content', 'issues', `${gone}.md`));
     await build(root);
     expect(existsSync(path.join(dist, gone))).toBe(false);
-    expect(tree(dist)).toEqual(await fresh(root));
+    expect(fileTree(dist)).toEqual(await fresh(root));
 
     // The spare tampered with: a file edited, a stray file, a link out, a file where a folder goes.
     await build(root); // make sure a spare is there
@@ -85,7 +77,7 @@ describe('the output spare', () => {
     rmSync(path.join(spare, 'assets'), { recursive: true, force: true });
     writeFileSync(path.join(spare, 'assets'), 'a file, not a folder');
     await build(root);
-    expect(tree(dist)).toEqual(await fresh(root));
+    expect(fileTree(dist)).toEqual(await fresh(root));
     // Eleven builds in a row: over the 30 s default on a loaded 2-core machine (load 10-12).
   }, 120_000);
 
@@ -101,7 +93,7 @@ describe('the output spare', () => {
     writeFileSync(email, 'edited in place');
     await build(root);
     expect(readFileSync(email, 'utf8')).toBe(before);
-    expect(tree(dist)).toEqual(await fresh(root));
+    expect(fileTree(dist)).toEqual(await fresh(root));
   });
 
   it('leaves unchanged files as they were (same inode and mtime) and keeps folders nobody built', async () => {
@@ -142,7 +134,7 @@ describe('the output spare', () => {
     expect(readdirSync(victim)).toEqual(['thesis.tex']);
     expect(readFileSync(path.join(victim, 'thesis.tex'), 'utf8')).toBe('years of work');
     expect(lstatSync(path.join(root, 'dist')).isSymbolicLink()).toBe(false);
-    expect(tree(path.join(root, 'dist'))).toEqual(await fresh(root));
+    expect(fileTree(path.join(root, 'dist'))).toEqual(await fresh(root));
   });
 });
 
@@ -173,7 +165,7 @@ describe('the output spare, where .gazette/cache is a link', () => {
     await build(root);
     await build(root);
     expect(existsSync(path.join(elsewhere, 'output'))).toBe(false);
-    expect(tree(path.join(root, 'dist'))).toEqual(await fresh(root));
+    expect(fileTree(path.join(root, 'dist'))).toEqual(await fresh(root));
   });
 
   it('removes the temporary folders a killed build left behind, once their process is gone and they are old', async () => {

@@ -9,6 +9,7 @@ import { writeBuild } from '../../src/output/write.js';
 import { buildIssue } from '../../src/pipeline/build.js';
 import { REPO } from '../helpers/root.js';
 import { useSample } from '../helpers/sample.js';
+import { fileTree } from '../helpers/tree.js';
 import { gz } from '../helpers/run.js';
 
 // The build cache under .gazette/cache/: never stale (every kind of input edited), skips MJML
@@ -165,26 +166,15 @@ describe('the persistent build cache', () => {
 
   it('gazette build writes the same bytes from the cache as with --no-cache, and --no-cache leaves no cache', async () => {
     const root = await sample();
-    const tree = (dir: string) =>
-      Object.fromEntries(
-        (readdirSync(dir, { recursive: true }) as string[]).sort().flatMap((f) => {
-          const abs = path.join(dir, f);
-          try {
-            return [[f, readFileSync(abs).toString('base64')]];
-          } catch {
-            return []; // a folder
-          }
-        }),
-      );
     expect((await gz(['build', '--root', root, '--quiet', '--no-cache', '--out', 'plain'])).code).toBe(0);
     expect(existsSync(cacheDir(root))).toBe(false);
     expect((await gz(['build', '--root', root, '--quiet', '--out', 'first'])).code).toBe(0);
     expect(existsSync(cacheDir(root))).toBe(true);
     expect((await gz(['build', '--root', root, '--quiet', '--out', 'cached'])).code).toBe(0);
-    const plain = tree(path.join(root, 'plain'));
+    const plain = fileTree(path.join(root, 'plain'));
     expect(Object.keys(plain).length).toBeGreaterThan(10);
-    expect(tree(path.join(root, 'first'))).toEqual(plain);
-    expect(tree(path.join(root, 'cached'))).toEqual(plain);
+    expect(fileTree(path.join(root, 'first'))).toEqual(plain);
+    expect(fileTree(path.join(root, 'cached'))).toEqual(plain);
   });
 
   it('serves the article pages of the site from the cache too', async () => {
