@@ -82,6 +82,7 @@ export async function main(argv: string[]): Promise<void> {
     env: process.env,
     cwd: process.cwd(),
     signal: stop.signal,
+    snapshot: snapshotBlob(process.execArgv),
   };
   // `gazette check | head`: the reader left. Like other CLIs, finish quietly instead of dying on
   // an unhandled EPIPE with a stack trace halfway through (a build still writes dist/).
@@ -112,6 +113,12 @@ export async function main(argv: string[]): Promise<void> {
   process.exit(code);
 }
 
+/** The blob of `node --snapshot-blob FILE` (src/snapshot/launch.ts starts build and check so). */
+function snapshotBlob(execArgv: string[]): string | undefined {
+  const at = execArgv.indexOf('--snapshot-blob');
+  return at >= 0 ? execArgv[at + 1] : execArgv.find((a) => a.startsWith('--snapshot-blob='))?.slice(16);
+}
+
 /** Runs one command line with the given io and returns the exit code; never exits. */
 export async function run(argv: string[], io: CommandIo): Promise<number> {
   const [name, ...rest] = argv;
@@ -120,9 +127,8 @@ export async function run(argv: string[], io: CommandIo): Promise<number> {
     return name ? 0 : 1;
   }
   if (name === '--version' || name === '-v') {
-    const { readFile } = await import('node:fs/promises');
-    const pkg = JSON.parse(await readFile(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
-    io.stdout.write(pkg.version + '\n');
+    const { gazetteVersion } = await import('./cache/persistent.js');
+    io.stdout.write(gazetteVersion() + '\n');
     return 0;
   }
   const command = COMMANDS[name];

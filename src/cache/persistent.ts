@@ -160,7 +160,8 @@ export function toolStamp(): string {
   ].join(' ');
 }
 
-function gazetteVersion(): string {
+/** Gazette's version, from its package.json. */
+export function gazetteVersion(): string {
   try {
     const require = createRequire(import.meta.url);
     return (require('../../package.json') as { version: string }).version;

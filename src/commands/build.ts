@@ -113,6 +113,7 @@ export async function run(argv: string[], io: CommandIo): Promise<number> {
     io.stdout.write(
       `Open ${rel(path.join(out, result.issues[0]!.issue.slug, 'email.html'))} in a browser, or run \`npx gazette preview\` for a live preview.\n`,
     );
+    if (values.verbose && io.snapshot) io.stdout.write(`Started from the startup snapshot ${io.snapshot}\n`);
   }
   return 0;
 }

@@ -26,6 +26,8 @@ export interface CommandIo {
   signal?: AbortSignal;
   /** A compile worker already loading mjml (main() starts one for commands that compile); absent: in-process. */
   mjml?: MjmlEngine;
+  /** The startup snapshot this process started from (src/snapshot/), if any: `build --verbose` says so. */
+  snapshot?: string;
 }
 
 /** A command: parses its own arguments and returns the exit code. Only main() exits. */

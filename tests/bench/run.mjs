@@ -48,6 +48,15 @@ if (tsc.status !== 0) {
   process.stderr.write('bench: tsc failed; fix the build first.\n');
   process.exit(1);
 }
+// The startup snapshot of build and check is made from lib/ as tsc just left it (as `npm ci` does).
+const snapshot = spawnSync(process.execPath, [path.join(REPO, 'scripts', 'build-snapshot.mjs')], {
+  cwd: REPO,
+  stdio: 'inherit',
+});
+if (snapshot.status !== 0) {
+  process.stderr.write('bench: the startup snapshot did not build; fix it first (scripts/build-snapshot.mjs).\n');
+  process.exit(1);
+}
 
 const machine = {
   cpus: os.cpus().length,

@@ -48,7 +48,7 @@ beforeAll(async () => {
   // in use by other test files, which prepare's `rm -rf lib` would pull from under them.
   const stage = path.join(tmp, 'clone');
   await timed('pack', async () => {
-    for (const f of ['package.json', 'tsconfig.json', 'README.md', 'LICENSE', 'bin', 'templates', 'src'])
+    for (const f of ['package.json', 'tsconfig.json', 'README.md', 'LICENSE', 'bin', 'templates', 'src', 'scripts'])
       await cp(path.join(REPO, f), path.join(stage, f), { recursive: true });
     await symlink(path.join(REPO, 'node_modules'), path.join(stage, 'node_modules'), 'dir');
     const { stdout } = await exec('npm', ['pack', '--json', '--pack-destination', tmp], {

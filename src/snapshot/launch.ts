@@ -1,0 +1,42 @@
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { freshBlob } from './stamp.js';
+
+/**
+ * The commands that start from the startup snapshot: the ones editors and CI run cold, many times
+ * a day. Long-running commands (preview, serve, send) keep their ordinary start: they pay it once.
+ */
+const SNAPSHOT_COMMANDS = new Set(['build', 'check']);
+
+/**
+ * Runs `gazette <argv>` from the startup snapshot in lib/snapshot/ (scripts/build-snapshot.mjs)
+ * when the command is one that gains from it and the blob is fresh; resolves to false otherwise,
+ * and the caller runs lib/cli.js itself. `GAZETTE_SNAPSHOT=off` never uses it; a folder path uses
+ * the blob there (tests).
+ */
+export function launch(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<boolean> {
+  const setting = env.GAZETTE_SNAPSHOT;
+  if (setting === 'off' || !SNAPSHOT_COMMANDS.has(argv[0] ?? '')) return Promise.resolve(false);
+  const here = path.dirname(fileURLToPath(import.meta.url));
+  const blob = freshBlob(path.resolve(here, '..'), setting ? path.resolve(setting) : here);
+  if (!blob) return Promise.resolve(false);
+  const child = spawn(process.execPath, [...process.execArgv, '--snapshot-blob', blob, ...argv], { stdio: 'inherit' });
+  // A signal sent to this process alone (`kill`, a CI runner's timeout) reaches the command too;
+  // Ctrl-C reaches both already, and the command decides.
+  const forward = (signal: NodeJS.Signals) => child.kill(signal);
+  const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+  for (const s of signals) process.on(s, forward);
+  return new Promise((resolve) => {
+    child.on('error', () => {
+      for (const s of signals) process.off(s, forward);
+      resolve(false);
+    });
+    child.on('exit', (code, signal) => {
+      for (const s of signals) process.off(s, forward);
+      if (signal) process.kill(process.pid, signal);
+      else process.exitCode = code ?? 1;
+      resolve(true);
+    });
+  });
+}
