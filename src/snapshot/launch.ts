@@ -10,6 +10,15 @@ import { freshBlob } from './stamp.js';
 const SNAPSHOT_COMMANDS = new Set(['build', 'check']);
 
 /**
+ * Whether Node runs with the options the blob was built with (none): V8 refuses a snapshot made
+ * under other flags (`--max-old-space-size` in NODE_OPTIONS is common) and exits before Gazette
+ * runs. The profiler's flags are Node's own and change nothing the blob holds.
+ */
+function plainNode(env: NodeJS.ProcessEnv): boolean {
+  return !env.NODE_OPTIONS?.trim() && process.execArgv.every((a) => /^--cpu-prof/.test(a));
+}
+
+/**
  * Runs `gazette <argv>` from the startup snapshot in lib/snapshot/ (scripts/build-snapshot.mjs)
  * when the command is one that gains from it and the blob is fresh; resolves to false otherwise,
  * and the caller runs lib/cli.js itself. `GAZETTE_SNAPSHOT=off` never uses it; a folder path uses
@@ -17,7 +26,7 @@ const SNAPSHOT_COMMANDS = new Set(['build', 'check']);
  */
 export function launch(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<boolean> {
   const setting = env.GAZETTE_SNAPSHOT;
-  if (setting === 'off' || !SNAPSHOT_COMMANDS.has(argv[0] ?? '')) return Promise.resolve(false);
+  if (setting === 'off' || !SNAPSHOT_COMMANDS.has(argv[0] ?? '') || !plainNode(env)) return Promise.resolve(false);
   const here = path.dirname(fileURLToPath(import.meta.url));
   const blob = freshBlob(path.resolve(here, '..'), setting ? path.resolve(setting) : here);
   if (!blob) return Promise.resolve(false);

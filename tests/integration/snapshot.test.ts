@@ -78,6 +78,17 @@ describe('gazette build and check from the startup snapshot', () => {
     }
   }, 120_000);
 
+  it('is not used under V8 options it was not built with, which would make Node refuse it', async () => {
+    const root = await sample();
+    const r = await runCli(['build', '--root', root, '--verbose'], {
+      ...env(dir),
+      NODE_OPTIONS: '--max-old-space-size=4096',
+    });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).not.toContain('startup snapshot');
+    expect(r.stderr).not.toContain('Failed to load the startup snapshot');
+  }, 120_000);
+
   it('passes a SIGTERM sent to bin/gazette.js on to the command, and exits by it', async () => {
     const { root, cleanup } = await copySample();
     try {
