@@ -17,9 +17,14 @@ export interface RenderOutcome {
   inputs: ImageInput[];
 }
 
+/** The rendered texts, stored as raw bytes beside the entry's JSON (PersistentCache.putWithTexts), in this order. */
+const TEXTS = ['mjml', 'html', 'text', 'webHtml'] as const;
+
 interface Entry {
   /** Images by the hash of their bytes, stored apart (PersistentCache.putBlob). */
-  rendered: Omit<RenderedPart, 'fill' | 'images'> & { images: (Omit<EmailImage, 'contents'> & { blob: string })[] };
+  rendered: Omit<RenderedPart, 'fill' | 'images' | (typeof TEXTS)[number]> & {
+    images: (Omit<EmailImage, 'contents'> & { blob: string })[];
+  };
   diagnostics: Diagnostic[];
   inputs: ImageInput[];
 }
@@ -72,8 +77,11 @@ export async function replay(
   content: Content,
   cache: BuildCache,
 ): Promise<RenderOutcome | undefined> {
-  const entry = (await persistent.get(key)) as Entry | undefined;
+  const stored = persistent.getWithTexts(key);
+  const entry = stored?.value as Entry | undefined;
   if (!entry?.rendered || !Array.isArray(entry.inputs) || !Array.isArray(entry.diagnostics)) return undefined;
+  if (stored!.texts.length !== TEXTS.length) return undefined;
+  const [mjml, html, text, webHtml] = stored!.texts as [string, string, string, string];
   if (!Array.isArray(entry.rendered.images) || entry.rendered.images.some((i) => typeof i.blob !== 'string'))
     return undefined;
   for (const input of entry.inputs)
@@ -90,9 +98,13 @@ export async function replay(
   return {
     rendered: {
       ...rendered,
+      mjml,
+      html,
+      text,
+      webHtml,
       // The same publication object as the rest of the build (its hash is part of the key).
       issue: { ...rendered.issue, publication: content.publication },
-      fill: { html: compileFill(rendered.html, 'html'), text: compileFill(rendered.text, 'text') },
+      fill: { html: compileFill(html, 'html'), text: compileFill(text, 'text') },
       images,
     },
     diagnostics: entry.diagnostics,
@@ -103,7 +115,7 @@ export async function replay(
 /** Stores a render under `key` (nothing for a render that failed: it is made again next time). */
 export async function record(persistent: PersistentCache, key: string, outcome: RenderOutcome): Promise<void> {
   if (!outcome.rendered) return;
-  const { fill: _fill, images, ...rest } = outcome.rendered;
+  const { fill: _fill, images, mjml, html, text, webHtml, ...rest } = outcome.rendered;
   const stored: Entry['rendered']['images'] = [];
   for (const { contents, ...image } of images ?? [])
     stored.push({ ...image, blob: await persistent.putBlob(contents) });
@@ -112,5 +124,5 @@ export async function record(persistent: PersistentCache, key: string, outcome: 
     diagnostics: outcome.diagnostics,
     inputs: outcome.inputs,
   };
-  await persistent.put(key, entry);
+  await persistent.putWithTexts(key, entry, [mjml, html, text, webHtml]);
 }

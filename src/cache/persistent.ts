@@ -6,7 +6,7 @@ import path from 'node:path';
 import { contentHash } from './build-cache.js';
 
 /** Bumped when the entry layout changes; part of every key. */
-const FORMAT = 'gazette-cache-2';
+const FORMAT = 'gazette-cache-3';
 
 /**
  * The build cache on disk (`<root>/.gazette/cache/`, DESIGN §10): one file per rendered issue,
@@ -48,6 +48,15 @@ export class PersistentCache {
    * through the thread pool left the main thread idle for longer than the read itself.
    */
   async get(key: string): Promise<unknown> {
+    return this.getWithTexts(key)?.value;
+  }
+
+  /**
+   * An entry written by putWithTexts: its value and its texts. Texts are stored as their raw
+   * bytes after the JSON, not inside it: a rendered issue is mostly HTML, which JSON escapes on
+   * every quote and JSON.parse then scans character by character.
+   */
+  getWithTexts(key: string): { value: unknown; texts: string[] } | undefined {
     let raw: Buffer;
     try {
       raw = readFileSync(this.file(key));
@@ -62,7 +71,19 @@ export class PersistentCache {
     const body = raw.subarray(nl + 1);
     if (format !== FORMAT || sum !== contentHash(body)) return undefined;
     try {
-      return JSON.parse(body.toString('utf8'));
+      const end = body.indexOf(10);
+      const { value, texts } = JSON.parse(body.toString('utf8', 0, end < 0 ? body.length : end)) as {
+        value: unknown;
+        texts?: number[];
+      };
+      let at = end + 1;
+      const out: string[] = [];
+      for (const bytes of texts ?? []) {
+        if (at + bytes > body.length) return undefined;
+        out.push(body.toString('utf8', at, at + bytes));
+        at += bytes;
+      }
+      return { value, texts: out };
     } catch {
       return undefined;
     }
@@ -75,8 +96,17 @@ export class PersistentCache {
 
   /** Writes an entry (temporary file + rename); a failure leaves the cache as it was. */
   async put(key: string, value: unknown): Promise<void> {
-    const body = JSON.stringify(value);
-    await writeAtomically(this.file(key), `${FORMAT} ${contentHash(body)}\n${body}`);
+    await this.putWithTexts(key, value, []);
+  }
+
+  /** put() with texts stored beside the value as raw bytes (getWithTexts reads them back). */
+  async putWithTexts(key: string, value: unknown, texts: string[]): Promise<void> {
+    const parts = texts.map((t) => Buffer.from(t, 'utf8'));
+    const body = Buffer.concat([
+      Buffer.from(`${JSON.stringify({ value, texts: parts.map((p) => p.length) })}\n`, 'utf8'),
+      ...parts,
+    ]);
+    await writeAtomically(this.file(key), Buffer.concat([Buffer.from(`${FORMAT} ${contentHash(body)}\n`), body]));
   }
 
   private blobFile(hash: string): string {

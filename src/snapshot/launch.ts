@@ -15,7 +15,13 @@ const SNAPSHOT_COMMANDS = new Set(['build', 'check']);
  * runs. The profiler's flags are Node's own and change nothing the blob holds.
  */
 function plainNode(env: NodeJS.ProcessEnv): boolean {
-  return !env.NODE_OPTIONS?.trim() && process.execArgv.every((a) => /^--cpu-prof/.test(a));
+  const args = process.execArgv;
+  for (let i = 0; i < args.length; i++) {
+    if (/^--cpu-prof(-(dir|name|interval)=.*)?$/.test(args[i]!)) continue;
+    if (/^--cpu-prof-(dir|name|interval)$/.test(args[i]!)) i++;
+    else return false;
+  }
+  return !env.NODE_OPTIONS?.trim();
 }
 
 /**

@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -87,6 +87,24 @@ describe('gazette build and check from the startup snapshot', () => {
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).not.toContain('startup snapshot');
     expect(r.stderr).not.toContain('Failed to load the startup snapshot');
+  }, 120_000);
+
+  it('is used under the profiler (`node --cpu-prof --cpu-prof-dir DIR`), which profiles the command', async () => {
+    const root = await sample();
+    const profiles = mkdtempSync(path.join(os.tmpdir(), 'gazette-snapshot-prof-'));
+    try {
+      const r = spawnSync(
+        process.execPath,
+        ['--cpu-prof', '--cpu-prof-dir', profiles, CLI, 'build', '--root', root, '--verbose'],
+        { env: env(dir), encoding: 'utf8' },
+      );
+      expect(r.status, r.stderr).toBe(0);
+      expect(r.stdout).toContain('startup snapshot');
+      // One profile from bin/gazette.js, one from the command it started.
+      expect(readdirSync(profiles).filter((f) => f.endsWith('.cpuprofile'))).toHaveLength(2);
+    } finally {
+      rmSync(profiles, { recursive: true, force: true });
+    }
   }, 120_000);
 
   it('passes a SIGTERM sent to bin/gazette.js on to the command, and exits by it', async () => {
