@@ -1,10 +1,11 @@
 // Where the warm-render time goes: CPU-profiles Gazette's buildIssue and the peer separately (after
 // a warm-up, with the V8 inspector) and prints self time per Gazette stage / npm package.
 //   node tests/bench/profile.mjs [--n 20] [--variant unchanged|edited] [--iterations 30] [--save DIR]
-//   node tests/bench/profile.mjs --cold     (one cold `gazette build` and one peer-build.mjs, 1 article)
+//   node tests/bench/profile.mjs --cold     (one cold `gazette build` and one peer-build.mjs, 1 article;
+//     from the startup snapshot every sample is in one bundle: GAZETTE_SNAPSHOT=off names the modules)
 //   node tests/bench/profile.mjs --file X.cpuprofile   (any `node --cpu-prof` output, e.g. of `gazette send`)
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { Session } from 'node:inspector/promises';
 import path from 'node:path';
@@ -139,7 +140,12 @@ if (values.cold) {
         { cwd: REPO, encoding: 'utf8' },
       );
       if (r.status !== 0) throw new Error(`${side} failed: ${r.stderr}`);
-      const profile = JSON.parse(readFileSync(path.join(out, readdirSync(out)[0]), 'utf8'));
+      // `gazette build` starts from the startup snapshot in a second process (src/snapshot/launch.ts),
+      // which writes its own profile: the command's is the larger.
+      const [file] = readdirSync(out)
+        .map((f) => path.join(out, f))
+        .sort((a, b) => statSync(b).size - statSync(a).size);
+      const profile = JSON.parse(readFileSync(file, 'utf8'));
       print(`cold ${side}`, summarize(profile, 1, coldOwner));
     }
   } finally {
