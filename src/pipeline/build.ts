@@ -172,7 +172,9 @@ export async function renderSource(
     const theme = await parts.theme.get();
     if (!theme) return { diagnostics: [] };
     const { render } = await import('./render.js');
-    outcome = await render(content, source, { theme, templates: parts.templates, cache });
+    // Every rule's modules (and caniemail's data) load while MJML compiles in the worker.
+    const whileCompiling = checkAll ? () => import('../check/index.js') : undefined;
+    outcome = await render(content, source, { theme, templates: parts.templates, cache, whileCompiling });
     if (persistent && key) await record(persistent, key, outcome);
   }
   const diagnostics = [...outcome.diagnostics];

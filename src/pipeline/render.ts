@@ -21,13 +21,18 @@ export interface RenderParts {
   theme: CompiledTheme;
   templates: TemplateFile[];
   cache: BuildCache;
+  /**
+   * Work for the main thread while the compile worker runs MJML (loading what the stages after
+   * the compile import): without it, the main thread waits idle, then loads.
+   */
+  whileCompiling?: () => Promise<unknown>;
 }
 
 /** compose -> template -> compile -> images, text part and web version: everything but the checks. */
 export async function render(
   content: Content,
   source: IssueSource,
-  { theme, templates, cache }: RenderParts,
+  { theme, templates, cache, whileCompiling }: RenderParts,
 ): Promise<RenderOutcome> {
   const diagnostics: Diagnostic[] = [];
   const unsubscribeSentinel = sentinelFor(UNSUBSCRIBE_TAG);
@@ -87,7 +92,9 @@ export async function render(
     );
     return { diagnostics, inputs: [] };
   }
-  const out = await compileMjml(mjml, templates, cache);
+  const compiling = compileMjml(mjml, templates, cache);
+  if (cache.mjml && whileCompiling) await whileCompiling().catch(() => {});
+  const out = await compiling;
   diagnostics.push(...out.diagnostics.map((d) => ({ ...d, issue: issue.slug })));
   if (!out.html) return { diagnostics, inputs: [] };
 
