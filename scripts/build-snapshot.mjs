@@ -88,9 +88,14 @@ await esbuild.build({
   logLevel: 'error',
 });
 const tmp = `${blob}.${process.pid}.tmp`;
+// Without the builder's NODE_OPTIONS: Node refuses a blob made under V8 flags it does not run
+// with, and the launcher starts it with none (`NODE_OPTIONS=--max-old-space-size=4096 npm ci`
+// would leave a blob no `gazette build` can start from).
+const { NODE_OPTIONS: _builderOptions, ...builderEnv } = process.env;
 const made = spawnSync(process.execPath, ['--snapshot-blob', tmp, '--build-snapshot', bundle], {
   cwd: out,
   encoding: 'utf8',
+  env: builderEnv,
 });
 if (made.status !== 0) {
   rmSync(tmp, { force: true });
