@@ -1,3 +1,4 @@
+import { closeSync, writeSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { startupSnapshot } from 'node:v8';
 import { main } from '../cli.js';
@@ -18,6 +19,16 @@ declare const __gazetteBundle: string;
 
 if (startupSnapshot.isBuildingSnapshot()) {
   startupSnapshot.setDeserializeMainFunction(() => {
+    // The blob loaded: tell the launcher (src/snapshot/launch.ts), which otherwise runs the
+    // command from lib/ itself. From here on the outcome is the command's.
+    const ready = Number(process.env.GAZETTE_SNAPSHOT_READY_FD);
+    delete process.env.GAZETTE_SNAPSHOT_READY_FD;
+    if (ready > 2) {
+      try {
+        writeSync(ready, '1');
+        closeSync(ready);
+      } catch {}
+    }
     // What the bundle requires at run time (native addons, lazily loaded packages) resolves from
     // the checkout, as lib/ would.
     (globalThis as { __gazetteRequire?: NodeRequire }).__gazetteRequire = createRequire(__gazetteBundle);

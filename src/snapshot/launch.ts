@@ -26,8 +26,9 @@ function plainNode(env: NodeJS.ProcessEnv): boolean {
 
 /**
  * Runs `gazette <argv>` from the startup snapshot in lib/snapshot/ (scripts/build-snapshot.mjs)
- * when the command is one that gains from it and the blob is fresh; resolves to false otherwise,
- * and the caller runs lib/cli.js itself. `GAZETTE_SNAPSHOT=off` never uses it; a folder path uses
+ * when the command is one that gains from it and the blob is fresh; resolves to false otherwise
+ * (also when Node could not start from the blob: the command never ran), and the caller runs
+ * lib/cli.js itself. `GAZETTE_SNAPSHOT=off` never uses it; a folder path uses
  * the blob there (tests).
  */
 export function launch(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<boolean> {
@@ -36,19 +37,42 @@ export function launch(argv: string[], env: NodeJS.ProcessEnv = process.env): Pr
   const here = path.dirname(fileURLToPath(import.meta.url));
   const blob = freshBlob(path.resolve(here, '..'), setting ? path.resolve(setting) : here);
   if (!blob) return Promise.resolve(false);
-  const child = spawn(process.execPath, [...process.execArgv, '--snapshot-blob', blob, ...argv], { stdio: 'inherit' });
+  // fd 3: the command writes a byte there once it runs from the blob (src/snapshot/entry.ts).
+  const child = spawn(process.execPath, [...process.execArgv, '--snapshot-blob', blob, ...argv], {
+    stdio: ['inherit', 'inherit', 'inherit', 'pipe'],
+    env: { ...process.env, GAZETTE_SNAPSHOT_READY_FD: '3' },
+  });
+  let started = false;
+  let forwarded = false;
+  child.stdio[3]?.on('data', () => (started = true)).on('error', () => {});
   // A signal sent to this process alone (`kill`, a CI runner's timeout) reaches the command too;
   // Ctrl-C reaches both already, and the command decides.
-  const forward = (signal: NodeJS.Signals) => child.kill(signal);
+  const forward = (signal: NodeJS.Signals) => {
+    forwarded = true;
+    child.kill(signal);
+  };
   const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
   for (const s of signals) process.on(s, forward);
   return new Promise((resolve) => {
+    let failed = false;
     child.on('error', () => {
+      failed = true;
       for (const s of signals) process.off(s, forward);
       resolve(false);
     });
-    child.on('exit', (code, signal) => {
+    // 'close', not 'exit': fd 3 has been read to its end by then.
+    child.on('close', (code, signal) => {
       for (const s of signals) process.off(s, forward);
+      if (failed) return;
+      if (!started && !forwarded) {
+        // Node could not start from the blob (refused under other V8 flags, corrupt) and the
+        // command never ran: it runs from lib/ instead, as without a snapshot.
+        process.stderr.write(
+          `gazette: the startup snapshot ${blob} did not load (${signal ?? `exit code ${code}`}); running without it. ` +
+            'Rebuild it with `npm run build:ts`, or set GAZETTE_SNAPSHOT=off.\n',
+        );
+        return resolve(false);
+      }
       if (signal) process.kill(process.pid, signal);
       else process.exitCode = code ?? 1;
       resolve(true);

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -8,7 +8,8 @@ import { REPO } from '../helpers/root.js';
 import { useSample } from '../helpers/sample.js';
 
 // A startup snapshot Node cannot start from must never cost the user the command: the blob is
-// built without the builder's NODE_OPTIONS (Node refuses a blob made under other V8 flags).
+// built without the builder's NODE_OPTIONS (Node refuses a blob made under other V8 flags), and
+// a blob that does not load (refused, corrupt) leaves the command to lib/ with a note.
 
 let dir: string;
 const sample = useSample();
@@ -43,5 +44,34 @@ describe('a startup snapshot Node cannot start from', () => {
     expect(r.stderr).not.toContain('Failed to load the startup snapshot');
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toContain(`Started from the startup snapshot ${path.join(dir, 'gazette.blob')}`);
+    // A command that ran from the blob and failed is the command's outcome: not run again.
+    const failed = await runCli(['build', '--root', root, '--issue', 'nope'], env(dir));
+    expect(failed.code).toBe(1);
+    expect(failed.stderr.match(/no issue "nope"/g)).toHaveLength(1);
+    expect(failed.stderr).not.toContain('did not load');
+  }, 120_000);
+
+  it('leaves the command to lib/ when the blob does not load (corrupt, same size)', async () => {
+    const root = await sample();
+    const bad = mkdtempSync(path.join(os.tmpdir(), 'gazette-snapshot-corrupt-'));
+    try {
+      const blob = readFileSync(path.join(dir, 'gazette.blob'));
+      for (let i = blob.length >> 1; i < (blob.length >> 1) + 4096; i++) blob[i]! ^= 0x5a;
+      writeFileSync(path.join(bad, 'gazette.blob'), blob);
+      const stamp = JSON.parse(readFileSync(path.join(dir, 'stamp.json'), 'utf8'));
+      writeFileSync(path.join(bad, 'stamp.json'), JSON.stringify({ ...stamp, dir: bad }));
+      for (const args of [
+        ['build', '--root', root, '--verbose'],
+        ['check', '--root', root, '--format', 'json'],
+      ]) {
+        const r = await runCli(args, env(bad));
+        expect(r.code, r.stderr).toBe(0);
+        expect(r.stdout).not.toContain('startup snapshot');
+        expect(r.stderr).toContain(`the startup snapshot ${path.join(bad, 'gazette.blob')} did not load`);
+        if (args[0] === 'check') expect(JSON.parse(r.stdout).ok).toBe(true);
+      }
+    } finally {
+      rmSync(bad, { recursive: true, force: true });
+    }
   }, 120_000);
 });
