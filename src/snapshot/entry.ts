@@ -1,5 +1,5 @@
-import { closeSync, writeSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { Socket } from 'node:net';
 import { startupSnapshot } from 'node:v8';
 import { main } from '../cli.js';
 // Evaluated while the snapshot is built, so that `gazette build` and `gazette check` start with
@@ -21,18 +21,28 @@ if (startupSnapshot.isBuildingSnapshot()) {
   startupSnapshot.setDeserializeMainFunction(() => {
     // The blob loaded: tell the launcher (src/snapshot/launch.ts), which otherwise runs the
     // command from lib/ itself. From here on the outcome is the command's.
-    const ready = Number(process.env.GAZETTE_SNAPSHOT_READY_FD);
+    const fd = Number(process.env.GAZETTE_SNAPSHOT_READY_FD);
     delete process.env.GAZETTE_SNAPSHOT_READY_FD;
-    if (ready > 2) {
-      try {
-        writeSync(ready, '1');
-        closeSync(ready);
-      } catch {}
-    }
+    if (fd > 2) watchLauncher(fd);
     // What the bundle requires at run time (native addons, lazily loaded packages) resolves from
     // the checkout, as lib/ would.
     (globalThis as { __gazetteRequire?: NodeRequire }).__gazetteRequire = createRequire(__gazetteBundle);
     // process.argv is [node, ...the command line]: there is no script.
     void main(process.argv.slice(1));
   });
+}
+
+/**
+ * Says "started" on the launcher's fd and keeps it open: the launcher holds the other end until
+ * this process exits, so its end closing means it was killed by what it cannot pass on (SIGKILL),
+ * and the command goes the same way, as it would have without a snapshot.
+ */
+function watchLauncher(fd: number): void {
+  try {
+    const launcher = new Socket({ fd, readable: true, writable: true });
+    launcher.on('error', () => {}).on('close', () => process.kill(process.pid, 'SIGKILL'));
+    launcher.write('1');
+    // Watching must not keep a finished command alive.
+    launcher.unref();
+  } catch {}
 }

@@ -37,7 +37,8 @@ export function launch(argv: string[], env: NodeJS.ProcessEnv = process.env): Pr
   const here = path.dirname(fileURLToPath(import.meta.url));
   const blob = freshBlob(path.resolve(here, '..'), setting ? path.resolve(setting) : here);
   if (!blob) return Promise.resolve(false);
-  // fd 3: the command writes a byte there once it runs from the blob (src/snapshot/entry.ts).
+  // fd 3: the command writes a byte there once it runs from the blob, and watches it for this
+  // process going away (src/snapshot/entry.ts).
   const child = spawn(process.execPath, [...process.execArgv, '--snapshot-blob', blob, ...argv], {
     stdio: ['inherit', 'inherit', 'inherit', 'pipe'],
     env: { ...process.env, GAZETTE_SNAPSHOT_READY_FD: '3' },

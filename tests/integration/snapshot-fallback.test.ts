@@ -1,10 +1,10 @@
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
-import { REPO } from '../helpers/root.js';
+import { CLI, copySample, REPO } from '../helpers/root.js';
 import { useSample } from '../helpers/sample.js';
 
 // A startup snapshot Node cannot start from must never cost the user the command: the blob is
@@ -72,6 +72,43 @@ describe('a startup snapshot Node cannot start from', () => {
       }
     } finally {
       rmSync(bad, { recursive: true, force: true });
+    }
+  }, 120_000);
+
+  it('does not outlive bin/gazette.js killed with SIGKILL (a signal it cannot pass on)', async () => {
+    const { root, cleanup } = await copySample();
+    try {
+      const launcher = spawn(process.execPath, [CLI, 'build', '--root', root, '--no-cache'], {
+        env: env(dir),
+        stdio: 'ignore',
+      });
+      const exited = new Promise<NodeJS.Signals | null>((r) => launcher.on('exit', (_c, s) => r(s)));
+      let child: number | undefined;
+      for (let i = 0; i < 200 && !child; i++) {
+        const ps = spawnSync('ps', ['-o', 'pid=', '--ppid', String(launcher.pid)], { encoding: 'utf8' });
+        child = Number(ps.stdout.trim().split('\n')[0]) || undefined;
+        if (!child) await new Promise((r) => setTimeout(r, 10));
+      }
+      expect(child).toBeDefined();
+      // Stopped, the command cannot finish before bin/gazette.js is gone.
+      process.kill(child!, 'SIGSTOP');
+      launcher.kill('SIGKILL');
+      expect(await exited).toBe('SIGKILL');
+      process.kill(child!, 'SIGCONT');
+      const gone = () => {
+        try {
+          process.kill(child!, 0);
+          return false;
+        } catch {
+          return true;
+        }
+      };
+      for (let i = 0; i < 200 && !gone(); i++) await new Promise((r) => setTimeout(r, 25));
+      // As if the command itself had been killed: gone, and nothing written.
+      expect(gone()).toBe(true);
+      expect(existsSync(path.join(root, 'dist'))).toBe(false);
+    } finally {
+      await cleanup();
     }
   }, 120_000);
 });
