@@ -15,7 +15,7 @@ export interface MjmlError {
  * worker (mjml-worker.ts); both give the same bytes.
  */
 export async function runMjml(mjml: string): Promise<MjmlOutcome> {
-  const { default: mjml2html } = await import('mjml');
+  const { default: mjml2html } = await import('./mjml-lib.js');
   try {
     const result = await mjml2html(mjml, {
       validationLevel: 'strict',

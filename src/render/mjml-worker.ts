@@ -9,7 +9,7 @@ interface Request {
   mjml: string;
 }
 
-void import('mjml');
+void import('./mjml-lib.js');
 parentPort?.on('message', async ({ id, mjml }: Request) => {
   parentPort?.postMessage({ id, outcome: await runMjml(mjml) });
 });

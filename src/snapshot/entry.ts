@@ -12,7 +12,7 @@ import '../commands/check.js';
 import '../pipeline/render.js';
 import '../render/template.js';
 import '../check/index.js';
-import 'mjml';
+import '../render/mjml-lib.js';
 
 /** The bundle's own path, set by scripts/build-snapshot.mjs. */
 declare const __gazetteBundle: string;
