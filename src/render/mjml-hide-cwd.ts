@@ -7,8 +7,12 @@ import { BUILTIN_TEMPLATES } from './builtin-templates.js';
 // bundle) synchronously, so nothing else runs in between. Under vitest, which imports module by
 // module, the next turn of the event loop puts it back at the latest.
 
-export const realCwd = process.cwd;
-process.cwd = () => BUILTIN_TEMPLATES;
-setImmediate(() => {
-  process.cwd = realCwd;
-});
+const realCwd = process.cwd;
+const hidden = () => BUILTIN_TEMPLATES;
+process.cwd = hidden;
+
+/** Puts back the real process.cwd (unless someone else has replaced it since). */
+export function restoreCwd(): void {
+  if (process.cwd === hidden) process.cwd = realCwd;
+}
+setImmediate(restoreCwd);
