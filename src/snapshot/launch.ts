@@ -9,6 +9,9 @@ import { freshBlob } from './stamp.js';
  */
 const SNAPSHOT_COMMANDS = new Set(['build', 'check']);
 
+/** How Node dies on a blob it cannot read (V8's checks): never a signal someone sends to stop it. */
+const CRASHES = new Set(['SIGTRAP', 'SIGABRT', 'SIGSEGV', 'SIGBUS', 'SIGILL', 'SIGFPE']);
+
 /**
  * Whether Node runs with the options the blob was built with (none): V8 refuses a snapshot made
  * under other flags (`--max-old-space-size` in NODE_OPTIONS is common) and exits before Gazette
@@ -65,9 +68,10 @@ export function launch(argv: string[], env: NodeJS.ProcessEnv = process.env): Pr
     child.on('close', (code, signal) => {
       for (const s of signals) process.off(s, forward);
       if (failed) return;
-      if (!started && !forwarded) {
-        // Node could not start from the blob (refused under other V8 flags, corrupt) and the
-        // command never ran: it runs from lib/ instead, as without a snapshot.
+      // Node could not start from the blob (refused under other V8 flags: an exit code; corrupt:
+      // V8's trap) and the command never ran: it runs from lib/ instead, as without a snapshot.
+      // Killed (Ctrl-C, SIGTERM, SIGKILL) before it ran, the command is stopped, not run again.
+      if (!started && !forwarded && (signal ? CRASHES.has(signal) : code !== 0)) {
         process.stderr.write(
           `gazette: the startup snapshot ${blob} did not load (${signal ?? `exit code ${code}`}); running without it. ` +
             'Rebuild it with `npm run build:ts`, or set GAZETTE_SNAPSHOT=off.\n',

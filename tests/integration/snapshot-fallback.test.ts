@@ -111,4 +111,32 @@ describe('a startup snapshot Node cannot start from', () => {
       await cleanup();
     }
   }, 120_000);
+
+  it('is not mistaken for a blob that did not load when the command is killed before it starts', async () => {
+    const { root, cleanup } = await copySample();
+    try {
+      const launcher = spawn(process.execPath, [CLI, 'build', '--root', root, '--no-cache'], {
+        env: env(dir),
+        stdio: ['ignore', 'ignore', 'pipe'],
+      });
+      let stderr = '';
+      launcher.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+      const exited = new Promise<NodeJS.Signals | null>((r) => launcher.on('close', (_c, s) => r(s)));
+      let child: number | undefined;
+      for (let i = 0; i < 200 && !child; i++) {
+        const ps = spawnSync('ps', ['-o', 'pid=', '--ppid', String(launcher.pid)], { encoding: 'utf8' });
+        child = Number(ps.stdout.trim().split('\n')[0]) || undefined;
+        if (!child) await new Promise((r) => setTimeout(r, 10));
+      }
+      expect(child).toBeDefined();
+      // Killed by someone else (pkill, the OOM killer), most likely still loading the blob: the
+      // user's build is stopped, not started again from lib/.
+      process.kill(child!, 'SIGTERM');
+      expect(await exited).toBe('SIGTERM');
+      expect(stderr).not.toContain('did not load');
+      expect(existsSync(path.join(root, 'dist'))).toBe(false);
+    } finally {
+      await cleanup();
+    }
+  }, 120_000);
 });
