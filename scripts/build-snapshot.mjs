@@ -62,8 +62,9 @@ mkdirSync(out, { recursive: true });
 const bundle = path.join(out, 'gazette.cjs');
 const blob = path.join(out, 'gazette.blob');
 const started = performance.now();
-await esbuild.build({
+const built = await esbuild.build({
   entryPoints: [path.join(LIB, 'snapshot', 'entry.js')],
+  metafile: true,
   outfile: bundle,
   bundle: true,
   format: 'cjs',
@@ -104,6 +105,19 @@ if (made.status !== 0) {
 }
 renameSync(tmp, blob);
 const { currentStamp } = await import('../lib/snapshot/stamp.js');
-writeFileSync(path.join(out, 'stamp.json'), `${JSON.stringify(currentStamp(LIB, out, statSync(blob).size), null, 2)}\n`);
+// The package.json of every package bundled (node_modules/a, node_modules/@s/b, nested ones too):
+// the stamp signs them, so that a package replaced by any installer makes the blob stale.
+const packageFiles = [
+  ...new Set(
+    Object.keys(built.metafile.inputs)
+      .map((f) => /^(.*node_modules\/(?:@[^/]+\/)?[^/]+)\//.exec(path.relative(REPO, path.resolve(f)))?.[1])
+      .filter((p) => p !== undefined)
+      .map((p) => `${p}/package.json`),
+  ),
+]
+  .filter((f) => existsSync(path.join(REPO, f)))
+  .sort();
+const stamp = currentStamp(LIB, out, statSync(blob).size, packageFiles);
+writeFileSync(path.join(out, 'stamp.json'), `${JSON.stringify(stamp, null, 2)}\n`);
 const mb = (statSync(blob).size / 1e6).toFixed(0);
 process.stdout.write(`build-snapshot: ${path.relative(process.cwd(), blob) || blob} (${mb} MB) in ${((performance.now() - started) / 1000).toFixed(1)} s\n`);

@@ -13,8 +13,13 @@ export interface SnapshotStamp {
   /** The compiled code it was bundled from (libSignature). */
   lib: string;
   modules: string;
+  /** The size and mtime of the package.json of every package bundled (packagesSignature). */
+  packages: string;
   blobBytes: number;
 }
+
+/** stamp.json: the stamp, and the package.json files (relative to the checkout) `packages` signs. */
+type StoredStamp = SnapshotStamp & { packageFiles?: string[] };
 
 /** lib/ as tsc (or the tests' esbuild) left it: its .js files' count, total size and newest mtime. */
 export function libSignature(lib: string): string {
@@ -47,15 +52,40 @@ export function modulesSignature(repo: string): string {
   }
 }
 
-/** The stamp of a blob of `blobBytes` in `dir`, built from the compiled code in `lib`. */
-export function currentStamp(lib: string, dir: string, blobBytes: number): SnapshotStamp {
+/**
+ * The packages the blob holds, as they are now: npm rewrites .package-lock.json, but pnpm, yarn
+ * and hand-run installs do not, and a package replaced under a blob would keep running its old
+ * code (with the new version in the build cache's keys). Installers rewrite a package's
+ * package.json; a file edited by hand inside a package is not seen.
+ */
+export function packagesSignature(repo: string, files: string[]): string {
+  return files
+    .map((f) => {
+      try {
+        const st = statSync(path.join(repo, f));
+        return `${st.size}:${st.mtimeMs}`;
+      } catch {
+        return '-';
+      }
+    })
+    .join(' ');
+}
+
+/**
+ * The stamp of a blob of `blobBytes` in `dir`, built from the compiled code in `lib` and the
+ * packages whose package.json files (relative to the checkout) are `packageFiles`.
+ */
+export function currentStamp(lib: string, dir: string, blobBytes: number, packageFiles: string[]): StoredStamp {
+  const repo = path.resolve(lib, '..');
   return {
     node: process.version,
     execPath: process.execPath,
     dir,
     lib: libSignature(lib),
-    modules: modulesSignature(path.resolve(lib, '..')),
+    modules: modulesSignature(repo),
+    packages: packagesSignature(repo, packageFiles),
     blobBytes,
+    packageFiles,
   };
 }
 
@@ -63,8 +93,9 @@ export function currentStamp(lib: string, dir: string, blobBytes: number): Snaps
 export function freshBlob(lib: string, dir: string): string | undefined {
   const blob = path.join(dir, 'gazette.blob');
   try {
-    const stored = JSON.parse(readFileSync(path.join(dir, 'stamp.json'), 'utf8')) as SnapshotStamp;
-    const now = currentStamp(lib, dir, statSync(blob).size);
+    const stored = JSON.parse(readFileSync(path.join(dir, 'stamp.json'), 'utf8')) as StoredStamp;
+    if (!Array.isArray(stored.packageFiles)) return undefined;
+    const { packageFiles: _files, ...now } = currentStamp(lib, dir, statSync(blob).size, stored.packageFiles);
     const same = (Object.keys(now) as (keyof SnapshotStamp)[]).every((k) => stored[k] === now[k]);
     return same ? blob : undefined;
   } catch {

@@ -49,6 +49,12 @@ describe('a startup snapshot Node cannot start from', () => {
     expect(failed.code).toBe(1);
     expect(failed.stderr.match(/no issue "nope"/g)).toHaveLength(1);
     expect(failed.stderr).not.toContain('did not load');
+    // The stamp signs the packages bundled into the blob (tests/unit/snapshot-stamp.test.ts).
+    const stamp = JSON.parse(readFileSync(path.join(dir, 'stamp.json'), 'utf8'));
+    expect(stamp.packageFiles).toEqual(
+      expect.arrayContaining(['node_modules/mjml-core/package.json', 'node_modules/zod/package.json']),
+    );
+    expect(stamp.packageFiles).not.toContain('node_modules/sharp/package.json');
   }, 120_000);
 
   it('leaves the command to lib/ when the blob does not load (corrupt, same size)', async () => {
