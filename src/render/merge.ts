@@ -144,6 +144,37 @@ type Part = { kind: 'column'; column: string; fallback: string; url: boolean } |
  * constant strings and escaped values, a few microseconds per message.
  */
 export function compileFill(template: string, kind: 'html' | 'text'): Fill {
+  // Split on first use: a build replaying hundreds of issues from its cache never fills one.
+  let split: { statics: string[]; parts: Part[]; columns: string[] } | undefined;
+  const get = () => (split ??= splitAtTags(template, kind));
+  const esc = kind === 'html' ? escapeHtml : (s: string) => s;
+  const partValue = (p: Part, fields: Readonly<Record<string, string | undefined>>, unsubscribeUrl: string): string => {
+    if (p.kind === 'unsubscribe') return esc(unsubscribeUrl);
+    // Own columns only: `{{subscriber.constructor}}` must not read Object.prototype.
+    const raw = Object.hasOwn(fields, p.column) ? fields[p.column] : undefined;
+    const v = raw === undefined || raw.trim() === '' ? p.fallback : raw;
+    return esc(p.url ? encodeURIComponent(v) : kind === 'text' ? oneLine(v) : v);
+  };
+  return {
+    get columns() {
+      return get().columns;
+    },
+    get statics() {
+      return get().statics;
+    },
+    fill(fields, unsubscribeUrl) {
+      const { statics, parts } = get();
+      let out = statics[0]!;
+      for (let i = 0; i < parts.length; i++) out += partValue(parts[i]!, fields, unsubscribeUrl) + statics[i + 1]!;
+      return out;
+    },
+    values(fields, unsubscribeUrl) {
+      return get().parts.map((p) => partValue(p, fields, unsubscribeUrl));
+    },
+  };
+}
+
+function splitAtTags(template: string, kind: 'html' | 'text'): { statics: string[]; parts: Part[]; columns: string[] } {
   const statics: string[] = [];
   const parts: Part[] = [];
   let last = 0;
@@ -160,26 +191,7 @@ export function compileFill(template: string, kind: 'html' | 'text'): Fill {
   }
   statics.push(template.slice(last));
   const columns = [...new Set(parts.flatMap((p) => (p.kind === 'column' ? [p.column] : [])))];
-  const esc = kind === 'html' ? escapeHtml : (s: string) => s;
-  const partValue = (p: Part, fields: Readonly<Record<string, string | undefined>>, unsubscribeUrl: string): string => {
-    if (p.kind === 'unsubscribe') return esc(unsubscribeUrl);
-    // Own columns only: `{{subscriber.constructor}}` must not read Object.prototype.
-    const raw = Object.hasOwn(fields, p.column) ? fields[p.column] : undefined;
-    const v = raw === undefined || raw.trim() === '' ? p.fallback : raw;
-    return esc(p.url ? encodeURIComponent(v) : kind === 'text' ? oneLine(v) : v);
-  };
-  return {
-    columns,
-    statics,
-    fill(fields, unsubscribeUrl) {
-      let out = statics[0]!;
-      for (let i = 0; i < parts.length; i++) out += partValue(parts[i]!, fields, unsubscribeUrl) + statics[i + 1]!;
-      return out;
-    },
-    values(fields, unsubscribeUrl) {
-      return parts.map((p) => partValue(p, fields, unsubscribeUrl));
-    },
-  };
+  return { statics, parts, columns };
 }
 
 const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };

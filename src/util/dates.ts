@@ -1,9 +1,14 @@
 // Dates as Gazette shows and writes them: one formatter for the issue, the archive, the feed and
 // the scaffolding, and one idea of "today".
 
-// Intl formatters are costly to construct (about a millisecond each): one per language. Not build
-// state: a formatter depends on its language alone and never goes stale (tests/unit/build-cache.test.ts).
-const dateFormats = new Map<string, Intl.DateTimeFormat | null>();
+// Intl formatters are costly to construct (about a millisecond each): one per language, with the
+// dates it formatted (an archive's index, feed and pages show each date several times). Not build
+// state: a formatted date depends on its language and date alone and never goes stale
+// (tests/unit/build-cache.test.ts).
+const dateFormats = new Map<string, { format: Intl.DateTimeFormat | null; done: Map<string, string> }>();
+
+/** Formatted dates kept per language; past this many, the language's memo starts again. */
+const MAX_REMEMBERED = 20_000;
 
 /**
  * A YYYY-MM-DD date in the long style of `lang` ("18 November 2025", "١٨ نوفمبر ٢٠٢٥"), read as
@@ -11,19 +16,25 @@ const dateFormats = new Map<string, Intl.DateTimeFormat | null>();
  * or the date cannot be formatted.
  */
 export function formatDate(iso: string, lang: string): string {
-  const [y, m, d] = iso.split('-').map(Number) as [number, number, number];
-  if (!dateFormats.has(lang)) {
+  let entry = dateFormats.get(lang);
+  if (!entry) {
     let format: Intl.DateTimeFormat | null = null;
     try {
       format = new Intl.DateTimeFormat(lang, { dateStyle: 'long', timeZone: 'UTC' });
     } catch {
       // An unknown language tag: the ISO date below.
     }
-    dateFormats.set(lang, format);
+    entry = { format, done: new Map() };
+    dateFormats.set(lang, entry);
   }
+  const known = entry.done.get(iso);
+  if (known !== undefined) return known;
+  const [y, m, d] = iso.split('-').map(Number) as [number, number, number];
   const at = Date.UTC(y, m - 1, d);
-  if (Number.isNaN(at)) return iso;
-  return dateFormats.get(lang)?.format(at) ?? iso;
+  const text = Number.isNaN(at) ? iso : (entry.format?.format(at) ?? iso);
+  if (entry.done.size >= MAX_REMEMBERED) entry.done.clear();
+  entry.done.set(iso, text);
+  return text;
 }
 
 /** Today's date where the editor is (local time), as YYYY-MM-DD: what they would write in front-matter. */

@@ -32,3 +32,21 @@ describe('today', () => {
     }
   });
 });
+
+describe('formatDate, remembered per language', () => {
+  it('gives each language its own text for the same date, every time', () => {
+    for (let round = 0; round < 2; round++) {
+      expect(formatDate('2025-11-18', 'en')).toBe('November 18, 2025');
+      expect(formatDate('2025-11-18', 'fr')).toBe('18 novembre 2025');
+      expect(formatDate('2025-11-18', 'xx-not-a-tag-!')).toBe('2025-11-18');
+    }
+  });
+
+  it('stays right past the number of dates it keeps (a long archive)', () => {
+    const day = (i: number) => new Date(Date.UTC(2000, 0, 1) + i * 86_400_000).toISOString().slice(0, 10);
+    for (let i = 0; i < 20_050; i++) formatDate(day(i), 'de');
+    expect(formatDate(day(0), 'de')).toBe('1. Januar 2000');
+    expect(formatDate(day(20_049), 'de')).toBe(formatDate(day(20_049), 'de'));
+    expect(formatDate('2025-11-18', 'de')).toBe('18. November 2025');
+  });
+});
