@@ -50,3 +50,18 @@ describe('formatDate, remembered per language', () => {
     expect(formatDate('2025-11-18', 'de')).toBe('18. November 2025');
   });
 });
+
+describe('formatDate in English, written without Intl', () => {
+  it('is the text Intl gives, for every day from 1890 to 2110 and at the ends of the calendar', () => {
+    const intl = new Intl.DateTimeFormat('en', { dateStyle: 'long', timeZone: 'UTC' });
+    const iso = (t: number) => new Date(t).toISOString().slice(0, 10);
+    const days: string[] = [];
+    for (let t = Date.UTC(1890, 0, 1); t <= Date.UTC(2110, 11, 31); t += 86_400_000) days.push(iso(t));
+    days.push('0001-01-01', '0099-12-31', '9999-12-31', '2024-02-29');
+    for (const lang of ['en', 'en-US'])
+      for (const day of days) {
+        const [y, m, d] = day.split('-').map(Number) as [number, number, number];
+        expect(formatDate(day, lang)).toBe(intl.format(Date.UTC(y, m - 1, d)));
+      }
+  });
+});
