@@ -78,10 +78,10 @@ export async function replay(
   cache: BuildCache,
 ): Promise<RenderOutcome | undefined> {
   const stored = persistent.getWithTexts(key);
-  const entry = stored?.value as Entry | undefined;
+  if (stored?.texts.length !== TEXTS.length) return undefined;
+  const entry = stored.value as Entry | undefined;
   if (!entry?.rendered || !Array.isArray(entry.inputs) || !Array.isArray(entry.diagnostics)) return undefined;
-  if (stored!.texts.length !== TEXTS.length) return undefined;
-  const [mjml, html, text, webHtml] = stored!.texts as [string, string, string, string];
+  const [mjml, html, text, webHtml] = stored.texts as [string, string, string, string];
   if (!Array.isArray(entry.rendered.images) || entry.rendered.images.some((i) => typeof i.blob !== 'string'))
     return undefined;
   for (const input of entry.inputs)

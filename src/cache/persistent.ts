@@ -72,7 +72,8 @@ export class PersistentCache {
     if (format !== FORMAT || sum !== contentHash(body)) return undefined;
     try {
       const end = body.indexOf(10);
-      const { value, texts } = JSON.parse(body.toString('utf8', 0, end < 0 ? body.length : end)) as {
+      if (end < 0) return undefined;
+      const { value, texts } = JSON.parse(body.toString('utf8', 0, end)) as {
         value: unknown;
         texts?: number[];
       };

@@ -11,7 +11,7 @@ import type {
 } from '../types.js';
 import type { BuildCache } from '../cache/build-cache.js';
 import type { SourceNote } from './embeds.js';
-import { formatDate } from '../util/dates.js';
+import { formatDate, inPlainEnglish } from '../util/dates.js';
 import { directionOf } from '../util/direction.js';
 import { renderMarkdown, resolveUrl } from './markdown.js';
 import { protectProse, restoreLiterals } from './prose.js';
@@ -194,13 +194,9 @@ function located(notes: readonly SourceNote[], file: string, bodyLine: number): 
 // state: a formatter depends on its language alone and never goes stale (tests/unit/build-cache.test.ts).
 const listFormats = new Map<string, Intl.ListFormat | null>();
 
-/**
- * "A, B, and C" for a byline, in the article's language. English is written here rather than by
- * Intl: the first Intl object of a process loads ICU's data (about 10 ms of a cold build), and
- * most publications are in English. The same text as Intl's (tests/unit/byline-list.test.ts).
- */
+/** "A, B, and C" for a byline, in the article's language (English without Intl: inPlainEnglish). */
 export function formatList(names: string[], lang: string): string {
-  if (lang === 'en' || lang === 'en-US') {
+  if (inPlainEnglish(lang)) {
     if (names.length <= 2) return names.join(' and ');
     return `${names.slice(0, -1).join(', ')}, and ${names.at(-1)}`;
   }

@@ -5,7 +5,7 @@
 // dates it formatted (an archive's index, feed and pages show each date several times). Not build
 // state: a formatted date depends on its language and date alone and never goes stale
 // (tests/unit/build-cache.test.ts).
-const dateFormats = new Map<string, { format: Intl.DateTimeFormat | null; done: Map<string, string> }>();
+const dateFormats = new Map<string, { format: ((at: number) => string) | null; done: Map<string, string> }>();
 
 /** Formatted dates kept per language; past this many, the language's memo starts again. */
 const MAX_REMEMBERED = 20_000;
@@ -18,31 +18,40 @@ const MAX_REMEMBERED = 20_000;
 export function formatDate(iso: string, lang: string): string {
   let entry = dateFormats.get(lang);
   if (!entry) {
-    let format: Intl.DateTimeFormat | null = null;
-    try {
-      if (!ENGLISH.has(lang)) format = new Intl.DateTimeFormat(lang, { dateStyle: 'long', timeZone: 'UTC' });
-    } catch {
-      // An unknown language tag: the ISO date below.
-    }
-    entry = { format, done: new Map() };
+    entry = { format: longDateFormat(lang), done: new Map() };
     dateFormats.set(lang, entry);
   }
   const known = entry.done.get(iso);
   if (known !== undefined) return known;
   const [y, m, d] = iso.split('-').map(Number) as [number, number, number];
   const at = Date.UTC(y, m - 1, d);
-  const text = Number.isNaN(at) ? iso : ENGLISH.has(lang) ? englishLong(at) : (entry.format?.format(at) ?? iso);
+  const text = Number.isNaN(at) ? iso : (entry.format?.(at) ?? iso);
   if (entry.done.size >= MAX_REMEMBERED) entry.done.clear();
   entry.done.set(iso, text);
   return text;
 }
 
+/** The long-date formatter of `lang`; none for a tag Intl does not know (the ISO text is shown). */
+function longDateFormat(lang: string): ((at: number) => string) | null {
+  if (inPlainEnglish(lang)) return englishLong;
+  try {
+    const intl = new Intl.DateTimeFormat(lang, { dateStyle: 'long', timeZone: 'UTC' });
+    return (at) => intl.format(at);
+  } catch {
+    return null;
+  }
+}
+
 /**
- * The languages whose long date is written here rather than by Intl: the first Intl formatter of
- * a process loads ICU's data (about 16 ms of a 450 ms cold build), and most publications are in
- * English. The same text as Intl's, day for day (tests/unit/helpers/dates.test.ts).
+ * Whether `lang` is the English whose dates and lists Gazette writes itself rather than through
+ * Intl: the first Intl object of a process loads ICU's data (about 16 ms of a 450 ms cold build),
+ * and most publications are in English. The same text as Intl's (tests/unit/helpers/dates.test.ts,
+ * tests/unit/byline-list.test.ts).
  */
-const ENGLISH = new Set(['en', 'en-US']);
+export function inPlainEnglish(lang: string): boolean {
+  return lang === 'en' || lang === 'en-US';
+}
+
 const MONTHS = 'January February March April May June July August September October November December'.split(' ');
 
 function englishLong(at: number): string {

@@ -1,20 +1,13 @@
 import type { Pool } from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { NewRecipient } from '../../src/store/journal.js';
 import { openStore, type Store } from '../../src/store/open.js';
 import { createTestDatabase, pgAvailable } from '../helpers/pg.js';
+import { recipientRow as row } from '../helpers/journal.js';
 
 // The PostgreSQL journal writes a batch of 250s as one statement on the pool (one round trip),
 // not BEGIN, UPDATE and COMMIT on a checked-out client; a mixed batch stays one transaction.
 
 const hasPg = await pgAvailable();
-const row = (email: string): NewRecipient => ({
-  email,
-  ascii: email,
-  fields: { email },
-  line: 2,
-  messageId: `<${email}>`,
-});
 
 describe.runIf(hasPg)('PostgreSQL journal outcomes', () => {
   let store: Store;

@@ -1,11 +1,12 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
-import { CLI, copySample, REPO } from '../helpers/root.js';
+import { CLI, copySample } from '../helpers/root.js';
 import { useSample } from '../helpers/sample.js';
+import { buildSnapshot, launchedCommand } from '../helpers/snapshot.js';
 
 // A startup snapshot Node cannot start from must never cost the user the command: the blob is
 // built without the builder's NODE_OPTIONS (Node refuses a blob made under other V8 flags), and
@@ -20,20 +21,9 @@ const env = (snapshot: string, extra: NodeJS.ProcessEnv = {}) => ({
   ...extra,
 });
 
-/** Builds a snapshot into a new temporary folder with the given environment. */
-function buildSnapshot(extra: NodeJS.ProcessEnv = {}): string {
-  const out = mkdtempSync(path.join(os.tmpdir(), 'gazette-snapshot-fallback-'));
-  const made = spawnSync(process.execPath, [path.join(REPO, 'scripts', 'build-snapshot.mjs'), '--out', out], {
-    encoding: 'utf8',
-    env: { ...process.env, ...extra },
-  });
-  expect(made.status, made.stderr).toBe(0);
-  return out;
-}
-
 beforeAll(() => {
   // `NODE_OPTIONS=--max-old-space-size=4096 npm ci` in CI is common: prepare builds the blob then.
-  dir = buildSnapshot({ NODE_OPTIONS: '--max-old-space-size=4096' });
+  dir = buildSnapshot('gazette-snapshot-fallback', { NODE_OPTIONS: '--max-old-space-size=4096' });
 }, 120_000);
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -89,12 +79,7 @@ describe('a startup snapshot Node cannot start from', () => {
         stdio: 'ignore',
       });
       const exited = new Promise<NodeJS.Signals | null>((r) => launcher.on('exit', (_c, s) => r(s)));
-      let child: number | undefined;
-      for (let i = 0; i < 200 && !child; i++) {
-        const ps = spawnSync('ps', ['-o', 'pid=', '--ppid', String(launcher.pid)], { encoding: 'utf8' });
-        child = Number(ps.stdout.trim().split('\n')[0]) || undefined;
-        if (!child) await new Promise((r) => setTimeout(r, 10));
-      }
+      const child = await launchedCommand(launcher);
       expect(child).toBeDefined();
       // Stopped, the command cannot finish before bin/gazette.js is gone.
       process.kill(child!, 'SIGSTOP');
@@ -128,12 +113,7 @@ describe('a startup snapshot Node cannot start from', () => {
       let stderr = '';
       launcher.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
       const exited = new Promise<NodeJS.Signals | null>((r) => launcher.on('close', (_c, s) => r(s)));
-      let child: number | undefined;
-      for (let i = 0; i < 200 && !child; i++) {
-        const ps = spawnSync('ps', ['-o', 'pid=', '--ppid', String(launcher.pid)], { encoding: 'utf8' });
-        child = Number(ps.stdout.trim().split('\n')[0]) || undefined;
-        if (!child) await new Promise((r) => setTimeout(r, 10));
-      }
+      const child = await launchedCommand(launcher);
       expect(child).toBeDefined();
       // Killed by someone else (pkill, the OOM killer), most likely still loading the blob: the
       // user's build is stopped, not started again from lib/.

@@ -4,8 +4,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
-import { CLI, copySample, REPO } from '../helpers/root.js';
+import { CLI, copySample } from '../helpers/root.js';
 import { useSample } from '../helpers/sample.js';
+import { buildSnapshot, launchedCommand } from '../helpers/snapshot.js';
 import { fileTree } from '../helpers/tree.js';
 
 // The startup snapshot (src/snapshot/, scripts/build-snapshot.mjs), built into a folder of this
@@ -17,11 +18,7 @@ const sample = useSample();
 const env = (snapshot: string) => ({ ...process.env, GAZETTE_SNAPSHOT: snapshot, GAZETTE_SKIP_LIVE_CHECK: '1' });
 
 beforeAll(() => {
-  dir = mkdtempSync(path.join(os.tmpdir(), 'gazette-snapshot-'));
-  const made = spawnSync(process.execPath, [path.join(REPO, 'scripts', 'build-snapshot.mjs'), '--out', dir], {
-    encoding: 'utf8',
-  });
-  expect(made.status, made.stderr).toBe(0);
+  dir = buildSnapshot('gazette-snapshot');
 }, 120_000);
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -116,12 +113,7 @@ describe('gazette build and check from the startup snapshot', () => {
       });
       const exited = new Promise<NodeJS.Signals | null>((r) => launcher.on('exit', (_c, s) => r(s)));
       // The command is the launcher's one child; stopped, it cannot finish before the signal.
-      let child: number | undefined;
-      for (let i = 0; i < 200 && !child; i++) {
-        const ps = spawnSync('ps', ['-o', 'pid=', '--ppid', String(launcher.pid)], { encoding: 'utf8' });
-        child = Number(ps.stdout.trim().split('\n')[0]) || undefined;
-        if (!child) await new Promise((r) => setTimeout(r, 10));
-      }
+      const child = await launchedCommand(launcher);
       expect(child).toBeDefined();
       process.kill(child!, 'SIGSTOP');
       launcher.kill('SIGTERM');

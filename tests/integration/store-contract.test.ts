@@ -3,10 +3,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FLUSH_DELAY_MS, type NewRecipient, type WorkerIdentity } from '../../src/store/journal.js';
+import { FLUSH_DELAY_MS, type WorkerIdentity } from '../../src/store/journal.js';
 import { forgottenKey } from '../../src/store/subscribers.js';
 import { openStore, type Store } from '../../src/store/open.js';
 import { createTestDatabase, pgAvailable } from '../helpers/pg.js';
+import { recipientRow as row } from '../helpers/journal.js';
 
 // One contract for every store: the same suite runs against the root's SQLite file and against
 // PostgreSQL (its own database, dropped afterwards). Two `Store`s opened on the same place are
@@ -27,13 +28,6 @@ async function postgresBackend(): Promise<Backend> {
   return { open: () => openStore({ root: '.', url: db.url }), cleanup: () => db.drop() };
 }
 
-const row = (email: string): NewRecipient => ({
-  email,
-  ascii: email,
-  fields: { email },
-  line: 2,
-  messageId: `<${email}>`,
-});
 const worker = (name: string): WorkerIdentity => ({ owner: name, host: 'test', pid: 1, source: 'list.csv' });
 const stats = { sent: 0, failed: 0, inFlight: 0 };
 

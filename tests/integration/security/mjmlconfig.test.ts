@@ -4,8 +4,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { envWith } from '../../helpers/cli.js';
-import { CLI, REPO } from '../../helpers/root.js';
+import { CLI } from '../../helpers/root.js';
 import { useSample } from '../../helpers/sample.js';
+import { buildSnapshot } from '../../helpers/snapshot.js';
 
 // docs/templates.md: MJML runs without `.mjmlconfig`. mjml-core registers the packages of the
 // `.mjmlconfig` in the current folder as it loads (require()s them: code), whatever the compile
@@ -15,11 +16,7 @@ import { useSample } from '../../helpers/sample.js';
 const sample = useSample();
 let snapshotDir: string;
 beforeAll(() => {
-  snapshotDir = mkdtempSync(path.join(os.tmpdir(), 'gazette-mjmlconfig-snapshot-'));
-  const made = spawnSync(process.execPath, [path.join(REPO, 'scripts', 'build-snapshot.mjs'), '--out', snapshotDir], {
-    encoding: 'utf8',
-  });
-  expect(made.status, made.stderr).toBe(0);
+  snapshotDir = buildSnapshot('gazette-mjmlconfig-snapshot');
 }, 120_000);
 afterAll(() => rmSync(snapshotDir, { recursive: true, force: true }));
 
